@@ -1,0 +1,90 @@
+// Package intake turns one raw RFC 5322 message into a parsed ticket draft:
+// headers, the customer's own words, attachments and links. It performs no
+// I/O beyond reading the message it is given and never panics on input.
+package intake
+
+import "time"
+
+// Address is one mailbox from an address header. Addr is lower-cased so that
+// addresses compare case-insensitively; Name is the decoded display name.
+type Address struct {
+	Name string `json:"name,omitempty"`
+	Addr string `json:"addr"`
+}
+
+// Attachment describes one attached or inline part. The content itself is
+// streamed through a hash and never kept by intake.
+type Attachment struct {
+	Filename  string `json:"filename,omitempty"`
+	MediaType string `json:"media_type"`
+	Size      int64  `json:"size"`
+	SHA256    string `json:"sha256"`
+	ContentID string `json:"content_id,omitempty"` // without angle brackets
+	Inline    bool   `json:"inline,omitempty"`
+}
+
+// LoopHeaders are the headers that tell automated mail from a person's mail
+// (RFC 3834 and the common vendor extensions).
+type LoopHeaders struct {
+	AutoSubmitted         string `json:"auto_submitted,omitempty"`
+	Precedence            string `json:"precedence,omitempty"`
+	ListID                string `json:"list_id,omitempty"`
+	ListUnsubscribe       string `json:"list_unsubscribe,omitempty"`
+	XAutoResponseSuppress string `json:"x_auto_response_suppress,omitempty"`
+	XAutoreply            string `json:"x_autoreply,omitempty"`   // X-Autoreply / X-Autorespond
+	XFailedRecipients     string `json:"x_failed_recipients,omitempty"`
+	ReturnPath            string `json:"return_path,omitempty"` // without angle brackets; "" for <>
+	ReturnPathNull        bool   `json:"return_path_null,omitempty"`
+	// Report is true for a multipart/report (DSN, MDN, ...); ReportType is
+	// its report-type parameter, e.g. "delivery-status".
+	Report     bool   `json:"report,omitempty"`
+	ReportType string `json:"report_type,omitempty"`
+}
+
+// Message is one parsed email.
+type Message struct {
+	From       Address   `json:"from"`
+	Sender     Address   `json:"sender,omitempty"`
+	To         []Address `json:"to,omitempty"`
+	Cc         []Address `json:"cc,omitempty"`
+	ReplyTo    []Address `json:"reply_to,omitempty"`
+	Subject    string    `json:"subject"`
+	Date       time.Time `json:"date"`
+	MessageID  string    `json:"message_id,omitempty"` // without angle brackets
+	InReplyTo  []string  `json:"in_reply_to,omitempty"`
+	References []string  `json:"references,omitempty"`
+
+	Loop LoopHeaders `json:"loop"`
+	// AuthResults holds the raw values of every Authentication-Results header,
+	// topmost first.
+	AuthResults []string `json:"auth_results,omitempty"`
+
+	// Text is the whole body as text (text/plain preferred, else HTML
+	// converted to text), decoded to UTF-8.
+	Text string `json:"text"`
+	// OwnText is the customer's own words: Text without quoted replies,
+	// forwarded blocks, signatures and confidentiality footers.
+	OwnText string `json:"own_text"`
+	// HTMLOnly is true when the text came from an HTML part.
+	HTMLOnly bool `json:"html_only,omitempty"`
+
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// URLs are the distinct http(s) URLs found in the body, in order of
+	// first appearance.
+	URLs []string `json:"urls,omitempty"`
+
+	// Size is the size of the raw message in bytes.
+	Size int64 `json:"size"`
+	// ContentHash is the hex SHA-256 of the raw message; it identifies a
+	// message that has no Message-ID.
+	ContentHash string `json:"content_hash"`
+}
+
+// Key identifies the message for de-duplication: its Message-ID, or a hash
+// of its content when it has none.
+func (m *Message) Key() string {
+	if m.MessageID != "" {
+		return "mid:" + m.MessageID
+	}
+	return "sha256:" + m.ContentHash
+}
