@@ -1,0 +1,134 @@
+package config
+
+import "time"
+
+// Config is the whole configuration file. Field tags name the YAML keys.
+type Config struct {
+	Log           Log            `mapstructure:"log"`
+	Tickets       Tickets        `mapstructure:"tickets"`
+	Rules         Rules          `mapstructure:"rules"`
+	IMAP          IMAP           `mapstructure:"imap"`
+	SMTP          SMTP           `mapstructure:"smtp"`
+	Store         Store          `mapstructure:"store"`
+	Receipt       Receipt        `mapstructure:"receipt"`
+	Admin         Admin          `mapstructure:"admin"`
+	Organizations []Organization `mapstructure:"organizations"`
+
+	// File is the path the configuration was read from ("" for defaults).
+	File string `mapstructure:"-"`
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string `mapstructure:"level"`  // debug | info | warn | error
+	Format string `mapstructure:"format"` // auto | text | json
+}
+
+// Tickets configures ticket numbering.
+type Tickets struct {
+	Prefix string `mapstructure:"prefix"`
+}
+
+// Rules holds the rule settings.
+type Rules struct {
+	SubjectMinWords     int      `mapstructure:"subject_min_words"`
+	DescriptionMinWords int      `mapstructure:"description_min_words"`
+	DocumentURLPatterns []string `mapstructure:"document_url_patterns"`
+	// Keywords extend the shipped English and Spanish keyword sets.
+	Keywords Keywords `mapstructure:"keywords"`
+	// SupportAddresses are ticketd's own addresses (mail from them is a loop).
+	SupportAddresses []string `mapstructure:"support_addresses"`
+}
+
+// Keywords are extra words for each keyword set of the rules.
+type Keywords struct {
+	GenericSubject []string `mapstructure:"generic_subject"`
+	Incident       []string `mapstructure:"incident"`
+	APIError       []string `mapstructure:"api_error"`
+	Upload         []string `mapstructure:"upload"`
+	BulkUpload     []string `mapstructure:"bulk_upload"`
+	Document       []string `mapstructure:"document"`
+	SelfService    []string `mapstructure:"self_service"`
+	Question       []string `mapstructure:"question"`
+	MultipleIssues []string `mapstructure:"multiple_issues"`
+}
+
+// IMAP configures the support mailbox.
+type IMAP struct {
+	Address            string        `mapstructure:"address"`
+	Security           string        `mapstructure:"security"` // tls | starttls | none
+	InsecureSkipVerify bool          `mapstructure:"insecure_skip_verify"`
+	Username           string        `mapstructure:"username"`
+	Password           string        `mapstructure:"password"`
+	PasswordFile       string        `mapstructure:"password_file"`
+	Mailbox            string        `mapstructure:"mailbox"`
+	ProcessedMailbox   string        `mapstructure:"processed_mailbox"`
+	QuarantineMailbox  string        `mapstructure:"quarantine_mailbox"`
+	PollInterval       time.Duration `mapstructure:"poll_interval"`
+	IdleTimeout        time.Duration `mapstructure:"idle_timeout"`
+	MaxMessageBytes    int64         `mapstructure:"max_message_bytes"`
+	DialTimeout        time.Duration `mapstructure:"dial_timeout"`
+	CommandTimeout     time.Duration `mapstructure:"command_timeout"`
+	ReconnectMin       time.Duration `mapstructure:"reconnect_min"`
+	ReconnectMax       time.Duration `mapstructure:"reconnect_max"`
+}
+
+// SMTP configures delivery of the emails ticketd sends.
+type SMTP struct {
+	Address            string        `mapstructure:"address"`
+	Security           string        `mapstructure:"security"` // tls | starttls | none
+	InsecureSkipVerify bool          `mapstructure:"insecure_skip_verify"`
+	Username           string        `mapstructure:"username"`
+	Password           string        `mapstructure:"password"`
+	PasswordFile       string        `mapstructure:"password_file"`
+	From               string        `mapstructure:"from"`
+	FromName           string        `mapstructure:"from_name"`
+	EnvelopeFrom       string        `mapstructure:"envelope_from"`
+	HeloName           string        `mapstructure:"helo_name"`
+	Timeout            time.Duration `mapstructure:"timeout"`
+}
+
+// Store configures the bbolt database.
+type Store struct {
+	Path        string        `mapstructure:"path"`
+	LockTimeout time.Duration `mapstructure:"lock_timeout"`
+}
+
+// Receipt configures the emails ticketd sends.
+type Receipt struct {
+	MaxPerSenderPerHour int           `mapstructure:"max_per_sender_per_hour"`
+	MaxRetryAge         time.Duration `mapstructure:"max_retry_age"`
+	RetryMin            time.Duration `mapstructure:"retry_min"`
+	RetryMax            time.Duration `mapstructure:"retry_max"`
+	HowToReach          Localized     `mapstructure:"how_to_reach"`
+}
+
+// Localized is a text in English and Spanish.
+type Localized struct {
+	EN string `mapstructure:"en"`
+	ES string `mapstructure:"es"`
+}
+
+// Admin configures the loopback admin listener (metrics, health, admin API).
+type Admin struct {
+	Listen string `mapstructure:"listen"`
+}
+
+// Organization is one customer organization and its plan.
+type Organization struct {
+	ID              string    `mapstructure:"id"`
+	Name            string    `mapstructure:"name"`
+	TicketsIncluded int       `mapstructure:"tickets_included"`
+	PlanPeriod      string    `mapstructure:"plan_period"` // monthly | yearly
+	PlanStart       string    `mapstructure:"plan_start"`  // YYYY-MM-DD
+	WarrantyUntil   string    `mapstructure:"warranty_until"`
+	ContactMethods  []string  `mapstructure:"contact_methods"`
+	OverPlan        string    `mapstructure:"over_plan"` // register | reject
+	Contacts        []Contact `mapstructure:"contacts"`
+}
+
+// Contact is an authorized support contact.
+type Contact struct {
+	Email string `mapstructure:"email"`
+	Name  string `mapstructure:"name"`
+}

@@ -1,0 +1,161 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const minimal = `
+tickets:
+  prefix: SUP
+organizations:
+  - id: acme
+    name: ACME
+    tickets_included: 25
+    contact_methods: [email]
+    contacts:
+      - email: Alice@ACME.example
+`
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ticketd.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoadExample(t *testing.T) {
+	cfg, err := Load("../config.example.yaml")
+	if err != nil {
+		t.Fatalf("config.example.yaml: %v", err)
+	}
+	if err := cfg.ValidateDaemon(); err != nil {
+		t.Fatalf("config.example.yaml daemon sections: %v", err)
+	}
+	if cfg.Tickets.Prefix != "SUP" || len(cfg.Organizations) != 4 {
+		t.Fatalf("unexpected example: prefix %q, %d organizations", cfg.Tickets.Prefix, len(cfg.Organizations))
+	}
+	p := cfg.Policy()
+	if len(p.DocumentURLPatterns) != 1 || !p.DocumentURLPatterns[0].MatchString("https://docs.example.com/document/0a1b-2c") {
+		t.Fatalf("document pattern not compiled: %v", p.DocumentURLPatterns)
+	}
+	if got := p.Organizations[3].WarrantyUntil; !got.Equal(time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("umbrella warranty_until = %v", got)
+	}
+}
+
+func TestDefaultsApplyUnderFile(t *testing.T) {
+	cfg, err := Load(writeConfig(t, minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Rules.SubjectMinWords != 3 || cfg.Rules.DescriptionMinWords != 20 {
+		t.Errorf("rule defaults lost: %+v", cfg.Rules)
+	}
+	if cfg.IMAP.Mailbox != "INBOX" || cfg.IMAP.PollInterval != time.Minute || cfg.Receipt.MaxPerSenderPerHour != 20 {
+		t.Errorf("daemon defaults lost: %+v %+v", cfg.IMAP, cfg.Receipt)
+	}
+	p := cfg.Policy()
+	if got := p.Organizations[0].Contacts[0].Email; got != "alice@acme.example" {
+		t.Errorf("contact not lower-cased: %q", got)
+	}
+	if p.Organizations[0].PlanPeriod != "monthly" || p.Organizations[0].OverPlan != "register" {
+		t.Errorf("organization defaults: %+v", p.Organizations[0])
+	}
+}
+
+func TestEnvironmentOverridesKeysAbsentFromFile(t *testing.T) {
+	t.Setenv("TICKETD_IMAP_PASSWORD", "s3cret")
+	t.Setenv("TICKETD_SMTP_ADDRESS", "127.0.0.1:2525")
+	t.Setenv("TICKETD_RULES_SUBJECT_MIN_WORDS", "5")
+	cfg, err := Load(writeConfig(t, minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.IMAP.Password != "s3cret" || cfg.SMTP.Address != "127.0.0.1:2525" || cfg.Rules.SubjectMinWords != 5 {
+		t.Fatalf("environment ignored: imap.password=%q smtp.address=%q subject_min_words=%d", cfg.IMAP.Password, cfg.SMTP.Address, cfg.Rules.SubjectMinWords)
+	}
+}
+
+func TestSecretsFromFileAndCredentials(t *testing.T) {
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "imap.pw")
+	if err := os.WriteFile(pwFile, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	creds := t.TempDir()
+	if err := os.WriteFile(filepath.Join(creds, "smtp_password"), []byte("from-credential"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CREDENTIALS_DIRECTORY", creds)
+	cfg, err := Load(writeConfig(t, minimal+"imap:\n  password_file: "+pwFile+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.IMAP.Password != "from-file" {
+		t.Errorf("imap.password_file: got %q", cfg.IMAP.Password)
+	}
+	if cfg.SMTP.Password != "from-credential" {
+		t.Errorf("systemd credential smtp_password: got %q", cfg.SMTP.Password)
+	}
+}
+
+func TestInvalidConfigNamesKeyAndFile(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"unknown key", minimal + "imap:\n  pasword: x\n", "imap.pasword"},
+		{"unknown top-level key", minimal + "tickets_prefix: X\n", "tickets_prefix"},
+		{"bad regex", minimal + "rules:\n  document_url_patterns: ['^https://(']\n", "rules.document_url_patterns[0]"},
+		{"duplicate contact", minimal + "  - id: other\n    contacts:\n      - email: alice@acme.example\n", "duplicate contact alice@acme.example"},
+		{"duplicate organization", minimal + "  - id: acme\n    contacts:\n      - email: x@y.example\n", "organizations[1].id"},
+		{"no organizations", "tickets:\n  prefix: SUP\n", "organizations: at least one"},
+		{"missing org id", "organizations:\n  - name: X\n    contacts:\n      - email: a@b.example\n", "organizations[0].id: required"},
+		{"bad date", minimal + "    warranty_until: 31/12/2026\n", "organizations[0].warranty_until"},
+		{"bad plan period", minimal + "    plan_period: weekly\n", "organizations[0].plan_period"},
+		{"bad contact method", minimal + "    contact_methods: [pigeon]\n", "organizations[0].contact_methods"},
+		{"bad prefix", "tickets:\n  prefix: sup-1\n" + minimal[strings.Index(minimal, "organizations"):], "tickets.prefix"},
+		{"bad duration", minimal + "imap:\n  poll_interval: soon\n", "poll_interval"},
+		{"not yaml", "organizations: [\n", "config "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, tt.body)
+			_, err := Load(path)
+			if err == nil {
+				t.Fatalf("no error for %s", tt.name)
+			}
+			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("error %q should name %q and the file %s", err, tt.want, path)
+			}
+		})
+	}
+}
+
+func TestMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	if err == nil || !strings.Contains(err.Error(), "nope.yaml") {
+		t.Fatalf("missing file error: %v", err)
+	}
+}
+
+func TestValidateDaemon(t *testing.T) {
+	cfg, err := Load(writeConfig(t, minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cfg.ValidateDaemon()
+	if err == nil {
+		t.Fatal("a config without imap/smtp sections must not pass ValidateDaemon")
+	}
+	for _, key := range []string{"imap.address", "imap.username", "smtp.address", "smtp.from"} {
+		if !strings.Contains(err.Error(), key) {
+			t.Errorf("ValidateDaemon error does not name %s: %v", key, err)
+		}
+	}
+}

@@ -1,0 +1,29 @@
+// Package store keeps ticketd's state in one bbolt file: tickets and their
+// numbers, the raw messages they came from, message de-duplication, the
+// per-organization quota ledger, the log of turned-away mail, quarantine
+// reasons and a durable outbox of emails to send.
+//
+// Everything one incoming message changes is written by [DB.Record] in a
+// single bbolt transaction, so a crash leaves either all of it or none of
+// it. Values are JSON (simple to inspect with bbolt's CLI); raw messages,
+// which can be tens of megabytes, live in their own bucket as plain bytes.
+//
+// Buckets:
+//
+//	tickets     big-endian seq      -> Ticket JSON (the bucket sequence numbers tickets)
+//	raw         dedupe key          -> raw RFC 5322 message
+//	dedupe      dedupe key          -> which ticket or turned-away record it made
+//	msgids      Message-ID (no <>)  -> ticket number, for follow-up lookup
+//	ledger      org NUL period      -> LedgerEntry JSON
+//	turnedaway  received ns + seq   -> TurnedAwayRecord JSON
+//	quarantine  dedupe key          -> reason JSON
+//	outbox      big-endian id       -> pending OutboxItem JSON (the bucket sequence numbers items)
+//	sent        big-endian id       -> sent OutboxItem JSON (a restart never re-sends them)
+//	failed      big-endian id       -> OutboxItem JSON that failed for good
+//	autoreply   recipient address   -> big-endian unix-ns times of recent automatic emails
+//
+// Locking: bbolt takes an flock on the file. A writer holds it exclusively,
+// so while ticketd runs, every other Open (even ReadOnly) fails with
+// [ErrLocked] after Options.Timeout; and a ReadOnly opener (shared lock)
+// blocks a writer the same way. Several ReadOnly openers can coexist.
+package store

@@ -1,0 +1,342 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Outbox item states. The values are a public contract.
+const (
+	StatePending = "pending"
+	StateSent    = "sent"
+	StateFailed  = "failed"
+)
+
+// OutboxItem is one email waiting to be sent, or the record of one that
+// was sent or failed for good. Pending items live in bucket "outbox", sent
+// ones in "sent" and failed ones in "failed".
+type OutboxItem struct {
+	ID           uint64    `json:"id"`
+	Kind         string    `json:"kind"`
+	To           string    `json:"to"`
+	MessageID    string    `json:"message_id,omitempty"`
+	TicketNumber string    `json:"ticket_number,omitempty"` // "" for mail that made no ticket
+	Payload      []byte    `json:"payload,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	NextAttempt  time.Time `json:"next_attempt"`
+	LastAttempt  time.Time `json:"last_attempt"`
+	Attempts     int       `json:"attempts"`
+	LastError    string    `json:"last_error,omitempty"`
+	State        string    `json:"state"`
+	SentAt       time.Time `json:"sent_at"`
+	// Sending is true between BeginAttempt and the MarkSent or MarkAttempt
+	// that ends the attempt. An item still Sending after a crash becomes
+	// due again at the NextAttempt BeginAttempt saved: delivery is at least
+	// once.
+	Sending bool `json:"sending,omitempty"`
+}
+
+// enqueue appends outs to the outbox for the ticket number, skipping those
+// over the per-recipient cap. It returns the queued items and how many were
+// suppressed.
+func enqueue(tx *bolt.Tx, outs []Outgoing, number string, capPerHour int, now time.Time) ([]OutboxItem, int, error) {
+	b := tx.Bucket(bucketOutbox)
+	var queued []OutboxItem
+	suppressed := 0
+	for i, o := range outs {
+		to := strings.TrimSpace(o.To)
+		if o.Kind == "" || to == "" {
+			return nil, 0, fmt.Errorf("outgoing email %d: %w: kind %q, recipient %q", i, ErrInvalid, o.Kind, o.To)
+		}
+		ok, err := allowAutoReply(tx, to, capPerHour, now)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !ok {
+			suppressed++
+			continue
+		}
+		id, err := b.NextSequence()
+		if err != nil {
+			return nil, 0, fmt.Errorf("allocate outbox id: %w", err)
+		}
+		item := OutboxItem{
+			ID:           id,
+			Kind:         o.Kind,
+			To:           to,
+			MessageID:    trimMsgID(o.MessageID),
+			TicketNumber: number,
+			Payload:      slices.Clone(o.Payload),
+			CreatedAt:    now,
+			NextAttempt:  now,
+			State:        StatePending,
+		}
+		if err := putJSON(b, itob(id), &item); err != nil {
+			return nil, 0, fmt.Errorf("queue outgoing email %d: %w", i, err)
+		}
+		queued = append(queued, item)
+	}
+	return queued, suppressed, nil
+}
+
+// DueOutbox returns up to limit (<= 0: all) pending items whose NextAttempt
+// is at or before now, oldest (lowest ID) first.
+func (db *DB) DueOutbox(now time.Time, limit int) ([]OutboxItem, error) {
+	var out []OutboxItem
+	err := db.eachPending(func(it *OutboxItem) bool {
+		if !it.NextAttempt.After(now) {
+			out = append(out, *it)
+		}
+		return limit <= 0 || len(out) < limit
+	})
+	if err != nil {
+		return nil, fmt.Errorf("due outbox items: %w", err)
+	}
+	return out, nil
+}
+
+// OutboxStats returns how many items are pending and the age at now of the
+// oldest pending one (0 when none).
+func (db *DB) OutboxStats(now time.Time) (pending int, oldest time.Duration, err error) {
+	var first time.Time
+	err = db.eachPending(func(it *OutboxItem) bool {
+		pending++
+		if first.IsZero() || it.CreatedAt.Before(first) {
+			first = it.CreatedAt
+		}
+		return true
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("outbox stats: %w", err)
+	}
+	if pending > 0 && now.After(first) {
+		oldest = now.Sub(first)
+	}
+	return pending, oldest, nil
+}
+
+// NextDue returns the earliest NextAttempt of the pending items; false when
+// nothing is pending. A sender sleeps until then (or until kicked).
+func (db *DB) NextDue() (time.Time, bool, error) {
+	var next time.Time
+	found := false
+	err := db.eachPending(func(it *OutboxItem) bool {
+		if !found || it.NextAttempt.Before(next) {
+			next, found = it.NextAttempt, true
+		}
+		return true
+	})
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next due outbox item: %w", err)
+	}
+	return next, found, nil
+}
+
+// eachPending calls fn for each pending item in ID order until it returns
+// false.
+func (db *DB) eachPending(fn func(*OutboxItem) bool) error {
+	return db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			var it OutboxItem
+			if err := decodeJSON(k, v, &it); err != nil {
+				return err
+			}
+			if !fn(&it) {
+				return nil
+			}
+		}
+		return nil
+	})
+}
+
+// OutboxItem returns the item with the given ID, whatever its state, or an
+// error wrapping ErrNotFound.
+func (db *DB) OutboxItem(id uint64) (*OutboxItem, error) {
+	var it OutboxItem
+	err := db.view(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketOutbox, bucketSent, bucketFailed} {
+			found, err := getJSON(tx.Bucket(name), itob(id), &it)
+			if err != nil || found {
+				return err
+			}
+		}
+		return ErrNotFound
+	})
+	if err != nil {
+		return nil, fmt.Errorf("outbox item %d: %w", id, err)
+	}
+	return &it, nil
+}
+
+// BeginAttempt is called just before trying to send a pending item (as mox
+// does): it saves Attempts+1, LastAttempt = at and NextAttempt = retryAt,
+// so that if the process dies while sending, the item is retried at retryAt
+// rather than at once. End the attempt with MarkSent or MarkAttempt (which
+// then do not count it again). It returns the updated item, or an error
+// wrapping ErrNotPending if the item was sent or failed meanwhile.
+func (db *DB) BeginAttempt(id uint64, at, retryAt time.Time) (*OutboxItem, error) {
+	var it *OutboxItem
+	err := db.update(func(tx *bolt.Tx) error {
+		var err error
+		if it, err = pendingItem(tx, id); err != nil {
+			return err
+		}
+		it.Attempts++
+		it.Sending = true
+		it.LastAttempt = at
+		it.NextAttempt = retryAt
+		return putJSON(tx.Bucket(bucketOutbox), itob(id), it)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("begin attempt of outbox item %d: %w", id, err)
+	}
+	return it, nil
+}
+
+// MarkSent records that the item was delivered at at and moves it to the
+// sent records, so it is never due again. Marking a sent item again is a
+// no-op; a failed one gives ErrNotPending.
+func (db *DB) MarkSent(id uint64, at time.Time) error {
+	err := db.update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketSent).Get(itob(id)) != nil {
+			return nil
+		}
+		it, err := pendingItem(tx, id)
+		if err != nil {
+			return err
+		}
+		it.endAttempt(at)
+		it.State = StateSent
+		it.SentAt = at
+		it.LastError = ""
+		return moveItem(tx, it, bucketSent)
+	})
+	if err != nil {
+		return fmt.Errorf("mark outbox item %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// MarkAttempt records a failed attempt at at: Attempts+1 (unless
+// BeginAttempt counted it), LastError. If permanent or next is zero the
+// item fails for good (state failed, never due again); otherwise it is
+// due again at next.
+func (db *DB) MarkAttempt(id uint64, at time.Time, sendErr error, permanent bool, next time.Time) error {
+	err := db.update(func(tx *bolt.Tx) error {
+		it, err := pendingItem(tx, id)
+		if err != nil {
+			return err
+		}
+		it.endAttempt(at)
+		it.LastError = "unknown error"
+		if sendErr != nil {
+			it.LastError = sendErr.Error()
+		}
+		if permanent || next.IsZero() {
+			it.State = StateFailed
+			return moveItem(tx, it, bucketFailed)
+		}
+		it.NextAttempt = next
+		return putJSON(tx.Bucket(bucketOutbox), itob(id), it)
+	})
+	if err != nil {
+		return fmt.Errorf("mark attempt of outbox item %d: %w", id, err)
+	}
+	return nil
+}
+
+// endAttempt counts the attempt ending at at, unless BeginAttempt did.
+func (it *OutboxItem) endAttempt(at time.Time) {
+	if !it.Sending {
+		it.Attempts++
+	}
+	it.Sending = false
+	it.LastAttempt = at
+}
+
+// pendingItem loads a pending item, or fails with ErrNotPending (sent or
+// failed) or ErrNotFound.
+func pendingItem(tx *bolt.Tx, id uint64) (*OutboxItem, error) {
+	var it OutboxItem
+	found, err := getJSON(tx.Bucket(bucketOutbox), itob(id), &it)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		return &it, nil
+	}
+	if tx.Bucket(bucketSent).Get(itob(id)) != nil || tx.Bucket(bucketFailed).Get(itob(id)) != nil {
+		return nil, ErrNotPending
+	}
+	return nil, ErrNotFound
+}
+
+// moveItem stores it in bucket dst and removes it from the pending set.
+func moveItem(tx *bolt.Tx, it *OutboxItem, dst []byte) error {
+	if err := putJSON(tx.Bucket(dst), itob(it.ID), it); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketOutbox).Delete(itob(it.ID)); err != nil {
+		return fmt.Errorf("remove from pending: %w", err)
+	}
+	return nil
+}
+
+// SentCount returns how many items were sent for the ticket number ("" for
+// items that belonged to no ticket). It scans every sent record: meant for
+// tests and the CLI, not for a hot path.
+func (db *DB) SentCount(ticketNumber string) (int, error) {
+	n := 0
+	err := db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSent)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var it OutboxItem
+			if err := decodeJSON(k, v, &it); err != nil {
+				return err
+			}
+			if it.TicketNumber == ticketNumber {
+				n++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count sent items of %q: %w", ticketNumber, err)
+	}
+	return n, nil
+}
+
+// FailedOutbox returns the items that failed for good, oldest first.
+func (db *DB) FailedOutbox() ([]OutboxItem, error) {
+	var out []OutboxItem
+	err := db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketFailed)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var it OutboxItem
+			if err := decodeJSON(k, v, &it); err != nil {
+				return err
+			}
+			out = append(out, it)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("failed outbox items: %w", err)
+	}
+	return out, nil
+}

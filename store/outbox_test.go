@@ -1,0 +1,202 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// queueN records n accepted intakes, each queuing one receipt, advancing
+// the clock a second between them; it returns the queued items.
+func queueN(t *testing.T, db *testDB, n int) []OutboxItem {
+	t.Helper()
+	var items []OutboxItem
+	for i := range n {
+		res := db.mustRecord(newIntake(fmt.Sprintf("q%d@x", i)))
+		if len(res.Queued) != 1 {
+			t.Fatalf("record %d queued %d items", i, len(res.Queued))
+		}
+		items = append(items, res.Queued[0])
+		db.clock.Add(time.Second)
+	}
+	return items
+}
+
+func dueIDs(t *testing.T, db *testDB, now time.Time, limit int) []uint64 {
+	t.Helper()
+	due, err := db.DueOutbox(now, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	for _, it := range due {
+		ids = append(ids, it.ID)
+	}
+	return ids
+}
+
+func TestOutboxLifecycle(t *testing.T) {
+	db := mustOpenTestDB(t)
+	items := queueN(t, db, 3)
+	t0 := items[0].CreatedAt
+	now := db.clock.Now()
+
+	if got := dueIDs(t, db, now, 0); fmt.Sprint(got) != "[1 2 3]" {
+		t.Fatalf("due = %v, want [1 2 3]", got)
+	}
+	if got := dueIDs(t, db, now, 2); fmt.Sprint(got) != "[1 2]" {
+		t.Errorf("due with limit 2 = %v", got)
+	}
+	if got := dueIDs(t, db, t0, 0); fmt.Sprint(got) != "[1]" {
+		t.Errorf("due at the first item's creation = %v, want [1]", got)
+	}
+	if pending, oldest, err := db.OutboxStats(now); err != nil || pending != 3 || oldest != 3*time.Second {
+		t.Errorf("OutboxStats = %d, %v, %v; want 3, 3s", pending, oldest, err)
+	}
+
+	// Item 1: a temporary failure, retried in 5 minutes, then sent.
+	retry := now.Add(5 * time.Minute)
+	if err := db.MarkAttempt(1, now, errors.New("451 try later"), false, retry); err != nil {
+		t.Fatal(err)
+	}
+	if got := dueIDs(t, db, now, 0); fmt.Sprint(got) != "[2 3]" {
+		t.Errorf("due after retry scheduled = %v, want [2 3]", got)
+	}
+	if next, ok, err := db.NextDue(); err != nil || !ok || !next.Equal(items[1].NextAttempt) {
+		t.Errorf("NextDue = %v, %v, %v; want %v", next, ok, err, items[1].NextAttempt)
+	}
+	it, err := db.OutboxItem(1)
+	if err != nil || it.Attempts != 1 || it.LastError != "451 try later" || it.State != StatePending || !it.NextAttempt.Equal(retry) {
+		t.Errorf("item 1 after failure = %+v, %v", it, err)
+	}
+	if got := dueIDs(t, db, retry, 0); fmt.Sprint(got) != "[1 2 3]" {
+		t.Errorf("due at retry time = %v, want [1 2 3]", got)
+	}
+	if err := db.MarkSent(1, retry); err != nil {
+		t.Fatal(err)
+	}
+	it, err = db.OutboxItem(1)
+	if err != nil || it.State != StateSent || it.Attempts != 2 || !it.SentAt.Equal(retry) || it.LastError != "" {
+		t.Errorf("item 1 after sending = %+v, %v", it, err)
+	}
+	if err := db.MarkSent(1, retry); err != nil {
+		t.Errorf("MarkSent twice = %v, want nil", err)
+	}
+	if err := db.MarkAttempt(1, retry, errors.New("late"), false, retry); !errors.Is(err, ErrNotPending) {
+		t.Errorf("MarkAttempt on a sent item = %v, want ErrNotPending", err)
+	}
+
+	// Item 2: permanent failure. Item 3: failure with no next attempt.
+	if err := db.MarkAttempt(2, now, errors.New("550 no such user"), true, retry); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkAttempt(3, now, nil, false, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []uint64{2, 3} {
+		it, err := db.OutboxItem(id)
+		if err != nil || it.State != StateFailed || it.Attempts != 1 || it.LastError == "" {
+			t.Errorf("item %d = %+v, %v; want failed", id, it, err)
+		}
+		if err := db.MarkSent(id, retry); !errors.Is(err, ErrNotPending) {
+			t.Errorf("MarkSent on failed item %d = %v, want ErrNotPending", id, err)
+		}
+	}
+	failed, err := db.FailedOutbox()
+	if err != nil || len(failed) != 2 {
+		t.Errorf("FailedOutbox = %d items, %v; want 2", len(failed), err)
+	}
+
+	far := now.Add(100 * time.Hour)
+	if got := dueIDs(t, db, far, 0); len(got) != 0 {
+		t.Errorf("due after all settled = %v, want none", got)
+	}
+	if pending, oldest, _ := db.OutboxStats(far); pending != 0 || oldest != 0 {
+		t.Errorf("OutboxStats = %d, %v; want 0, 0", pending, oldest)
+	}
+	if _, ok, _ := db.NextDue(); ok {
+		t.Error("NextDue reports an item with nothing pending")
+	}
+	if n, err := db.SentCount("SUP-000001"); err != nil || n != 1 {
+		t.Errorf("SentCount(SUP-000001) = %d, %v; want 1", n, err)
+	}
+	if n, _ := db.SentCount("SUP-000002"); n != 0 {
+		t.Errorf("SentCount(SUP-000002) = %d, want 0", n)
+	}
+	if _, err := db.OutboxItem(99); !errors.Is(err, ErrNotFound) {
+		t.Errorf("OutboxItem(99) = %v, want ErrNotFound", err)
+	}
+	if err := db.MarkSent(99, now); !errors.Is(err, ErrNotFound) {
+		t.Errorf("MarkSent(99) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestOutboxSurvivesReopen(t *testing.T) {
+	db := mustOpenTestDB(t)
+	queueN(t, db, 2)
+	now := db.clock.Now()
+	if err := db.MarkSent(1, now); err != nil {
+		t.Fatal(err)
+	}
+	retry := now.Add(time.Minute)
+	if err := db.MarkAttempt(2, now, errors.New("timeout"), false, retry); err != nil {
+		t.Fatal(err)
+	}
+
+	db = db.mustReopen()
+	if got := dueIDs(t, db, now.Add(24*time.Hour), 0); fmt.Sprint(got) != "[2]" {
+		t.Errorf("due after reopen = %v, want [2]: a sent item is never due again", got)
+	}
+	it, err := db.OutboxItem(2)
+	if err != nil || it.Attempts != 1 || it.LastError != "timeout" || !it.NextAttempt.Equal(retry) || string(it.Payload) != `{"number":"SUP-000002"}` {
+		t.Errorf("item 2 after reopen = %+v, %v", it, err)
+	}
+	if n, _ := db.SentCount("SUP-000001"); n != 1 {
+		t.Errorf("SentCount after reopen = %d, want 1", n)
+	}
+}
+
+func TestBeginAttemptSavesBeforeSending(t *testing.T) {
+	db := mustOpenTestDB(t)
+	queueN(t, db, 1)
+	now := db.clock.Now()
+	lease := now.Add(10 * time.Minute)
+
+	it, err := db.BeginAttempt(1, now, lease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Attempts != 1 || !it.Sending || !it.NextAttempt.Equal(lease) {
+		t.Errorf("BeginAttempt = %+v", it)
+	}
+	// A crash now: after reopening, the item is not due at once, but is at
+	// the saved retry time.
+	db = db.mustReopen()
+	if got := dueIDs(t, db, now.Add(time.Minute), 0); len(got) != 0 {
+		t.Errorf("due during the attempt = %v, want none", got)
+	}
+	if got := dueIDs(t, db, lease, 0); fmt.Sprint(got) != "[1]" {
+		t.Errorf("due at the saved retry time = %v, want [1]", got)
+	}
+	// The retry fails temporarily, then succeeds: each attempt counted once.
+	if _, err := db.BeginAttempt(1, lease, lease.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkAttempt(1, lease, errors.New("421"), false, lease.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.BeginAttempt(1, lease.Add(time.Minute), lease.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkSent(1, lease.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	it, err = db.OutboxItem(1)
+	if err != nil || it.Attempts != 3 || it.Sending || it.State != StateSent {
+		t.Errorf("after three attempts = %+v, %v; want Attempts 3, sent", it, err)
+	}
+	if _, err := db.BeginAttempt(1, now, lease); !errors.Is(err, ErrNotPending) {
+		t.Errorf("BeginAttempt on a sent item = %v, want ErrNotPending", err)
+	}
+}

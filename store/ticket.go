@@ -1,0 +1,222 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/rules"
+)
+
+// Status is where a ticket stands. The values are a public contract.
+type Status string
+
+// Ticket statuses.
+const (
+	StatusNeedsInfo Status = "needs_info" // registered, waiting for the customer
+	StatusOpen      Status = "open"       // complete; the SLA clock runs
+	StatusClosed    Status = "closed"
+)
+
+// Ticket is one registered support request.
+type Ticket struct {
+	Number       string          `json:"number"` // "<prefix>-NNNNNN", e.g. SUP-000042
+	Seq          uint64          `json:"seq"`
+	Organization string          `json:"organization"`
+	Sender       string          `json:"sender"` // lower-case address
+	SenderName   string          `json:"sender_name,omitempty"`
+	Subject      string          `json:"subject"`
+	Category     rules.Category  `json:"category"`
+	Status       Status          `json:"status"`
+	Lang         rules.Lang      `json:"lang"`
+	Findings     []rules.Finding `json:"findings,omitempty"`
+	ReceivedAt   time.Time       `json:"received_at"`
+	SLAStartedAt time.Time       `json:"sla_started_at"` // zero until complete (status open)
+	DeductsQuota bool            `json:"deducts_quota"`
+	Warranty     bool            `json:"warranty"`
+	OverPlan     bool            `json:"over_plan"`
+	Period       string          `json:"period,omitempty"` // ledger period the ticket counted in
+	// MessageIDs are every Message-ID of the conversation, without angle
+	// brackets: the customer's and those of emails ticketd queued.
+	MessageIDs []string `json:"message_ids,omitempty"`
+	// Messages are the customer's messages of the ticket, oldest first.
+	Messages []MessageRef `json:"messages"`
+	// Attachments are those of the first message (MessageRef has each
+	// message's own).
+	Attachments []intake.Attachment `json:"attachments,omitempty"`
+	ClosedAt    time.Time           `json:"closed_at"`
+	UpdatedAt   time.Time           `json:"updated_at"`
+}
+
+// MessageRef is one customer message of a ticket. Its raw bytes are
+// available from DB.Raw(Key).
+type MessageRef struct {
+	Key         string              `json:"key"` // dedupe key
+	MessageID   string              `json:"message_id,omitempty"`
+	ReceivedAt  time.Time           `json:"received_at"`
+	From        string              `json:"from"`
+	Attachments []intake.Attachment `json:"attachments,omitempty"`
+}
+
+// TicketFilter selects tickets; zero fields match everything.
+type TicketFilter struct {
+	Org    string
+	Status Status
+	Since  time.Time // ReceivedAt at or after Since
+}
+
+func (f TicketFilter) match(t *Ticket) bool {
+	return (f.Org == "" || t.Organization == f.Org) &&
+		(f.Status == "" || t.Status == f.Status) &&
+		(f.Since.IsZero() || !t.ReceivedAt.Before(f.Since))
+}
+
+// FormatNumber returns the ticket number for prefix and seq, e.g.
+// FormatNumber("SUP", 42) == "SUP-000042".
+func FormatNumber(prefix string, seq uint64) string {
+	return fmt.Sprintf("%s-%06d", prefix, seq)
+}
+
+// parseSeq extracts the sequence from a ticket number.
+func parseSeq(number string) (uint64, bool) {
+	i := strings.LastIndexByte(number, '-')
+	if i < 0 {
+		return 0, false
+	}
+	seq, err := strconv.ParseUint(number[i+1:], 10, 64)
+	return seq, err == nil && seq > 0
+}
+
+// Ticket returns the ticket with the given number (the prefix compares
+// case-insensitively), or an error wrapping ErrNotFound.
+func (db *DB) Ticket(number string) (*Ticket, error) {
+	var t *Ticket
+	err := db.view(func(tx *bolt.Tx) error {
+		var err error
+		t, err = getTicket(tx, number)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ticket %q: %w", number, err)
+	}
+	return t, nil
+}
+
+func getTicket(tx *bolt.Tx, number string) (*Ticket, error) {
+	seq, ok := parseSeq(number)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	var t Ticket
+	found, err := getJSON(tx.Bucket(bucketTickets), itob(seq), &t)
+	if err != nil {
+		return nil, err
+	}
+	if !found || !strings.EqualFold(t.Number, number) {
+		return nil, ErrNotFound
+	}
+	return &t, nil
+}
+
+func putTicket(tx *bolt.Tx, t *Ticket) error {
+	return putJSON(tx.Bucket(bucketTickets), itob(t.Seq), t)
+}
+
+// TicketByMessageID returns the ticket whose conversation contains the
+// Message-ID (with or without angle brackets): a customer's message or an
+// email ticketd queued for it. It returns an error wrapping ErrNotFound
+// when no ticket has it.
+func (db *DB) TicketByMessageID(id string) (*Ticket, error) {
+	id = trimMsgID(id)
+	var t *Ticket
+	err := db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMsgIDs)
+		if b == nil || id == "" {
+			return ErrNotFound
+		}
+		number := b.Get([]byte(id))
+		if number == nil {
+			return ErrNotFound
+		}
+		var err error
+		t, err = getTicket(tx, string(number))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ticket by message-id %q: %w", id, err)
+	}
+	return t, nil
+}
+
+// Tickets returns the tickets matching f, ordered by number.
+func (db *DB) Tickets(f TicketFilter) ([]Ticket, error) {
+	var out []Ticket
+	err := db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketTickets)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var t Ticket
+			if err := decodeJSON(k, v, &t); err != nil {
+				return err
+			}
+			if f.match(&t) {
+				out = append(out, t)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list tickets: %w", err)
+	}
+	return out, nil
+}
+
+// Seen reports whether a message with this dedupe key was recorded.
+func (db *DB) Seen(key string) (bool, error) {
+	var seen bool
+	err := db.view(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketDedupe); b != nil && key != "" {
+			seen = b.Get([]byte(key)) != nil
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("seen %q: %w", key, err)
+	}
+	return seen, nil
+}
+
+// Raw returns a copy of the raw message stored under the dedupe key, or an
+// error wrapping ErrNotFound.
+func (db *DB) Raw(key string) ([]byte, error) {
+	var raw []byte
+	err := db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRaw)
+		if b == nil || key == "" {
+			return ErrNotFound
+		}
+		v := b.Get([]byte(key))
+		if v == nil {
+			return ErrNotFound
+		}
+		raw = append([]byte{}, v...) // v is only valid inside the tx
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("raw message %q: %w", key, err)
+	}
+	return raw, nil
+}
+
+// trimMsgID removes surrounding space and angle brackets.
+func trimMsgID(id string) string {
+	id = strings.TrimSpace(id)
+	id = strings.TrimPrefix(id, "<")
+	return strings.TrimSuffix(id, ">")
+}
