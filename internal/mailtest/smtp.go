@@ -1,0 +1,192 @@
+package mailtest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Message is one email the SMTP server accepted.
+type Message struct {
+	From string
+	To   []string
+	Data []byte
+}
+
+// SMTPServer is a recording go-smtp server on 127.0.0.1 with failure
+// injection.
+type SMTPServer struct {
+	Addr string
+
+	t           testing.TB
+	mu          sync.Mutex
+	msgs        []Message
+	changed     chan struct{}
+	server      *smtp.Server
+	failRcpt    map[string]*smtp.SMTPError
+	failAll     *smtp.SMTPError
+	connections atomic.Int64
+}
+
+// StartSMTP starts the server; it stops when the test ends.
+func StartSMTP(t testing.TB) *SMTPServer {
+	t.Helper()
+	s := &SMTPServer{t: t, changed: make(chan struct{}), failRcpt: map[string]*smtp.SMTPError{}}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Addr = ln.Addr().String()
+	s.serve(ln)
+	t.Cleanup(s.Stop)
+	return s
+}
+
+func (s *SMTPServer) serve(ln net.Listener) {
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		s.connections.Add(1)
+		return &session{s: s}, nil
+	}))
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.ReadTimeout = 10 * time.Second
+	srv.WriteTimeout = 10 * time.Second
+	s.mu.Lock()
+	s.server = srv
+	s.mu.Unlock()
+	go func() { _ = srv.Serve(ln) }()
+}
+
+// Stop closes the server: connections are refused until Restart.
+func (s *SMTPServer) Stop() {
+	s.mu.Lock()
+	srv := s.server
+	s.server = nil
+	s.mu.Unlock()
+	if srv != nil {
+		_ = srv.Close()
+	}
+}
+
+// Restart listens again on the same address.
+func (s *SMTPServer) Restart() {
+	s.t.Helper()
+	s.Stop()
+	ln, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		s.t.Fatalf("restart smtp on %s: %v", s.Addr, err)
+	}
+	s.serve(ln)
+}
+
+// FailRecipient makes RCPT TO for addr fail with code (4xx or 5xx); code 0
+// clears it.
+func (s *SMTPServer) FailRecipient(addr string, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code == 0 {
+		delete(s.failRcpt, strings.ToLower(addr))
+		return
+	}
+	s.failRcpt[strings.ToLower(addr)] = &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 0, 0}, Message: fmt.Sprintf("injected failure %d", code)}
+}
+
+// FailAll makes every MAIL FROM fail with code; 0 clears it.
+func (s *SMTPServer) FailAll(code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failAll = nil
+	if code != 0 {
+		s.failAll = &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 0, 0}, Message: fmt.Sprintf("injected failure %d", code)}
+	}
+}
+
+// Messages returns a copy of the accepted messages.
+func (s *SMTPServer) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.msgs...)
+}
+
+// Connections returns how many SMTP connections were opened.
+func (s *SMTPServer) Connections() int64 { return s.connections.Load() }
+
+// WaitFor waits until at least n messages were accepted, or fails the test
+// after timeout.
+func (s *SMTPServer) WaitFor(n int, timeout time.Duration) []Message {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for {
+		s.mu.Lock()
+		msgs, changed := append([]Message(nil), s.msgs...), s.changed
+		s.mu.Unlock()
+		if len(msgs) >= n {
+			return msgs
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			s.t.Fatalf("smtp: %d messages after %s, want %d", len(msgs), timeout, n)
+			return nil
+		}
+	}
+}
+
+func (s *SMTPServer) add(m Message) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.msgs = append(s.msgs, m)
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+type session struct {
+	s    *SMTPServer
+	from string
+	to   []string
+}
+
+func (ss *session) AuthMechanisms() []string { return nil }
+
+func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	ss.s.mu.Lock()
+	defer ss.s.mu.Unlock()
+	if ss.s.failAll != nil {
+		return ss.s.failAll
+	}
+	ss.from = from
+	return nil
+}
+
+func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	ss.s.mu.Lock()
+	defer ss.s.mu.Unlock()
+	if err := ss.s.failRcpt[strings.ToLower(to)]; err != nil {
+		return err
+	}
+	ss.to = append(ss.to, to)
+	return nil
+}
+
+func (ss *session) Data(r io.Reader) error {
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, r); err != nil {
+		return err
+	}
+	ss.s.add(Message{From: ss.from, To: ss.to, Data: buf.Bytes()})
+	return nil
+}
+
+func (ss *session) Reset() { ss.from, ss.to = "", nil }
+
+func (ss *session) Logout() error { return nil }
