@@ -1,0 +1,44 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/ticketd/ticketd/intake"
+)
+
+func TestClassify(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		msg  *intake.Message
+		want Category
+	}{
+		{"en incident", enMail(), Incident},
+		{"en incident in a how-to question", enMail(subject("How do I fix error 500 on export?")), Incident},
+		{"en api error", enMail(subject("Orders endpoint returns 500"), own("Our integration gets status 500 from the API.")), APIError},
+		{"en api status without error word", enMail(subject("Orders webhook"), own("The webhook answers 422 Unprocessable Entity.")), APIError},
+		{"en api how-to", enMail(subject("API key for the test environment"), own("How do I get an API key for the sandbox?")), Question},
+		{"en upload", enMail(subject("Supplier invoice upload fails"), own("The upload fails with an error.")), Upload},
+		{"en import failure", enMail(subject("Customer import"), own("I can't import the customers file, it is rejected.")), Upload},
+		{"en upload how-to", enMail(subject("Uploading supplier invoices"), own("How can I upload supplier invoices in XML?")), Question},
+		{"en document phrase", enMail(subject(enDocSj), own(enDoc)), Document},
+		{"en document link", enMail(subject("Delivery note total"), own("Please check "+docURL+", the total is odd.")), Document},
+		{"en document how-to", enMail(subject("Sharing delivery notes"), own("How do I share the document with a customer?")), Question},
+		{"en self-service", enMail(subject("New user for John Doe"), own(enCreateUser)), SelfService},
+		{"en question", enMail(subject("Invoice numbering"), own("Is it possible to restart the invoice numbering every year?")), Question},
+		{"en statement", enMail(subject("Invoice numbering"), own("We would like to restart the numbering next year.")), Question},
+		{"es incidencia", esMail(), Incident},
+		{"es error de api", esMail(subject("La API de pedidos devuelve 500"), own("Nuestra integración recibe un error de la API.")), APIError},
+		{"es subida", esMail(subject("La subida de facturas falla"), own("No puedo subir la factura, da un error.")), Upload},
+		{"es carga masiva", esMail(subject("Carga masiva de clientes"), own("La carga masiva de clientes falla en la línea 12.")), Upload},
+		{"es documento", esMail(subject(esDocSj), own(esDoc)), Document},
+		{"es autoservicio", esMail(subject("Alta de usuario para Ana López"), own(esCreateUser)), SelfService},
+		{"es pregunta", esMail(subject("Numeración de facturas"), own("¿Cómo puedo reiniciar la numeración de facturas cada año?")), Question},
+		{"es pregunta sobre documento", esMail(subject("Compartir albaranes"), own("¿Cómo puedo compartir el documento con un cliente?")), Question},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Evaluate(tc.msg, testPolicy(), received).Category; got != tc.want {
+				t.Fatalf("category %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,47 @@
+package rules
+
+// checkAPICallResponse fires for an API error whose mail lacks the exact call
+// (an HTTP method with a path or URL, or a curl command) or the server's
+// response (an HTTP status or a response body), in the customer's own
+// words or in attached text files named for them (see apiAttachments).
+func checkAPICallResponse(in *input) *Finding {
+	if in.category != APIError {
+		return nil
+	}
+	call := apiCall.MatchString(in.subject) || apiCall.MatchString(in.own)
+	response := len(in.codes) > 0 || responseBody.MatchString(in.foldOwn)
+	attCall, attResponse := apiAttachments(in.msg.Attachments)
+	call = call || attCall
+	response = response || attResponse
+	var msg Text
+	switch {
+	case call && response:
+		return nil
+	case call:
+		msg = Text{
+			EN: "To investigate an API error we need the exact call and the server's response; your message does not include the response.",
+			ES: "Para investigar un error de la API necesitamos la llamada exacta y la respuesta del servidor; su mensaje no incluye la respuesta.",
+		}
+	case response:
+		msg = Text{
+			EN: "To investigate an API error we need the exact call and the server's response; your message does not include the call.",
+			ES: "Para investigar un error de la API necesitamos la llamada exacta y la respuesta del servidor; su mensaje no incluye la llamada.",
+		}
+	default:
+		msg = Text{
+			EN: "To investigate an API error we need the exact call and the server's response; your message includes neither.",
+			ES: "Para investigar un error de la API necesitamos la llamada exacta y la respuesta del servidor; su mensaje no incluye ninguna de las dos.",
+		}
+	}
+	return &Finding{
+		Rule:    RuleAPICallResponse,
+		Outcome: NeedsInfo,
+		Message: msg,
+		Request: Text{
+			EN: "Reply to this email with the exact request (the HTTP method and URL, for example POST /v1/orders, or the curl command, with its body) " +
+				"and the full response (HTTP status and body). Remove passwords and tokens first.",
+			ES: "Responda a este correo con la petición exacta (el método HTTP y la URL, por ejemplo POST /v1/orders, o el comando curl, con su cuerpo) " +
+				"y la respuesta completa (código HTTP y cuerpo). Elimine antes contraseñas y tokens.",
+		},
+	}
+}

@@ -1,0 +1,37 @@
+package rules
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// checkDescription fires when the customer's own words (quotes and
+// signatures removed) have fewer than Policy.DescriptionMinWords words.
+func checkDescription(in *input) *Finding {
+	n := in.policy.DescriptionMinWords
+	got := countWords(in.own)
+	if got >= n {
+		return nil
+	}
+	msg := Text{
+		EN: fmt.Sprintf("Your message is too short for us to understand the problem: it has %d words and we need at least %d.", got, n),
+		ES: fmt.Sprintf("Su mensaje es demasiado breve para entender el problema: tiene %d palabras y necesitamos al menos %d.", got, n),
+	}
+	if got == 0 {
+		msg = Text{
+			EN: "Your message does not describe the problem in your own words.",
+			ES: "Su mensaje no describe el problema con sus propias palabras.",
+		}
+	}
+	return &Finding{
+		Rule:    RuleDescription,
+		Outcome: NeedsInfo,
+		Message: msg,
+		Request: Text{
+			EN: "Reply to this email describing, in at least " + strconv.Itoa(n) +
+				" words, what you were doing, what you expected to happen and what happened instead.",
+			ES: "Responda a este correo describiendo, en al menos " + strconv.Itoa(n) +
+				" palabras, qué estaba haciendo, qué esperaba que ocurriera y qué ocurrió en su lugar.",
+		},
+	}
+}

@@ -1,0 +1,58 @@
+package rules
+
+import "testing"
+
+const (
+	enCreateUser = "Please create a user for our new colleague John Doe, john.doe@acme.example, with the Accountant " +
+		"role, so that he can start with the month-end closing on Monday."
+	esCreateUser = "Por favor, necesitamos dar de alta un usuario para nuestra nueva compañera Ana López, " +
+		"ana.lopez@globex.example, con el rol de Contable, para que empiece con el cierre del mes el lunes."
+)
+
+func TestSelfService(t *testing.T) {
+	runRuleCases(t, RuleSelfService, testPolicy(), []ruleCase{
+		{"en create a user", enMail(subject("New user for John Doe"), own(enCreateUser), attach()), true},
+		{"en reset password", enMail(subject("Password for Bob Stone"), attach(), own("Could you please reset the "+
+			"password of bob@acme.example? He is back from holidays and does not remember it, and he needs to send invoices today.")), true},
+		{"en change role", enMail(subject("Role change for Bob Stone"), attach(), own("Please change the role of "+
+			"bob@acme.example from Viewer to Accountant, he took over the invoicing of the northern warehouses this month.")), true},
+		{"en failing password reset is an incident", enMail(subject("Password reset page fails"), own("When I try to "+
+			"reset my password, the page shows error 500 after I enter the code from the email, every time since Friday.")), false},
+		{"en incident", enMail(), false},
+		{"es dar de alta un usuario", esMail(subject("Alta de usuario para Ana López"), own(esCreateUser), attach()), true},
+		{"es restablecer la contraseña", esMail(subject("Contraseña de Luis García"), attach(), own("¿Pueden "+
+			"restablecer la contraseña de luis@globex.example? Ha vuelto de vacaciones, no la recuerda y necesita emitir facturas hoy.")), true},
+		{"es cambiar permisos", esMail(subject("Permisos de Luis en compras"), attach(), own("Necesitamos cambiar los "+
+			"permisos de luis@globex.example para que pueda aprobar pedidos de compra, ya que ahora es el responsable del almacén.")), true},
+		{"es restablecer con error es incidencia", esMail(subject("Error al restablecer la contraseña"), own("Al "+
+			"restablecer la contraseña aparece un error 500 después de introducir el código que llega por correo, desde el viernes.")), false},
+		{"es incidencia", esMail(), false},
+	})
+}
+
+// A self-service request is still registered; the message says it is
+// deducted, except under warranty.
+func TestSelfServiceIsInformational(t *testing.T) {
+	for _, tc := range []struct {
+		name, addr string
+		deducts    bool
+	}{
+		{"deducted", "alice@acme.example", true},
+		{"warranty", "ada@umbrella.example", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Evaluate(enMail(from(tc.addr), subject("New user for John Doe"), own(enCreateUser), attach()), testPolicy(), received)
+			if v.Outcome != Accepted || v.Category != SelfService || !v.Registered() {
+				t.Fatalf("verdict %s category %s, want accepted self_service", v.Outcome, v.Category)
+			}
+			f := finding(t, v, RuleSelfService)
+			if f.Blocking() || f.Outcome != Accepted {
+				t.Fatalf("finding %+v is blocking", f)
+			}
+			if v.DeductsQuota != tc.deducts || contains(f.Message.EN, "counts as one of the tickets") != tc.deducts ||
+				contains(f.Message.ES, "cuenta como una de las incidencias") != tc.deducts {
+				t.Fatalf("deducts %v, message %+v; want deducts %v said in both languages", v.DeductsQuota, f.Message, tc.deducts)
+			}
+		})
+	}
+}
