@@ -5,10 +5,51 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
+	"time"
 
+	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 )
+
+// decodeHook is viper's default (durations, comma-separated lists) plus
+// dates: YAML reads an unquoted 2026-12-31 as a timestamp, and the
+// configuration keeps dates as YYYY-MM-DD strings.
+func decodeHook() mapstructure.DecodeHookFunc {
+	return mapstructure.ComposeDecodeHookFunc(
+		mapstructure.StringToTimeDurationHookFunc(),
+		mapstructure.StringToSliceHookFunc(","),
+		func(from, to reflect.Type, data any) (any, error) {
+			if t, ok := data.(time.Time); ok && to.Kind() == reflect.String {
+				return t.Format(dateLayout), nil
+			}
+			return data, nil
+		},
+	)
+}
+
+// invalidKeys matches mapstructure's report of unknown keys.
+var invalidKeys = regexp.MustCompile(`'([^']*)' has invalid keys: ([^\n]+)`)
+
+// explainDecodeError rewrites mapstructure's errors to name full keys:
+// "'imap' has invalid keys: pasword" becomes "unknown key imap.pasword".
+func explainDecodeError(err error) string {
+	msg := err.Error()
+	m := invalidKeys.FindStringSubmatch(msg)
+	if m == nil {
+		return strings.TrimSpace(strings.ReplaceAll(msg, "decoding failed due to the following error(s):\n\n", ""))
+	}
+	var keys []string
+	for _, k := range strings.Split(m[2], ", ") {
+		if m[1] != "" {
+			k = m[1] + "." + k
+		}
+		keys = append(keys, k)
+	}
+	return "unknown key " + strings.Join(keys, ", ") + " (see config.example.yaml for every key)"
+}
 
 // EnvPrefix prefixes every environment override: imap.password is
 // TICKETD_IMAP_PASSWORD.
@@ -45,8 +86,8 @@ func read(path string) (*Config, error) {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	cfg := Default()
-	if err := v.UnmarshalExact(&cfg); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+	if err := v.UnmarshalExact(&cfg, viper.DecodeHook(decodeHook())); err != nil {
+		return nil, fmt.Errorf("config %s: %s", path, explainDecodeError(err))
 	}
 	cfg.File = path
 	if err := cfg.resolveSecrets(); err != nil {

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ticketd/ticketd/config"
+	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/rules"
+)
+
+// replayResult is one line of `ticketd replay --format json`. The field
+// names are a public contract.
+type replayResult struct {
+	File         string          `json:"file"`
+	MessageID    string          `json:"message_id,omitempty"`
+	From         string          `json:"from,omitempty"`
+	Organization string          `json:"organization"`
+	Verdict      string          `json:"verdict"`
+	Category     string          `json:"category,omitempty"`
+	Findings     []replayFinding `json:"findings"`
+	DeductsQuota bool            `json:"deducts_quota"`
+	Error        string          `json:"error,omitempty"`
+}
+
+type replayFinding struct {
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fset := newFlagSet("replay", stderr)
+	cfgPath := fset.String("config", "config.example.yaml", "configuration file (only tickets, rules and organizations are used)")
+	format := fset.String("format", "text", "output format: text or json")
+	workers := fset.Int("workers", runtime.GOMAXPROCS(0), "messages judged in parallel")
+	if err := parseFlags(fset, args); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return fmt.Errorf("%w: --format must be text or json", errUsage)
+	}
+	if fset.NArg() == 0 {
+		return fmt.Errorf("%w: no PATH given (an .eml file or a directory of them)", errUsage)
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	files, err := emlFiles(fset.Args())
+	if err != nil {
+		return err
+	}
+	results := replayFiles(ctx, files, cfg.Policy(), intake.Limits{MaxMessageBytes: cfg.IMAP.MaxMessageBytes}, *workers)
+	if *format == "json" {
+		err = writeReplayJSON(stdout, results)
+	} else {
+		err = writeReplayText(stdout, results)
+	}
+	if err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	for _, r := range results {
+		if r.Verdict == "error" {
+			return errFailed
+		}
+	}
+	return ctx.Err()
+}
+
+// emlFiles expands the arguments: files as given, directories walked
+// recursively for *.eml, in lexical order.
+func emlFiles(paths []string) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".eml") {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", p, err)
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, nil
+}
+
+// replayFiles judges every file with up to workers goroutines and returns
+// the results in the order of files.
+func replayFiles(ctx context.Context, files []string, policy *rules.Policy, limits intake.Limits, workers int) []replayResult {
+	if workers < 1 {
+		workers = 1
+	}
+	results := make([]replayResult, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = replayOne(files[i], policy, limits)
+			}
+		}()
+	}
+feed:
+	for i := range files {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			for j := i; j < len(files); j++ {
+				results[j] = replayResult{File: files[j], Verdict: "error", Error: "interrupted", Findings: []replayFinding{}}
+			}
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+func replayOne(file string, policy *rules.Policy, limits intake.Limits) replayResult {
+	res := replayResult{File: file, Findings: []replayFinding{}}
+	raw, err := readLimited(file, limits)
+	if err == nil {
+		var j *judgement
+		j, err = judge(raw, policy, limits, time.Time{})
+		if err == nil {
+			return newReplayResult(file, j)
+		}
+	}
+	res.Verdict = "error"
+	res.Error = err.Error()
+	return res
+}
+
+// readLimited reads a file, refusing one larger than the message limit
+// before reading it.
+func readLimited(file string, limits intake.Limits) ([]byte, error) {
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	max := limits.MaxMessageBytes
+	if max <= 0 {
+		max = intake.DefaultLimits.MaxMessageBytes
+	}
+	if info.Size() > max {
+		return nil, fmt.Errorf("%s: %d bytes: %w", file, info.Size(), intake.ErrTooLarge)
+	}
+	return os.ReadFile(file)
+}
+
+func newReplayResult(file string, j *judgement) replayResult {
+	v := j.Verdict
+	res := replayResult{
+		File:         file,
+		From:         j.Msg.From.Addr,
+		Organization: v.Organization,
+		Verdict:      string(v.Outcome),
+		Category:     string(v.Category),
+		DeductsQuota: v.DeductsQuota,
+		Findings:     make([]replayFinding, 0, len(v.Findings)),
+	}
+	if j.Msg.MessageID != "" {
+		res.MessageID = "<" + j.Msg.MessageID + ">"
+	}
+	for _, f := range v.Findings {
+		res.Findings = append(res.Findings, replayFinding{Rule: f.Rule, Message: f.Message.In(v.Lang)})
+	}
+	return res
+}
+
+func writeReplayJSON(w io.Writer, results []replayResult) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, r := range results {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeReplayText(w io.Writer, results []replayResult) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FILE\tVERDICT\tCATEGORY\tORGANIZATION\tQUOTA\tRULES")
+	counts := map[string]int{}
+	for _, r := range results {
+		counts[r.Verdict]++
+		rulesFired := make([]string, 0, len(r.Findings))
+		for _, f := range r.Findings {
+			rulesFired = append(rulesFired, f.Rule)
+		}
+		detail := strings.Join(rulesFired, ",")
+		if r.Error != "" {
+			detail = r.Error
+		}
+		quota := "-"
+		if r.DeductsQuota {
+			quota = "deducts"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.File, r.Verdict, dash(r.Category), dash(r.Organization), quota, dash(detail))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	var parts []string
+	for _, k := range []string{"accepted", "needs_info", "rejected", "ignored", "error"} {
+		if counts[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
+		}
+	}
+	_, err := fmt.Fprintf(w, "\n%d messages: %s\n", len(results), strings.Join(parts, ", "))
+	return err
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
