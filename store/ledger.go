@@ -23,13 +23,13 @@ func ledgerKey(org, period string) []byte {
 // charge counts one ticket for (org, period): a warranty ticket in the
 // warranty counter, any other in Used. It reports whether a deducted ticket
 // is over plan: the plan included tickets (included > 0) and they were all
-// used before this one.
-func charge(tx *bolt.Tx, org, period string, warranty bool, included int) (overPlan bool, err error) {
+// used before this one, and how many tickets the period has used with it.
+func charge(tx *bolt.Tx, org, period string, warranty bool, included int) (overPlan bool, used int, err error) {
 	b := tx.Bucket(bucketLedger)
 	key := ledgerKey(org, period)
 	e := LedgerEntry{Org: org, Period: period}
 	if _, err := getJSON(b, key, &e); err != nil {
-		return false, fmt.Errorf("ledger %s %s: %w", org, period, err)
+		return false, 0, fmt.Errorf("ledger %s %s: %w", org, period, err)
 	}
 	if warranty {
 		e.Warranty++
@@ -41,9 +41,9 @@ func charge(tx *bolt.Tx, org, period string, warranty bool, included int) (overP
 		}
 	}
 	if err := putJSON(b, key, &e); err != nil {
-		return false, fmt.Errorf("ledger %s %s: %w", org, period, err)
+		return false, 0, fmt.Errorf("ledger %s %s: %w", org, period, err)
 	}
-	return overPlan, nil
+	return overPlan, e.Used, nil
 }
 
 // Ledger returns the ledger entries of org ("" for every organization),

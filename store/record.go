@@ -224,7 +224,7 @@ func newTicket(tx *bolt.Tx, in *Intake, received, now time.Time) (*Ticket, error
 	}
 	if t.DeductsQuota || t.Warranty {
 		t.Period = in.Period
-		if t.OverPlan, err = charge(tx, in.Organization, in.Period, t.Warranty, in.Included); err != nil {
+		if t.OverPlan, t.PeriodUsed, err = charge(tx, in.Organization, in.Period, t.Warranty, in.Included); err != nil {
 			return nil, err
 		}
 	}

@@ -40,6 +40,9 @@ type Ticket struct {
 	Warranty     bool            `json:"warranty"`
 	OverPlan     bool            `json:"over_plan"`
 	Period       string          `json:"period,omitempty"` // ledger period the ticket counted in
+	// PeriodUsed is how many tickets the period had used, this one
+	// included, when the ticket was registered (for the receipt).
+	PeriodUsed int `json:"period_used,omitempty"`
 	// MessageIDs are every Message-ID of the conversation, without angle
 	// brackets: the customer's and those of emails ticketd queued.
 	MessageIDs []string `json:"message_ids,omitempty"`

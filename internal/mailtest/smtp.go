@@ -32,6 +32,7 @@ type SMTPServer struct {
 	msgs        []Message
 	changed     chan struct{}
 	server      *smtp.Server
+	ln          net.Listener
 	failRcpt    map[string]*smtp.SMTPError
 	failAll     *smtp.SMTPError
 	connections atomic.Int64
@@ -61,7 +62,7 @@ func (s *SMTPServer) serve(ln net.Listener) {
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
 	s.mu.Lock()
-	s.server = srv
+	s.server, s.ln = srv, ln
 	s.mu.Unlock()
 	go func() { _ = srv.Serve(ln) }()
 }
@@ -69,10 +70,13 @@ func (s *SMTPServer) serve(ln net.Listener) {
 // Stop closes the server: connections are refused until Restart.
 func (s *SMTPServer) Stop() {
 	s.mu.Lock()
-	srv := s.server
-	s.server = nil
+	srv, ln := s.server, s.ln
+	s.server, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv != nil {
+		// Close the listener too: the server only learns of it once Serve
+		// has started, which may not have happened yet.
+		_ = ln.Close()
 		_ = srv.Close()
 	}
 }

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runCLI runs one ticketd command line in-process against the rig's
+// configuration (the environment carries the servers' addresses).
+func (r *rig) runCLI(args ...string) (stdout, stderr string, code int) {
+	r.t.Helper()
+	cfgPath := filepath.Join(r.t.TempDir(), "cli.yaml")
+	example, err := os.ReadFile("../../config.example.yaml")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(cfgPath, example, 0o600); err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Setenv("TICKETD_IMAP_MAX_MESSAGE_BYTES", "4096")
+	var out, errb bytes.Buffer
+	full := append([]string{args[0], args[1], "--config", cfgPath}, args[2:]...)
+	code = run(context.Background(), full, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestQuarantineListAndRetry(t *testing.T) {
+	r := newRig(t)
+	r.cfg.IMAP.MaxMessageBytes = 4096
+	big := append(withMessageID(fixture(t, "en-incident-screenshot.eml"), "<too-big@example.com>"), bytes.Repeat([]byte("padding line of text\r\n"), 400)...)
+	r.imap.Append("INBOX", big)
+	r.imap.Append("INBOX", []byte("X-Note: this is not an email\r\n\r\nbody\r\n"))
+	r.runOnce()
+	if n := r.imap.Count("Quarantine"); n != 2 {
+		t.Fatalf("Quarantine has %d, want 2", n)
+	}
+
+	out, errOut, code := r.runCLI("quarantine", "list")
+	if code != 0 {
+		t.Fatalf("quarantine list: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "too large") || !strings.Contains(out, "parse") {
+		t.Errorf("quarantine list does not say why:\n%s", out)
+	}
+
+	// After raising the limit, retry moves the messages back to the inbox.
+	out, errOut, code = r.runCLI("quarantine", "retry")
+	if code != 0 {
+		t.Fatalf("quarantine retry: exit %d: %s", code, errOut)
+	}
+	if strings.Count(out, "moved back") != 2 {
+		t.Errorf("retry output:\n%s", out)
+	}
+	if n := r.imap.Count("INBOX"); n != 2 {
+		t.Fatalf("INBOX has %d after retry, want 2", n)
+	}
+	r.cfg.IMAP.MaxMessageBytes = 1 << 20
+	r.runOnce()
+	if n := r.imap.Count("Processed"); n != 1 {
+		t.Errorf("the retried large message was not processed: Processed %d", n)
+	}
+	if n := r.imap.Count("Quarantine"); n != 1 {
+		t.Errorf("the broken message should be quarantined again: %d", n)
+	}
+	r.smtp.WaitFor(1, 5*time.Second)
+}
+
+func TestTicketsExportAndShow(t *testing.T) {
+	r := newRig(t)
+	raw := fixture(t, "en-incident-screenshot.eml")
+	r.imap.Append("INBOX", raw)
+	r.runOnce()
+
+	dir := t.TempDir()
+	out, errOut, code := r.runCLI("tickets", "export", "SUP-000001", dir)
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errOut)
+	}
+	eml, err := os.ReadFile(filepath.Join(dir, "SUP-000001", "01-message.eml"))
+	if err != nil || !bytes.Equal(eml, raw) {
+		t.Fatalf("exported .eml differs from the original (err %v)", err)
+	}
+	atts, err := os.ReadDir(filepath.Join(dir, "SUP-000001", "01-attachments"))
+	if err != nil || len(atts) == 0 {
+		t.Fatalf("no attachments exported: %v (output %s)", err, out)
+	}
+
+	out, errOut, code = r.runCLI("tickets", "show", "SUP-000001")
+	if code != 0 || !strings.Contains(out, "SUP-000001") || !strings.Contains(out, "alice@acme.example") {
+		t.Errorf("show: exit %d: %s %s", code, out, errOut)
+	}
+	out, _, code = r.runCLI("tickets", "list", "--format", "json")
+	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"number":"SUP-000001"`) {
+		t.Errorf("list json: %s", out)
+	}
+	_, _, code = r.runCLI("tickets", "show", "SUP-999999")
+	if code == 0 {
+		t.Error("show of a missing ticket succeeded")
+	}
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ticketd/ticketd/config"
+	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/mailbox"
+	"github.com/ticketd/ticketd/receipt"
+	"github.com/ticketd/ticketd/rules"
+	"github.com/ticketd/ticketd/store"
+)
+
+// shutdownGrace is how long the message in hand may take after SIGTERM.
+const shutdownGrace = 8 * time.Second
+
+func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("run", stderr)
+	cfgPath := fs.String("config", "/etc/ticketd/ticketd.yaml", "configuration file")
+	once := fs.Bool("once", false, "process what is in the mailbox now, try every queued email once, and exit")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadDaemonConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.Log.Format, cfg.Log.Level)
+	d, err := newDaemon(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if *once {
+		return d.RunOnce(ctx)
+	}
+	return d.Run(ctx)
+}
+
+func loadDaemonConfig(path string) (*config.Config, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.ValidateDaemon(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// daemon owns the store, the SMTP sender and the two workers: the inbox
+// worker (IMAP → tickets) and the outbox worker (queued emails → SMTP).
+type daemon struct {
+	cfg    *config.Config
+	log    *slog.Logger
+	policy *rules.Policy
+	limits intake.Limits
+	db     *store.DB
+	sender *receipt.Sender
+	// kick wakes the outbox worker when new emails were queued.
+	kick chan struct{}
+	// now is the clock; tests may replace it.
+	now func() time.Time
+}
+
+func newDaemon(cfg *config.Config, log *slog.Logger) (*daemon, error) {
+	sender, err := receipt.NewSender(smtpConfig(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("smtp: %w", err)
+	}
+	db, err := store.Open(cfg.Store.Path, store.Options{Timeout: cfg.Store.LockTimeout})
+	if err != nil {
+		return nil, err
+	}
+	return &daemon{
+		cfg:    cfg,
+		log:    log,
+		policy: cfg.Policy(),
+		limits: intake.Limits{MaxMessageBytes: cfg.IMAP.MaxMessageBytes},
+		db:     db,
+		sender: sender,
+		kick:   make(chan struct{}, 1),
+		now:    time.Now,
+	}, nil
+}
+
+// Close releases the store.
+func (d *daemon) Close() error { return d.db.Close() }
+
+func smtpConfig(cfg *config.Config) receipt.SMTPConfig {
+	return receipt.SMTPConfig{
+		Address:            cfg.SMTP.Address,
+		Security:           cfg.SMTP.Security,
+		InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify,
+		Username:           cfg.SMTP.Username,
+		Password:           cfg.SMTP.Password,
+		EnvelopeFrom:       cfg.SMTP.EnvelopeFrom,
+		HeloName:           cfg.SMTP.HeloName,
+		Timeout:            cfg.SMTP.Timeout,
+	}
+}
+
+func imapConfig(cfg *config.Config, log *slog.Logger) mailbox.Config {
+	return mailbox.Config{
+		Address:            cfg.IMAP.Address,
+		Security:           cfg.IMAP.Security,
+		InsecureSkipVerify: cfg.IMAP.InsecureSkipVerify,
+		Username:           cfg.IMAP.Username,
+		Password:           cfg.IMAP.Password,
+		Mailbox:            cfg.IMAP.Mailbox,
+		ProcessedMailbox:   cfg.IMAP.ProcessedMailbox,
+		QuarantineMailbox:  cfg.IMAP.QuarantineMailbox,
+		DialTimeout:        cfg.IMAP.DialTimeout,
+		CommandTimeout:     cfg.IMAP.CommandTimeout,
+		Logger:             log,
+	}
+}
+
+// Run runs both workers until ctx ends, then lets the message in hand
+// finish and returns nil after a clean stop.
+func (d *daemon) Run(ctx context.Context) error {
+	d.log.Info("ticketd starting", "imap", d.cfg.IMAP.Address, "mailbox", d.cfg.IMAP.Mailbox, "smtp", d.cfg.SMTP.Address, "store", d.cfg.Store.Path)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		d.inboxWorker(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		d.outboxWorker(ctx)
+	}()
+	wg.Wait()
+	d.log.Info("ticketd stopped")
+	return nil
+}
+
+// RunOnce processes the messages in the mailbox now, tries every queued
+// email once and returns.
+func (d *daemon) RunOnce(ctx context.Context) error {
+	c, err := mailbox.Dial(ctx, imapConfig(d.cfg, d.log))
+	if err != nil {
+		return fmt.Errorf("imap: %w", err)
+	}
+	defer c.Close()
+	if err := d.drain(ctx, c); err != nil {
+		return err
+	}
+	d.deliverDue(ctx, time.Time{})
+	return ctx.Err()
+}

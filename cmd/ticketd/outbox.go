@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/ticketd/ticketd/mailbox"
+	"github.com/ticketd/ticketd/receipt"
+	"github.com/ticketd/ticketd/store"
+)
+
+// outboxBatch is how many queued emails go over one SMTP connection.
+const outboxBatch = 50
+
+// kickOutbox wakes the outbox worker without blocking.
+func (d *daemon) kickOutbox() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// outboxWorker delivers queued emails until ctx ends: when kicked, and when
+// the earliest retry falls due.
+func (d *daemon) outboxWorker(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.kick:
+		case <-timer.C:
+		}
+		d.deliverDue(ctx, d.now())
+		wait := time.Minute
+		if next, ok, err := d.db.NextDue(); err != nil {
+			d.log.Error("outbox: cannot read next retry", "err", err)
+		} else if ok {
+			wait = max(time.Until(next), 50*time.Millisecond)
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(wait)
+	}
+}
+
+// deliverDue sends every email due at now, in batches over one connection
+// each. A zero now means every pending email, due or not (--once).
+func (d *daemon) deliverDue(ctx context.Context, now time.Time) {
+	due := now
+	if due.IsZero() {
+		due = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	seen := map[uint64]bool{}
+	for ctx.Err() == nil {
+		items, err := d.db.DueOutbox(due, outboxBatch)
+		if err != nil {
+			d.log.Error("outbox: cannot list due emails", "err", err)
+			return
+		}
+		var batch []store.OutboxItem
+		for _, it := range items {
+			if !seen[it.ID] {
+				seen[it.ID] = true
+				batch = append(batch, it)
+			}
+		}
+		if len(batch) == 0 {
+			return
+		}
+		d.deliver(ctx, batch)
+	}
+}
+
+// deliver sends one batch and records each result: sent, retried later
+// with backoff, or failed for good (a 5xx answer, or too old to retry).
+func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
+	emails := make([]*receipt.Email, 0, len(items))
+	sendable := make([]store.OutboxItem, 0, len(items))
+	for _, it := range items {
+		var e receipt.Email
+		if err := json.Unmarshal(it.Payload, &e); err != nil {
+			d.log.Error("outbox: undecodable email dropped", "id", it.ID, "err", err)
+			d.markAttempt(it, fmt.Errorf("decode payload: %w", err), true)
+			continue
+		}
+		emails = append(emails, &e)
+		sendable = append(sendable, it)
+	}
+	if len(emails) == 0 {
+		return
+	}
+	errs := d.sender.Send(ctx, emails)
+	for i, it := range sendable {
+		err := errs[i]
+		if err == nil {
+			if merr := d.db.MarkSent(it.ID, d.now()); merr != nil {
+				d.log.Error("outbox: email sent but not marked sent", "id", it.ID, "err", merr)
+				continue
+			}
+			d.log.Info("email sent", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "message_id", it.MessageID, "attempts", it.Attempts+1)
+			continue
+		}
+		d.markAttempt(it, err, receipt.Permanent(err))
+	}
+}
+
+func (d *daemon) markAttempt(it store.OutboxItem, err error, permanent bool) {
+	now := d.now()
+	next := now.Add(mailbox.Backoff(it.Attempts, d.cfg.Receipt.RetryMin, d.cfg.Receipt.RetryMax))
+	if permanent || next.Sub(it.CreatedAt) > d.cfg.Receipt.MaxRetryAge {
+		next = time.Time{}
+	}
+	if merr := d.db.MarkAttempt(it.ID, now, err, permanent, next); merr != nil {
+		d.log.Error("outbox: cannot record attempt", "id", it.ID, "err", merr)
+	}
+	if next.IsZero() {
+		d.log.Error("email given up", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "permanent", permanent, "attempts", it.Attempts+1, "err", err)
+		return
+	}
+	d.log.Warn("email delivery failed; will retry", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "attempts", it.Attempts+1, "next_attempt", next, "err", err)
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/ticketd/ticketd/mailbox"
+	"github.com/ticketd/ticketd/store"
+)
+
+// Quarantine reasons travel with the message as IMAP keywords, so that
+// `ticketd quarantine list` can say why without the store; the store keeps
+// the detailed error text when the message could be read.
+const (
+	reasonTooLarge    = "$TicketdTooLarge"
+	reasonUnparseable = "$TicketdUnparseable"
+)
+
+var reasonText = map[string]string{
+	reasonTooLarge:    "too large",
+	reasonUnparseable: "cannot be parsed",
+}
+
+// quarantine files a message that ticketd cannot take in: the reason is
+// logged, kept in the store when the message has a key, set as a keyword,
+// and the message is moved (never deleted) to the quarantine folder.
+func (d *daemon) quarantine(ctx context.Context, c *mailbox.Client, uid imap.UID, keyword, key, reason string) error {
+	d.log.Warn("message quarantined", "uid", uint32(uid), "reason", reason, "key", key, "folder", d.cfg.IMAP.QuarantineMailbox)
+	if key != "" {
+		if err := d.db.SetQuarantineReason(key, reason, d.now()); err != nil {
+			return fmt.Errorf("record quarantine reason: %w", err)
+		}
+	}
+	if err := c.AddKeyword(ctx, uid, keyword); err != nil {
+		// Servers without keyword support still get the message moved.
+		d.log.Warn("cannot set quarantine keyword", "uid", uint32(uid), "keyword", keyword, "err", err)
+	}
+	if err := c.MoveTo(ctx, uid, d.cfg.IMAP.QuarantineMailbox); err != nil {
+		return &sessionError{fmt.Errorf("move uid %d to %s: %w", uid, d.cfg.IMAP.QuarantineMailbox, err)}
+	}
+	return nil
+}
+
+func runQuarantine(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
+		return fmt.Errorf("%w: ticketd quarantine list|retry --config FILE [UID...]", errUsage)
+	}
+	sub := args[0]
+	fs := newFlagSet("quarantine "+sub, stderr)
+	cfgPath := fs.String("config", "/etc/ticketd/ticketd.yaml", "configuration file")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	cfg, err := loadDaemonConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.Log.Format, "warn")
+	icfg := imapConfig(cfg, log)
+	icfg.Mailbox = cfg.IMAP.QuarantineMailbox
+	icfg.ProcessedMailbox, icfg.QuarantineMailbox = "", ""
+	c, err := mailbox.Dial(ctx, icfg)
+	if err != nil {
+		return fmt.Errorf("imap: %w", err)
+	}
+	defer c.Close()
+	if sub == "list" {
+		return quarantineList(ctx, c, cfg.Store.Path, stdout)
+	}
+	return quarantineRetry(ctx, c, cfg.IMAP.Mailbox, fs.Args(), stdout)
+}
+
+func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.Writer) error {
+	msgs, err := c.List(ctx)
+	if err != nil {
+		return fmt.Errorf("list quarantine: %w", err)
+	}
+	// The detailed reasons live in the store; while the daemon holds it,
+	// the keyword alone says why.
+	db, dbErr := store.Open(dbPath, store.Options{Timeout: 500 * time.Millisecond, ReadOnly: true})
+	if dbErr == nil {
+		defer db.Close()
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "UID\tDATE\tSIZE\tFROM\tSUBJECT\tREASON")
+	for _, m := range msgs {
+		reason := "unknown"
+		for kw, text := range reasonText {
+			if mailbox.HasKeyword(m.Flags, kw) {
+				reason = text
+			}
+		}
+		if db != nil && m.MessageID != "" {
+			if r, _, err := db.QuarantineReason("mid:" + m.MessageID); err == nil && r != "" {
+				reason = r
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\n", m.UID, m.Date.Format(time.DateTime), m.Size, m.From, oneLine(m.Subject, 50), reason)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(msgs) == 0 {
+		fmt.Fprintln(w, "quarantine is empty")
+	}
+	return nil
+}
+
+// quarantineRetry moves the given UIDs (all when none is given) back to
+// the inbox, clearing the quarantine keywords, to be processed again.
+func quarantineRetry(ctx context.Context, c *mailbox.Client, inbox string, args []string, w io.Writer) error {
+	var uids []imap.UID
+	for _, a := range args {
+		n, err := strconv.ParseUint(a, 10, 32)
+		if err != nil || n == 0 {
+			return fmt.Errorf("%w: %q is not a UID", errUsage, a)
+		}
+		uids = append(uids, imap.UID(n))
+	}
+	if len(uids) == 0 {
+		all, err := c.UIDs(ctx)
+		if err != nil {
+			return fmt.Errorf("list quarantine: %w", err)
+		}
+		uids = all
+	}
+	for _, uid := range uids {
+		for kw := range reasonText {
+			_ = c.RemoveKeyword(ctx, uid, kw)
+		}
+		if err := c.MoveTo(ctx, uid, inbox); err != nil {
+			return fmt.Errorf("move uid %d to %s: %w", uid, inbox, err)
+		}
+		fmt.Fprintf(w, "uid %d moved back to %s\n", uid, inbox)
+	}
+	return nil
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/ticketd/ticketd/rules"
+	"github.com/ticketd/ticketd/store"
+)
+
+// parseError is a message that cannot be parsed: it goes to quarantine.
+type parseError struct {
+	key string // dedupe key of the raw bytes (content hash)
+	err error
+}
+
+func (e *parseError) Error() string { return "cannot parse message: " + e.err.Error() }
+func (e *parseError) Unwrap() error { return e.err }
+
+// outcome summarizes what happened to one message, for the log line.
+type outcome struct {
+	messageID, from, verdict, ticket string
+	duplicate                        bool
+	queued, suppressed               int
+}
+
+func (o outcome) log(log *slog.Logger, uid imap.UID, took time.Duration) {
+	log.Info("message processed",
+		"uid", uint32(uid),
+		"message_id", o.messageID,
+		"from", o.from,
+		"verdict", o.verdict,
+		"ticket", o.ticket,
+		"duplicate", o.duplicate,
+		"emails_queued", o.queued,
+		"emails_suppressed", o.suppressed,
+		"duration", took.Round(time.Microsecond).String())
+}
+
+// record judges one raw message and writes it, its ticket (if any), its
+// quota deduction and its outgoing emails in one store transaction.
+// Recording the same message twice is a no-op that reports a duplicate.
+func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
+	now := d.now()
+	if received.IsZero() {
+		received = now
+	}
+	j, err := judge(raw, d.policy, d.limits, received)
+	if err != nil {
+		return nil, &parseError{key: contentKey(raw), err: err}
+	}
+	m, v := j.Msg, j.Verdict
+	in := &store.Intake{
+		Key:                   m.Key(),
+		MessageID:             m.MessageID,
+		From:                  m.From.Addr,
+		FromName:              m.From.Name,
+		Subject:               m.Subject,
+		ReceivedAt:            received.UTC(),
+		Raw:                   raw,
+		Outcome:               v.Outcome,
+		Category:              v.Category,
+		Lang:                  v.Lang,
+		Findings:              v.Findings,
+		Organization:          v.Organization,
+		DeductsQuota:          v.DeductsQuota,
+		Warranty:              v.Warranty,
+		Attachments:           m.Attachments,
+		Prefix:                d.cfg.Tickets.Prefix,
+		MaxAutoRepliesPerHour: d.cfg.Receipt.MaxPerSenderPerHour,
+	}
+	org := d.organization(v.Organization)
+	if org != nil && v.Registered() {
+		period := rules.PlanPeriod(org, received)
+		in.Period = period.Key()
+		in.Included = org.TicketsIncluded
+	}
+	in.Compose = composer{cfg: d.cfg, now: now}.forNewMessage(in.Key, m, v, org)
+	res, err := d.db.Record(in)
+	if err != nil {
+		return nil, fmt.Errorf("record %s: %w", in.Key, err)
+	}
+	out := &outcome{messageID: m.MessageID, from: m.From.Addr, verdict: string(v.Outcome), duplicate: res.Duplicate, queued: len(res.Queued), suppressed: res.Suppressed}
+	if res.Ticket != nil {
+		out.ticket = res.Ticket.Number
+	}
+	if res.Suppressed > 0 {
+		d.log.Warn("automatic email suppressed: per-sender cap reached", "to", m.From.Addr, "cap_per_hour", d.cfg.Receipt.MaxPerSenderPerHour, "message_id", m.MessageID)
+	}
+	return out, nil
+}
+
+func (d *daemon) organization(id string) *rules.Organization {
+	for i := range d.policy.Organizations {
+		if d.policy.Organizations[i].ID == id {
+			return &d.policy.Organizations[i]
+		}
+	}
+	return nil
+}
+
+// rawMessageID finds a Message-ID in a message that could not be parsed,
+// the way the IMAP server's ENVELOPE reports it.
+var rawMessageID = regexp.MustCompile(`(?im)^message-id:[ \t]*<([^>\r\n]{1,500})>`)
+
+// contentKey identifies raw bytes that could not be parsed: by the
+// Message-ID when one can be found, else by a hash of the content.
+func contentKey(raw []byte) string {
+	head := raw
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
+	}
+	if m := rawMessageID.FindSubmatch(head); m != nil {
+		return "mid:" + string(m[1])
+	}
+	h := sha256.Sum256(raw)
+	return "sha256:" + hex.EncodeToString(h[:])
+}
