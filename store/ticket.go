@@ -51,8 +51,11 @@ type Ticket struct {
 	// Attachments are those of the first message (MessageRef has each
 	// message's own).
 	Attachments []intake.Attachment `json:"attachments,omitempty"`
-	ClosedAt    time.Time           `json:"closed_at"`
-	UpdatedAt   time.Time           `json:"updated_at"`
+	// LastAckAt is when a follow-up on the open ticket was last
+	// acknowledged (at most one acknowledgement an hour).
+	LastAckAt time.Time `json:"last_ack_at"`
+	ClosedAt  time.Time `json:"closed_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // MessageRef is one customer message of a ticket. Its raw bytes are
