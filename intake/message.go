@@ -31,7 +31,7 @@ type LoopHeaders struct {
 	ListID                string `json:"list_id,omitempty"`
 	ListUnsubscribe       string `json:"list_unsubscribe,omitempty"`
 	XAutoResponseSuppress string `json:"x_auto_response_suppress,omitempty"`
-	XAutoreply            string `json:"x_autoreply,omitempty"`   // X-Autoreply / X-Autorespond
+	XAutoreply            string `json:"x_autoreply,omitempty"` // X-Autoreply / X-Autorespond
 	XFailedRecipients     string `json:"x_failed_recipients,omitempty"`
 	ReturnPath            string `json:"return_path,omitempty"` // without angle brackets; "" for <>
 	ReturnPathNull        bool   `json:"return_path_null,omitempty"`
@@ -78,6 +78,18 @@ type Message struct {
 	// ContentHash is the hex SHA-256 of the raw message; it identifies a
 	// message that has no Message-ID.
 	ContentHash string `json:"content_hash"`
+
+	// TextTruncated is true when body text past Limits.MaxTextBytes was
+	// left out of Text or OwnText.
+	TextTruncated bool `json:"text_truncated,omitempty"`
+	// AttachmentsOmitted and URLsOmitted count the attachments and distinct
+	// URLs left out past Limits.MaxAttachments and Limits.MaxURLs.
+	AttachmentsOmitted int `json:"attachments_omitted,omitempty"`
+	URLsOmitted        int `json:"urls_omitted,omitempty"`
+	// Defects lists damage that parsing survived (unknown charset or
+	// transfer encoding, missing closing boundary, unparsable Date...),
+	// for logs; at most 32 entries.
+	Defects []string `json:"defects,omitempty"`
 }
 
 // Key identifies the message for de-duplication: its Message-ID, or a hash

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -200,6 +201,38 @@ func (db *DB) BeginAttempt(id uint64, at, retryAt time.Time) (*OutboxItem, error
 		return nil, fmt.Errorf("begin attempt of outbox item %d: %w", id, err)
 	}
 	return it, nil
+}
+
+// BeginAttempts is BeginAttempt for a batch of items in one transaction
+// (one fsync for a whole SMTP batch). Items no longer pending are skipped;
+// the pending ones are returned, updated, in the order of ids.
+func (db *DB) BeginAttempts(ids []uint64, at, retryAt time.Time) ([]OutboxItem, error) {
+	var out []OutboxItem
+	err := db.update(func(tx *bolt.Tx) error {
+		out = out[:0]
+		for _, id := range ids {
+			it, err := pendingItem(tx, id)
+			if errors.Is(err, ErrNotPending) || errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			it.Attempts++
+			it.Sending = true
+			it.LastAttempt = at
+			it.NextAttempt = retryAt
+			if err := putJSON(tx.Bucket(bucketOutbox), itob(id), it); err != nil {
+				return err
+			}
+			out = append(out, *it)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("begin attempts of %d outbox items: %w", len(ids), err)
+	}
+	return out, nil
 }
 
 // MarkSent records that the item was delivered at at and moves it to the

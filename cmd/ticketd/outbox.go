@@ -82,6 +82,18 @@ func (d *daemon) deliverDue(ctx context.Context, now time.Time) {
 // deliver sends one batch and records each result: sent, retried later
 // with backoff, or failed for good (a 5xx answer, or too old to retry).
 func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
+	// Count the attempt before sending, so that a crash while sending
+	// retries later instead of in a tight loop.
+	ids := make([]uint64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	now := d.now()
+	items, err := d.db.BeginAttempts(ids, now, now.Add(mailbox.Backoff(0, d.cfg.Receipt.RetryMin, d.cfg.Receipt.RetryMax)))
+	if err != nil {
+		d.log.Error("outbox: cannot record attempts", "err", err)
+		return
+	}
 	emails := make([]*receipt.Email, 0, len(items))
 	sendable := make([]store.OutboxItem, 0, len(items))
 	for _, it := range items {
@@ -105,7 +117,7 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 				d.log.Error("outbox: email sent but not marked sent", "id", it.ID, "err", merr)
 				continue
 			}
-			d.log.Info("email sent", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "message_id", it.MessageID, "attempts", it.Attempts+1)
+			d.log.Info("email sent", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "message_id", it.MessageID, "attempts", it.Attempts)
 			continue
 		}
 		d.markAttempt(it, err, receipt.Permanent(err))
@@ -114,7 +126,7 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 
 func (d *daemon) markAttempt(it store.OutboxItem, err error, permanent bool) {
 	now := d.now()
-	next := now.Add(mailbox.Backoff(it.Attempts, d.cfg.Receipt.RetryMin, d.cfg.Receipt.RetryMax))
+	next := now.Add(mailbox.Backoff(it.Attempts-1, d.cfg.Receipt.RetryMin, d.cfg.Receipt.RetryMax))
 	if permanent || next.Sub(it.CreatedAt) > d.cfg.Receipt.MaxRetryAge {
 		next = time.Time{}
 	}
@@ -122,8 +134,8 @@ func (d *daemon) markAttempt(it store.OutboxItem, err error, permanent bool) {
 		d.log.Error("outbox: cannot record attempt", "id", it.ID, "err", merr)
 	}
 	if next.IsZero() {
-		d.log.Error("email given up", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "permanent", permanent, "attempts", it.Attempts+1, "err", err)
+		d.log.Error("email given up", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "permanent", permanent, "attempts", it.Attempts, "err", err)
 		return
 	}
-	d.log.Warn("email delivery failed; will retry", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "attempts", it.Attempts+1, "next_attempt", next, "err", err)
+	d.log.Warn("email delivery failed; will retry", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "attempts", it.Attempts, "next_attempt", next, "err", err)
 }

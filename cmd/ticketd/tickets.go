@@ -19,7 +19,7 @@ import (
 
 func runTickets(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: ticketd tickets list|show|export ...", errUsage)
+		return fmt.Errorf("%w: ticketd tickets list|show|export|warranty|close", errUsage)
 	}
 	sub, rest := args[0], args[1:]
 	fs := newFlagSet("tickets "+sub, stderr)

@@ -1,0 +1,119 @@
+package intake
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// errPanic marks the error made from a recovered panic, so that tests and
+// fuzzing can tell it from an ordinary parse error.
+var errPanic = errors.New("internal error while parsing")
+
+// Parse reads one raw RFC 5322 message and returns the parsed message.
+// It never panics; a message that cannot be parsed returns an error that says why (wrapped, with context).
+//
+// The message is read once, as a stream: attachments go through SHA-256 and
+// are never held. Zero fields of limits take DefaultLimits. The size, part,
+// depth, decoded-size, header-size and time limits are errors (ErrTooLarge,
+// ErrTooManyParts, ErrTooDeep, ErrDecodedTooLarge, ErrHeaderTooLarge,
+// ErrTimeout); the others cap what is recorded: attachments and URLs past
+// their limits are counted in AttachmentsOmitted and URLsOmitted, text past
+// MaxTextBytes is cut (TextTruncated). Damage that parsing survives (an
+// unknown charset or transfer encoding, a missing closing boundary, bad
+// base64) keeps what could be read and is listed in Defects.
+func Parse(r io.Reader, limits Limits) (*Message, error) {
+	return ParseContext(context.Background(), r, limits)
+}
+
+// ParseContext is Parse that also stops, with the context's error, when ctx
+// is done. Cancellation is noticed between reads: a Read blocked in r is not
+// interrupted.
+func ParseContext(ctx context.Context, r io.Reader, limits Limits) (msg *Message, err error) {
+	// Last resort only: a panic inside go-message or html2text on hostile
+	// input must not take the daemon down with it. Panics found by tests and
+	// fuzzing are fixed in the code, not left to this guard.
+	defer func() {
+		if p := recover(); p != nil {
+			msg, err = nil, fmt.Errorf("intake: %w (%v): %w", errPanic, p, ErrMalformed)
+		}
+	}()
+	limits = limits.withDefaults()
+	b := newBudget(ctx, limits)
+	raw := newRawReader(r, b)
+	w := newWalker(b)
+	e, entErr, err := w.readMessage(raw, "message")
+	if err != nil {
+		return nil, err
+	}
+	if !isMessageHeader(e.Header) {
+		return nil, fmt.Errorf("intake: header has no From, To, Subject, Date or Message-ID field: %w", ErrMalformed)
+	}
+	m := &Message{}
+	readHeaders(e.Header, m, w)
+	if err := w.entity(e, entErr, partCtx{}); err != nil {
+		return nil, err
+	}
+	// Read what the MIME structure did not (an epilogue, trailing garbage)
+	// so that Size and ContentHash cover the whole raw message.
+	if err := w.drain(raw, "message"); err != nil {
+		return nil, err
+	}
+	if b.err != nil {
+		return nil, b.err
+	}
+	m.Size = raw.n
+	m.ContentHash = hex.EncodeToString(raw.hash.Sum(nil))
+	w.finish(m)
+	return m, nil
+}
+
+// finish assembles Text, OwnText, URLs and attachments from what the walk
+// collected. In each multipart/alternative (and in each message outside
+// one) text/plain wins over text/html.
+func (w *walker) finish(m *Message) {
+	hasPlain := map[int]bool{}
+	for _, s := range w.segs {
+		if !s.html && !s.summary {
+			hasPlain[s.group] = true
+		}
+	}
+	var all, own []string
+	var urls, unusedURLs [][]string
+	plain, html := 0, 0
+	for _, s := range w.segs {
+		if s.html && hasPlain[s.group] {
+			unusedURLs = append(unusedURLs, s.urls)
+			continue
+		}
+		text := normalizeText(s.text)
+		urls = append(urls, s.urls)
+		switch {
+		case s.summary:
+		case s.html:
+			html++
+		default:
+			plain++
+		}
+		if text == "" {
+			continue
+		}
+		all = append(all, text)
+		if s.fwd == 0 && !s.summary {
+			own = append(own, text)
+		}
+	}
+	limit := w.b.limits.MaxTextBytes
+	var cut1, cut2 bool
+	m.Text, cut1 = truncateUTF8(strings.Join(all, "\n\n"), limit)
+	m.OwnText, cut2 = truncateUTF8(ownWords(strings.Join(own, "\n\n")), limit)
+	m.TextTruncated = w.truncated || cut1 || cut2
+	m.HTMLOnly = html > 0 && plain == 0
+	m.URLs, m.URLsOmitted = collectURLs(w.b.limits.MaxURLs, append(urls, unusedURLs...)...)
+	m.Attachments = w.atts
+	m.AttachmentsOmitted = w.attsOmitted
+	m.Defects = w.defects
+}

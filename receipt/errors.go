@@ -1,0 +1,56 @@
+package receipt
+
+import (
+	"errors"
+	"net/textproto"
+
+	"github.com/wneessen/go-mail"
+)
+
+// ErrInvalid is returned (wrapped) by Build, Render and Send when an Email
+// cannot be built: unknown kind, bad address or Message-ID, missing ticket
+// number... Building is deterministic, so retrying never helps: Permanent
+// reports true.
+var ErrInvalid = errors.New("receipt: invalid email")
+
+// ErrConnect is returned (wrapped) by Send for every email of a batch when
+// the SMTP server could not be reached or the session could not be set up
+// (dial, TLS, greeting, EHLO, STARTTLS, AUTH), and for the emails left when
+// the connection broke during the batch. Permanent reports false for it,
+// even when the server answered 5xx (e.g. 535 bad credentials): the fault is
+// the link or the configuration, not the email.
+var ErrConnect = errors.New("receipt: SMTP connection failed")
+
+// Permanent reports whether err is a permanent failure that must not be
+// retried: the server refused the email with a 5xx reply (MAIL, RCPT or
+// DATA), or the email cannot be built (ErrInvalid). 4xx replies, connection
+// failures (ErrConnect) and cancellations are temporary. Permanent(nil) is
+// false.
+func Permanent(err error) bool {
+	if err == nil || errors.Is(err, ErrConnect) {
+		return false
+	}
+	if errors.Is(err, ErrInvalid) {
+		return true
+	}
+	return permanentCode(smtpCode(err))
+}
+
+// smtpCode returns the SMTP reply code carried by err, or 0 when err is not
+// a server reply (a network failure, a local error).
+func smtpCode(err error) int {
+	// go-mail's SendError does not unwrap to the server's reply, but keeps
+	// its code.
+	var se *mail.SendError
+	if errors.As(err, &se) {
+		return se.ErrorCode()
+	}
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return te.Code
+	}
+	return 0
+}
+
+// permanentCode reports whether an SMTP reply code is a permanent failure.
+func permanentCode(code int) bool { return code >= 500 && code <= 599 }

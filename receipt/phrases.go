@@ -1,0 +1,164 @@
+package receipt
+
+import "github.com/ticketd/ticketd/rules"
+
+// phrases holds every fixed sentence of the emails in one language. Verbs
+// marked %s or %d take customer or ticket data; nothing here is markup.
+type phrases struct {
+	noSubject string
+
+	helloName, hello string // "Hello %s,"
+	closing, team    string
+
+	labelTicket, labelStatus, labelCategory string
+	statusOpen, statusNeedsInfo             string
+	categories                              map[rules.Category]string
+
+	receiptOpen, receiptNeedsInfo string // %s: ticket number
+	missingHeading                string
+	whatToSend                    string // %s: Finding.Request
+	replyToComplete               string
+	noSLA                         string
+	notesHeading                  string
+	replyToAdd                    string
+
+	quotaUsage       string // %d included, %s period, %d used
+	quotaThisPeriod  string
+	quotaDeducted    string
+	quotaWarranty    string
+	quotaOverPlan    string
+	quotaSelfService string
+
+	rejectIntro         string
+	reasonAuthorized    string // %s: the sender's address
+	reasonChannelOrg    string // %s: organization
+	reasonChannel       string
+	reasonAuthentic     string // %s: the sender's address
+	howToReachHeading   string
+	confirmation        string // %s: ticket number
+	confirmationHandled string
+	stillMissing        string // %s: ticket number
+	ack                 string // %s: ticket number
+
+	quoteHeading string
+}
+
+var english = &phrases{
+	noSubject: "(no subject)",
+
+	helloName: "Hello %s,",
+	hello:     "Hello,",
+	closing:   "Kind regards,",
+	team:      "The support team",
+
+	labelTicket:     "Ticket",
+	labelStatus:     "Status",
+	labelCategory:   "Category",
+	statusOpen:      "Open",
+	statusNeedsInfo: "Waiting for information from you",
+	categories: map[rules.Category]string{
+		rules.Incident:    "Incident",
+		rules.APIError:    "API error",
+		rules.Upload:      "Data upload",
+		rules.Document:    "Document",
+		rules.SelfService: "Self-service request",
+		rules.Question:    "Question",
+	},
+
+	receiptOpen:      "We have registered your request as ticket %s. It is complete and our team will handle it.",
+	receiptNeedsInfo: "We have registered your request as ticket %s, but we need more information before we can start working on it.",
+	missingHeading:   "What is missing:",
+	whatToSend:       "What to send: %s",
+	replyToComplete:  "Please reply to this email with the missing information, keeping the ticket number in the subject.",
+	noSLA:            "No service-level time (SLA) runs while information is missing: it starts when the ticket is complete.",
+	notesHeading:     "Please note:",
+	replyToAdd:       "To add information, reply to this email and keep the ticket number in the subject.",
+
+	quotaUsage:       "This ticket uses 1 of the %d tickets included in your plan for %s (%d used so far).",
+	quotaThisPeriod:  "this period",
+	quotaDeducted:    "This ticket is deducted from your plan.",
+	quotaWarranty:    "This is a warranty ticket: it is not deducted from your plan.",
+	quotaOverPlan:    "Your plan's included tickets for this period are used up: this ticket is registered and billed beyond the plan.",
+	quotaSelfService: "This is a request you can do yourself in the application; it is deducted from your plan like any other ticket.",
+
+	rejectIntro:         "We received your message, but we cannot register it as a support ticket.",
+	reasonAuthorized:    "The address %s is not an authorized support contact of any customer organization.",
+	reasonChannelOrg:    "The support plan of %s does not include support by email.",
+	reasonChannel:       "Your organization's support plan does not include support by email.",
+	reasonAuthentic:     "We could not verify that this message was really sent from %s, so we cannot accept it as a ticket.",
+	howToReachHeading:   "How to reach support:",
+	confirmation:        "Thank you. Ticket %s now has all the information we need: its status is now open and the service-level time (SLA) has started.",
+	confirmationHandled: "Our team will handle it.",
+	stillMissing:        "Thank you for your reply. We have added it to ticket %s, but some information is still missing.",
+	ack:                 "We have added your message to ticket %s. You do not need to do anything else; our team will take it into account.",
+
+	quoteHeading: "Your message:",
+}
+
+var spanish = &phrases{
+	noSubject: "(sin asunto)",
+
+	helloName: "Estimado/a %s:",
+	hello:     "Estimado/a cliente:",
+	closing:   "Atentamente,",
+	team:      "El equipo de soporte",
+
+	labelTicket:     "Ticket",
+	labelStatus:     "Estado",
+	labelCategory:   "Categoría",
+	statusOpen:      "Abierto",
+	statusNeedsInfo: "Pendiente de información por su parte",
+	categories: map[rules.Category]string{
+		rules.Incident:    "Incidencia",
+		rules.APIError:    "Error de API",
+		rules.Upload:      "Carga de datos",
+		rules.Document:    "Documento",
+		rules.SelfService: "Solicitud de autoservicio",
+		rules.Question:    "Consulta",
+	},
+
+	receiptOpen:      "Hemos registrado su solicitud con el número de ticket %s. Está completa y nuestro equipo se ocupará de ella.",
+	receiptNeedsInfo: "Hemos registrado su solicitud con el número de ticket %s, pero necesitamos más información antes de poder empezar a trabajar en ella.",
+	missingHeading:   "Información que falta:",
+	whatToSend:       "Qué debe enviarnos: %s",
+	replyToComplete:  "Le rogamos que responda a este correo con la información que falta, manteniendo el número de ticket en el asunto.",
+	noSLA:            "Mientras falte información no corre ningún plazo de servicio (SLA): empezará a contar cuando el ticket esté completo.",
+	notesHeading:     "Tenga en cuenta:",
+	replyToAdd:       "Si desea añadir información, responda a este correo manteniendo el número de ticket en el asunto.",
+
+	quotaUsage:       "Este ticket consume 1 de los %d tickets incluidos en su plan para %s (%d utilizados hasta ahora).",
+	quotaThisPeriod:  "este periodo",
+	quotaDeducted:    "Este ticket se descuenta de su plan.",
+	quotaWarranty:    "Este es un ticket en garantía: no se descuenta de su plan.",
+	quotaOverPlan:    "Los tickets incluidos en su plan para este periodo ya se han agotado: este ticket queda registrado y se facturará aparte del plan.",
+	quotaSelfService: "Esta es una gestión que puede realizar usted mismo en la aplicación; se descuenta de su plan como cualquier otro ticket.",
+
+	rejectIntro:         "Hemos recibido su mensaje, pero no podemos registrarlo como ticket de soporte.",
+	reasonAuthorized:    "La dirección %s no figura como contacto de soporte autorizado de ninguna organización cliente.",
+	reasonChannelOrg:    "El plan de soporte de %s no incluye la atención por correo electrónico.",
+	reasonChannel:       "El plan de soporte de su organización no incluye la atención por correo electrónico.",
+	reasonAuthentic:     "No hemos podido verificar que este mensaje se haya enviado realmente desde %s, por lo que no podemos aceptarlo como ticket.",
+	howToReachHeading:   "Cómo contactar con soporte:",
+	confirmation:        "Muchas gracias. El ticket %s ya tiene toda la información que necesitamos: su estado ha pasado a abierto y el plazo de servicio (SLA) ha empezado a contar.",
+	confirmationHandled: "Nuestro equipo se ocupará de él.",
+	stillMissing:        "Gracias por su respuesta. La hemos añadido al ticket %s, pero todavía falta información.",
+	ack:                 "Hemos añadido su mensaje al ticket %s. No necesita hacer nada más; nuestro equipo lo tendrá en cuenta.",
+
+	quoteHeading: "Su mensaje:",
+}
+
+// lang returns the language e is written in: Spanish or English.
+func lang(l rules.Lang) rules.Lang {
+	if l == rules.Spanish {
+		return rules.Spanish
+	}
+	return rules.English
+}
+
+// phrasesFor returns the sentences for l (English unless Spanish).
+func phrasesFor(l rules.Lang) *phrases {
+	if lang(l) == rules.Spanish {
+		return spanish
+	}
+	return english
+}

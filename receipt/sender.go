@@ -1,0 +1,289 @@
+package receipt
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wneessen/go-mail"
+)
+
+// Security values of SMTPConfig.
+const (
+	SecurityTLS      = "tls"      // implicit TLS from the first byte (port 465)
+	SecuritySTARTTLS = "starttls" // plain connection upgraded with STARTTLS, which is required
+	SecurityNone     = "none"     // no encryption at all
+)
+
+// DefaultTimeout bounds dialing and each SMTP command when SMTPConfig.Timeout
+// is zero.
+const DefaultTimeout = 30 * time.Second
+
+// SMTPConfig says how to reach the outgoing mail server.
+type SMTPConfig struct {
+	Address            string // host:port
+	Security           string // SecurityTLS | SecuritySTARTTLS | SecurityNone
+	InsecureSkipVerify bool   // accept any server certificate (tests, self-signed relays)
+	// Username and Password enable SMTP AUTH (PLAIN, else LOGIN, else what
+	// the server offers). Over an unencrypted connection go-mail allows them
+	// only to localhost, so NewSender refuses that combination elsewhere.
+	Username, Password string
+	EnvelopeFrom       string        // MAIL FROM; default: Email.From
+	HeloName           string        // EHLO name; default: the host name
+	Timeout            time.Duration // per connection/command; default DefaultTimeout
+}
+
+// Sender delivers emails over SMTP. It is safe for concurrent use: each Send
+// call opens its own connection.
+type Sender struct {
+	cfg     SMTPConfig
+	host    string
+	port    int
+	timeout time.Duration
+}
+
+// NewSender validates cfg and returns a Sender for it. It does not connect.
+func NewSender(cfg SMTPConfig) (*Sender, error) {
+	host, portStr, err := net.SplitHostPort(cfg.Address)
+	if err != nil {
+		return nil, fmt.Errorf("receipt: smtp address %q: %w", cfg.Address, err)
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil || port < 1 || port > 65535 {
+		return nil, fmt.Errorf("receipt: smtp address %q: invalid port", cfg.Address)
+	}
+	if host == "" {
+		return nil, fmt.Errorf("receipt: smtp address %q: no host", cfg.Address)
+	}
+	cfg.Security = strings.ToLower(strings.TrimSpace(cfg.Security))
+	switch cfg.Security {
+	case SecurityTLS, SecuritySTARTTLS, SecurityNone:
+	default:
+		return nil, fmt.Errorf("receipt: smtp security %q: want %q, %q or %q",
+			cfg.Security, SecurityTLS, SecuritySTARTTLS, SecurityNone)
+	}
+	if cfg.Password != "" && cfg.Username == "" {
+		return nil, errors.New("receipt: smtp password set without a username")
+	}
+	if cfg.Username != "" && cfg.Security == SecurityNone && !isLocalhost(host) {
+		return nil, fmt.Errorf("receipt: smtp authentication over an unencrypted connection to %s: use %q or %q",
+			host, SecurityTLS, SecuritySTARTTLS)
+	}
+	if cfg.EnvelopeFrom != "" {
+		if _, err := bareAddress("smtp envelope from", cfg.EnvelopeFrom, ""); err != nil {
+			return nil, err
+		}
+	}
+	if strings.ContainsFunc(cfg.HeloName, func(r rune) bool { return r <= ' ' || r > '~' }) {
+		return nil, fmt.Errorf("receipt: smtp helo name %q: not a host name", cfg.HeloName)
+	}
+	if cfg.Timeout < 0 {
+		return nil, fmt.Errorf("receipt: smtp timeout %v is negative", cfg.Timeout)
+	}
+	s := &Sender{cfg: cfg, host: host, port: port, timeout: cfg.Timeout}
+	if s.timeout == 0 {
+		s.timeout = DefaultTimeout
+	}
+	// Check that go-mail accepts the options now rather than at each Send.
+	if _, err := s.client(nil); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// isLocalhost mirrors go-mail's rule for unencrypted PLAIN/LOGIN auth.
+func isLocalhost(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}
+
+// client returns a go-mail client for one connection; dial opens it.
+func (s *Sender) client(dial mail.DialContextFunc) (*mail.Client, error) {
+	opts := []mail.Option{
+		mail.WithPort(s.port),
+		mail.WithTimeout(s.timeout),
+		mail.WithTLSConfig(s.tlsConfig()),
+		mail.WithoutNoop(), // the connection is new: no need to probe it
+	}
+	if dial != nil {
+		opts = append(opts, mail.WithDialContextFunc(dial))
+	}
+	switch s.cfg.Security {
+	case SecurityTLS:
+		// Our dial function does the TLS handshake; WithSSL keeps go-mail
+		// from attempting STARTTLS inside it.
+		opts = append(opts, mail.WithSSL(), mail.WithTLSPolicy(mail.TLSMandatory))
+	case SecuritySTARTTLS:
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+	default:
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+	}
+	if s.cfg.Username != "" {
+		opts = append(opts,
+			mail.WithOpportunisticSMTPAuth(mail.SMTPAuthPlain, mail.SMTPAuthLogin),
+			mail.WithUsername(s.cfg.Username),
+			mail.WithPassword(s.cfg.Password))
+	}
+	if s.cfg.HeloName != "" {
+		opts = append(opts, mail.WithHELO(s.cfg.HeloName))
+	}
+	c, err := mail.NewClient(s.host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("receipt: smtp client for %s: %w", s.cfg.Address, err)
+	}
+	return c, nil
+}
+
+func (s *Sender) tlsConfig() *tls.Config {
+	return &tls.Config{
+		ServerName:         s.host,
+		InsecureSkipVerify: s.cfg.InsecureSkipVerify, //nolint:gosec // opt-in, for self-signed relays
+		MinVersion:         tls.VersionTLS12,
+	}
+}
+
+// Send delivers a batch over ONE SMTP connection. The returned slice has one
+// error per email (nil = accepted by the server), in the order of emails.
+// An email that cannot be built gets an ErrInvalid error and is not sent. A
+// failure to connect or to set up the session gives every email an
+// ErrConnect error, as does a connection lost during the batch for the
+// emails not yet attempted. Cancelling ctx closes the connection; the emails
+// not yet accepted get an error wrapping ctx's cause. Use Permanent to tell
+// what not to retry.
+//
+// An email whose final "." was sent when the connection broke may have been
+// accepted anyway: SMTP cannot tell, so a retry may deliver it twice.
+func (s *Sender) Send(ctx context.Context, emails []*Email) []error {
+	errs := make([]error, len(emails))
+	msgs := make([]*mail.Msg, len(emails))
+	pending := 0
+	for i, e := range emails {
+		m, err := Build(e)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		if s.cfg.EnvelopeFrom != "" {
+			if err := m.EnvelopeFrom(s.cfg.EnvelopeFrom); err != nil {
+				errs[i] = fmt.Errorf("%w: envelope from %q: %w", ErrInvalid, s.cfg.EnvelopeFrom, err)
+				continue
+			}
+		}
+		msgs[i] = m
+		pending++
+	}
+	if pending == 0 {
+		return errs
+	}
+	failRest := func(from int, err error) {
+		for j := from; j < len(msgs); j++ {
+			if msgs[j] != nil && errs[j] == nil {
+				errs[j] = fmt.Errorf("receipt: deliver %s: %w", emails[j].MessageID, err)
+			}
+		}
+	}
+
+	conn, c, err := s.dial(ctx)
+	if err != nil {
+		failRest(0, err)
+		return errs
+	}
+	defer conn.close()
+
+	for i, m := range msgs {
+		if m == nil {
+			continue
+		}
+		if ctx.Err() != nil {
+			failRest(i, context.Cause(ctx))
+			return errs
+		}
+		err := c.Send(m)
+		if err != nil && m.IsDelivered() {
+			// The server accepted the message; only the RSET after it
+			// failed, which the next message will notice if it matters.
+			err = nil
+		}
+		if err == nil {
+			continue
+		}
+		errs[i] = fmt.Errorf("receipt: deliver %s to %s: %w", emails[i].MessageID, emails[i].To, err)
+		if ctx.Err() != nil {
+			errs[i] = fmt.Errorf("%w (%w)", errs[i], context.Cause(ctx))
+			failRest(i+1, context.Cause(ctx))
+			return errs
+		}
+		if smtpCode(err) == 0 {
+			// Not a server reply: the link is broken or in an unknown
+			// state. Do not wait a timeout for each remaining email.
+			failRest(i+1, fmt.Errorf("%w: not attempted after an earlier failure: %w", ErrConnect, err))
+			return errs
+		}
+		// Make sure the transaction is closed before the next email (go-mail
+		// does not RSET after a refused DATA). A failure shows up there.
+		_ = c.Reset()
+	}
+	// Every email was accepted or refused already: a failed QUIT changes
+	// nothing for them.
+	_ = c.Close()
+	return errs
+}
+
+// connection is the network link under one go-mail client.
+type connection struct {
+	conn net.Conn
+	stop func() bool // stops the ctx watcher
+}
+
+// close closes the link (after go-mail's QUIT, or instead of it) and stops
+// watching the context. It is safe to call on a link never opened.
+func (cn *connection) close() {
+	if cn.stop != nil {
+		cn.stop()
+	}
+	if cn.conn != nil {
+		_ = cn.conn.Close()
+	}
+}
+
+// dial connects and sets up the SMTP session (EHLO, STARTTLS, AUTH). The
+// link is closed as soon as ctx is done. Errors wrap ErrConnect.
+func (s *Sender) dial(ctx context.Context) (*connection, *mail.Client, error) {
+	cn := &connection{}
+	addr := net.JoinHostPort(s.host, strconv.Itoa(s.port))
+	dialFn := func(dctx context.Context, _, _ string) (net.Conn, error) {
+		// Dial ourselves: go-mail v0.8.1 writes host:port without brackets
+		// (breaking IPv6 literals) and keeps no handle to close on ctx.
+		nd := &net.Dialer{}
+		var conn net.Conn
+		var err error
+		if s.cfg.Security == SecurityTLS {
+			td := &tls.Dialer{NetDialer: nd, Config: s.tlsConfig()}
+			conn, err = td.DialContext(dctx, "tcp", addr)
+		} else {
+			conn, err = nd.DialContext(dctx, "tcp", addr)
+		}
+		if err != nil {
+			return nil, err
+		}
+		cn.conn = conn
+		cn.stop = context.AfterFunc(ctx, func() { _ = conn.Close() })
+		return conn, nil
+	}
+	c, err := s.client(dialFn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrConnect, err)
+	}
+	if err := c.DialWithContext(ctx); err != nil {
+		cn.close() // go-mail leaves the link open when EHLO, TLS or AUTH fail
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w (%w)", err, context.Cause(ctx))
+		}
+		return nil, nil, fmt.Errorf("%w: %s: %w", ErrConnect, s.cfg.Address, err)
+	}
+	return cn, c, nil
+}

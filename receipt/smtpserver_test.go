@@ -1,0 +1,217 @@
+package receipt
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// received is one message the test server accepted.
+type received struct {
+	From string
+	To   []string
+	User string // authenticated user, "" if none
+	Data []byte
+}
+
+// backend is a recording go-smtp backend with failure injection, after
+// go-smtp's own server_test.go.
+type backend struct {
+	// Set before the server starts.
+	rcptErr  map[string]error // RCPT answer per recipient
+	dataErr  map[string]error // answer after DATA per (first) recipient
+	dropAt   map[string]bool  // drop the connection at RCPT of these recipients
+	username string           // when set, AUTH PLAIN is offered and required
+	password string
+	// dataStarted, when set, gets a value when DATA begins, and DATA then
+	// waits for release to be closed.
+	dataStarted chan struct{}
+	release     chan struct{}
+
+	mu    sync.Mutex
+	conns int
+	msgs  []received
+}
+
+func (be *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	be.mu.Lock()
+	be.conns++
+	be.mu.Unlock()
+	return &session{be: be, conn: c}, nil
+}
+
+func (be *backend) connections() int {
+	be.mu.Lock()
+	defer be.mu.Unlock()
+	return be.conns
+}
+
+func (be *backend) messages() []received {
+	be.mu.Lock()
+	defer be.mu.Unlock()
+	return append([]received(nil), be.msgs...)
+}
+
+type session struct {
+	be   *backend
+	conn *smtp.Conn
+	user string
+	from string
+	to   []string
+}
+
+var _ smtp.AuthSession = (*session)(nil)
+
+func (s *session) AuthMechanisms() []string {
+	if s.be.username == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+func (s *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, username, password string) error {
+		if username != s.be.username || password != s.be.password {
+			return smtp.ErrAuthFailed
+		}
+		s.user = username
+		return nil
+	}), nil
+}
+
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if s.be.username != "" && s.user == "" {
+		return smtp.ErrAuthRequired
+	}
+	s.from, s.to = from, nil
+	return nil
+}
+
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if s.be.dropAt[to] {
+		_ = s.conn.Conn().Close()
+		return smtpReply(421, "gone")
+	}
+	if err := s.be.rcptErr[to]; err != nil {
+		return err
+	}
+	s.to = append(s.to, to)
+	return nil
+}
+
+func (s *session) Data(r io.Reader) error {
+	if s.be.dataStarted != nil {
+		s.be.dataStarted <- struct{}{}
+		<-s.be.release
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if err := s.be.dataErr[s.to[0]]; err != nil {
+		return err
+	}
+	s.be.mu.Lock()
+	s.be.msgs = append(s.be.msgs, received{From: s.from, To: s.to, User: s.user, Data: b})
+	s.be.mu.Unlock()
+	return nil
+}
+
+func (s *session) Reset()        { s.from, s.to = "", nil }
+func (s *session) Logout() error { return nil }
+
+// smtpReply is an SMTP error answer for failure injection.
+func smtpReply(code int, msg string) error {
+	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: msg}
+}
+
+// startServer runs a go-smtp server for be on 127.0.0.1:0 and returns its
+// address. security is the client's view: SecurityTLS serves implicit TLS,
+// SecuritySTARTTLS offers STARTTLS, anything else plain text only.
+func startServer(t *testing.T, be *backend, security string) string {
+	t.Helper()
+	srv := smtp.NewServer(be)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.ReadTimeout = 10 * time.Second
+	srv.WriteTimeout = 10 * time.Second
+	srv.ErrorLog = log.New(io.Discard, "", 0) // expected failures (bad certificate...) are noise
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch security {
+	case SecurityTLS:
+		ln = tls.NewListener(ln, serverTLS(t))
+	case SecuritySTARTTLS:
+		srv.TLSConfig = serverTLS(t)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		if be.release != nil {
+			close(be.release)
+		}
+		_ = srv.Close()
+		_ = ln.Close() // in case Serve had not registered it yet
+		if err := <-done; err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+			t.Errorf("smtp server: %v", err)
+		}
+	})
+	return ln.Addr().String()
+}
+
+// serverTLS returns a TLS config with a fresh self-signed certificate for
+// 127.0.0.1.
+func serverTLS(t *testing.T) *tls.Config {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tls.Config{
+		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
+		MinVersion:   tls.VersionTLS12,
+	}
+}
+
+// closedAddr returns the address of a port nothing listens on.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}

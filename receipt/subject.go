@@ -1,0 +1,67 @@
+package receipt
+
+import (
+	"regexp"
+	"strings"
+)
+
+// replyPrefix matches one reply or forward marker at the start of a subject
+// as mail clients write them in English, Spanish, Portuguese and German.
+var replyPrefix = regexp.MustCompile(`(?i)^(re|fwd?|rv|res|enc|aw|wg)\s*(\[\d+\])?\s*:\s*`)
+
+// Subject returns the subject of e: "[SUP-000042] <original subject>" for
+// tickets, "Re: <original subject>" for rejections (which never carry a
+// ticket number). The original subject is reduced to one line (control
+// characters become spaces), loses its reply markers and any copy of the
+// ticket tag, and is capped at SubjectMaxRunes.
+func Subject(e *Email) string {
+	orig := oneLine(e.OriginalSubject)
+	tag := ""
+	if e.Kind != KindRejection {
+		tag = oneLine(e.TicketNumber)
+	}
+	if tag != "" {
+		orig = removeFold(orig, "["+tag+"]")
+	}
+	orig = truncate(stripReplyPrefixes(orig), SubjectMaxRunes)
+	if orig == "" {
+		orig = phrasesFor(e.Lang).noSubject
+	}
+	if tag == "" {
+		return "Re: " + orig
+	}
+	return "[" + tag + "] " + orig
+}
+
+// stripReplyPrefixes removes leading "Re:", "Fwd:", "RV:"... markers.
+func stripReplyPrefixes(s string) string {
+	for {
+		t := strings.TrimSpace(replyPrefix.ReplaceAllString(s, ""))
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}
+
+// removeFold removes every case-insensitive occurrence of sub from s and
+// tidies the spaces left behind.
+func removeFold(s, sub string) string {
+	lower, lsub := strings.ToLower(s), strings.ToLower(sub)
+	if len(lower) != len(s) || len(lsub) != len(sub) {
+		// Lower-casing changed byte lengths: fall back to an exact match.
+		return oneLine(strings.ReplaceAll(s, sub, " "))
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(lower, lsub)
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		b.WriteByte(' ')
+		s, lower = s[i+len(sub):], lower[i+len(sub):]
+	}
+	return oneLine(b.String())
+}
