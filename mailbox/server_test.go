@@ -22,6 +22,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/ticketd/ticketd/internal/mailtest"
 )
 
 const (
@@ -59,17 +61,15 @@ func startServer(t *testing.T, caps imap.CapSet) *testServer {
 
 func startServerWith(t *testing.T, o serverOptions) *testServer {
 	t.Helper()
-	mem := imapmemserver.New()
 	user := imapmemserver.NewUser(testUser, testPassword)
 	if err := user.Create("INBOX", nil); err != nil {
 		t.Fatalf("create INBOX: %v", err)
 	}
-	mem.AddUser(user)
 
 	ts := &testServer{user: user}
 	opts := &imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
+			return mailtest.NewSession(user), nil, nil
 		},
 		Caps:         o.caps,
 		InsecureAuth: true,

@@ -45,7 +45,9 @@ func (d *daemon) session(ctx context.Context, attempt *int) error {
 		if err := d.drain(ctx, c); err != nil {
 			return err
 		}
-		if err := c.WaitForChange(ctx, d.cfg.IMAP.PollInterval, d.cfg.IMAP.IdleTimeout); err != nil {
+		// Even under IDLE, look again at least every poll_interval: a
+		// server that loses a notification delays mail by that much only.
+		if err := c.WaitForChange(ctx, d.cfg.IMAP.PollInterval, min(d.cfg.IMAP.IdleTimeout, d.cfg.IMAP.PollInterval)); err != nil {
 			return fmt.Errorf("wait for new mail: %w", err)
 		}
 		if ctx.Err() != nil {

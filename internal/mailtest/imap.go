@@ -26,7 +26,6 @@ type IMAPServer struct {
 
 	t    testing.TB
 	caps imap.CapSet
-	mem  *imapmemserver.Server
 
 	mu     sync.Mutex
 	server *imapserver.Server
@@ -50,7 +49,6 @@ func StartIMAP(t testing.TB, opts ...IMAPOption) *IMAPServer {
 	s := &IMAPServer{
 		t:    t,
 		caps: imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		mem:  imapmemserver.New(),
 		User: imapmemserver.NewUser(IMAPUser, IMAPPassword),
 	}
 	for _, o := range opts {
@@ -59,7 +57,6 @@ func StartIMAP(t testing.TB, opts ...IMAPOption) *IMAPServer {
 	if err := s.User.Create("INBOX", nil); err != nil {
 		t.Fatal(err)
 	}
-	s.mem.AddUser(s.User)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +70,7 @@ func StartIMAP(t testing.TB, opts ...IMAPOption) *IMAPServer {
 func (s *IMAPServer) serve(ln net.Listener) {
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return s.mem.NewSession(), nil, nil
+			return NewSession(s.User), nil, nil
 		},
 		Caps:         s.caps,
 		InsecureAuth: true,
