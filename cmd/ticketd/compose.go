@@ -108,6 +108,7 @@ func (c composer) forNewMessage(key string, m *intake.Message, v rules.Verdict, 
 		if org != nil {
 			e.Organization = org.Name
 			e.Quota.Included = org.TicketsIncluded
+			e.Quota.Period = periodLabel(rules.PlanPeriod(org, t.ReceivedAt))
 		}
 		return outgoing(e, t.Number)
 	}
@@ -146,4 +147,9 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// periodLabel shows a plan period to a customer: its first and last day.
+func periodLabel(p rules.Period) string {
+	return p.Start.Format("2006-01-02") + " – " + p.End.AddDate(0, 0, -1).Format("2006-01-02")
 }

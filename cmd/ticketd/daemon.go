@@ -64,6 +64,8 @@ type daemon struct {
 	sender *receipt.Sender
 	// kick wakes the outbox worker when new emails were queued.
 	kick chan struct{}
+	// uidValidity is the UIDVALIDITY of the last session (inbox worker only).
+	uidValidity uint32
 	// now is the clock; tests may replace it.
 	now func() time.Time
 }

@@ -40,6 +40,13 @@ func (d *daemon) session(ctx context.Context, attempt *int) error {
 	defer c.Close()
 	*attempt = 0
 	caps := c.Caps()
+	if v := c.UIDValidity(); d.uidValidity != 0 && v != d.uidValidity {
+		// ticketd keeps no UIDs across sessions (the mailbox and the
+		// Message-ID de-duplication decide), so a new UIDVALIDITY only
+		// means every message is looked at again, harmlessly.
+		d.log.Warn("imap UIDVALIDITY changed: the mailbox was recreated or restored", "old", d.uidValidity, "new", v)
+	}
+	d.uidValidity = c.UIDValidity()
 	d.log.Info("imap connected", "mailbox", d.cfg.IMAP.Mailbox, "uidvalidity", c.UIDValidity(), "idle", caps.IDLE, "move", caps.MOVE, "uidplus", caps.UIDPLUS)
 	for {
 		if err := d.drain(ctx, c); err != nil {
