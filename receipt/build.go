@@ -108,7 +108,7 @@ func validate(e *Email) (from, to *netmail.Address, err error) {
 		}
 	case KindRejection:
 		switch e.RejectRule {
-		case rules.RuleSenderAuthorized, rules.RuleChannelIncluded, rules.RuleSenderAuthentic:
+		case rules.RuleSenderAuthorized, rules.RuleChannelIncluded, rules.RuleSenderAuthentic, rules.RulePlanExhausted:
 		default:
 			return nil, nil, fmt.Errorf("%w: rejection %s: unknown reject rule %q",
 				ErrInvalid, e.MessageID, e.RejectRule)

@@ -182,6 +182,8 @@ func rejectReason(p *phrases, e *Email) string {
 		return fmt.Sprintf(p.reasonAuthorized, e.To)
 	case rules.RuleSenderAuthentic:
 		return fmt.Sprintf(p.reasonAuthentic, e.To)
+	case rules.RulePlanExhausted:
+		return p.reasonPlanExhausted
 	default: // rules.RuleChannelIncluded; validate refuses anything else
 		if org := cleanName(e.Organization); org != "" {
 			return fmt.Sprintf(p.reasonChannelOrg, org)

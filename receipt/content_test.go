@@ -226,6 +226,12 @@ func TestContentRejection(t *testing.T) {
 		{"not authentic/es", rules.Spanish, rules.RuleSenderAuthentic, "",
 			[]string{"No hemos podido verificar que este mensaje se haya enviado realmente desde ana@customer.test"},
 			nil},
+		{"plan exhausted/en", rules.English, rules.RulePlanExhausted, "Customer Corp",
+			[]string{"used all the tickets included in its support plan"},
+			nil},
+		{"plan exhausted/es", rules.Spanish, rules.RulePlanExhausted, "",
+			[]string{"ha agotado los tickets incluidos en su plan"},
+			nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEmail(KindRejection, tc.lang)

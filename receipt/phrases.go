@@ -33,6 +33,7 @@ type phrases struct {
 	reasonAuthorized    string // %s: the sender's address
 	reasonChannelOrg    string // %s: organization
 	reasonChannel       string
+	reasonPlanExhausted string
 	reasonAuthentic     string // %s: the sender's address
 	howToReachHeading   string
 	confirmation        string // %s: ticket number
@@ -84,6 +85,7 @@ var english = &phrases{
 	rejectIntro:         "We received your message, but we cannot register it as a support ticket.",
 	reasonAuthorized:    "The address %s is not an authorized support contact of any customer organization.",
 	reasonChannelOrg:    "The support plan of %s does not include support by email.",
+	reasonPlanExhausted: "Your organization has used all the tickets included in its support plan for this period, and its plan does not allow tickets beyond them.",
 	reasonChannel:       "Your organization's support plan does not include support by email.",
 	reasonAuthentic:     "We could not verify that this message was really sent from %s, so we cannot accept it as a ticket.",
 	howToReachHeading:   "How to reach support:",
@@ -136,6 +138,7 @@ var spanish = &phrases{
 	rejectIntro:         "Hemos recibido su mensaje, pero no podemos registrarlo como ticket de soporte.",
 	reasonAuthorized:    "La dirección %s no figura como contacto de soporte autorizado de ninguna organización cliente.",
 	reasonChannelOrg:    "El plan de soporte de %s no incluye la atención por correo electrónico.",
+	reasonPlanExhausted: "Su organización ha agotado los tickets incluidos en su plan de soporte para este periodo, y su plan no admite tickets adicionales.",
 	reasonChannel:       "El plan de soporte de su organización no incluye la atención por correo electrónico.",
 	reasonAuthentic:     "No hemos podido verificar que este mensaje se haya enviado realmente desde %s, por lo que no podemos aceptarlo como ticket.",
 	howToReachHeading:   "Cómo contactar con soporte:",

@@ -56,6 +56,9 @@ const (
 	RuleAPICallResponse    = "api.call_and_response"
 	RuleUploadFiles        = "upload.files_attached"
 	RuleSelfService        = "request.self_service"
+	// RulePlanExhausted is not a check of Evaluate: the daemon adds it when
+	// an organization with over_plan: reject has used its plan's tickets.
+	RulePlanExhausted = "plan.exhausted"
 )
 
 // Lang is the language of the customer's mail and of the answers to it.

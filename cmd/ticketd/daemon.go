@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
 	"sync"
 	"time"
 
@@ -62,6 +63,8 @@ type daemon struct {
 	limits intake.Limits
 	db     *store.DB
 	sender *receipt.Sender
+	// tag finds ticket tags ("[SUP-000042]") in subjects.
+	tag *regexp.Regexp
 	// kick wakes the outbox worker when new emails were queued.
 	kick chan struct{}
 	// uidValidity is the UIDVALIDITY of the last session (inbox worker only).
@@ -86,6 +89,7 @@ func newDaemon(cfg *config.Config, log *slog.Logger) (*daemon, error) {
 		limits: intake.Limits{MaxMessageBytes: cfg.IMAP.MaxMessageBytes},
 		db:     db,
 		sender: sender,
+		tag:    ticketTag(cfg.Tickets.Prefix),
 		kick:   make(chan struct{}, 1),
 		now:    time.Now,
 	}, nil

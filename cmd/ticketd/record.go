@@ -25,9 +25,9 @@ func (e *parseError) Unwrap() error { return e.err }
 
 // outcome summarizes what happened to one message, for the log line.
 type outcome struct {
-	messageID, from, verdict, ticket string
-	duplicate                        bool
-	queued, suppressed               int
+	messageID, from, verdict, ticket, status string
+	duplicate                                bool
+	queued, suppressed                       int
 }
 
 func (o outcome) log(log *slog.Logger, uid imap.UID, took time.Duration) {
@@ -37,6 +37,7 @@ func (o outcome) log(log *slog.Logger, uid imap.UID, took time.Duration) {
 		"from", o.from,
 		"verdict", o.verdict,
 		"ticket", o.ticket,
+		"status", o.status,
 		"duplicate", o.duplicate,
 		"emails_queued", o.queued,
 		"emails_suppressed", o.suppressed,
@@ -56,6 +57,21 @@ func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
 		return nil, &parseError{key: contentKey(raw), err: err}
 	}
 	m, v := j.Msg, j.Verdict
+	if v.Outcome != rules.Ignored {
+		t, err := d.conversationTicket(m)
+		if err != nil {
+			return nil, fmt.Errorf("find conversation of %s: %w", m.Key(), err)
+		}
+		if t != nil && joins(v, t) {
+			return d.recordFollowUp(t, m.Key(), m, raw, received)
+		}
+	}
+	org := d.organization(v.Organization)
+	if org != nil && v.Registered() && v.DeductsQuota && org.OverPlan == rules.OverPlanReject && org.TicketsIncluded > 0 {
+		if v, err = d.rejectOverPlan(v, org, received); err != nil {
+			return nil, err
+		}
+	}
 	in := &store.Intake{
 		Key:                   m.Key(),
 		MessageID:             m.MessageID,
@@ -75,7 +91,6 @@ func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
 		Prefix:                d.cfg.Tickets.Prefix,
 		MaxAutoRepliesPerHour: d.cfg.Receipt.MaxPerSenderPerHour,
 	}
-	org := d.organization(v.Organization)
 	if org != nil && v.Registered() {
 		period := rules.PlanPeriod(org, received)
 		in.Period = period.Key()
@@ -88,12 +103,38 @@ func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
 	}
 	out := &outcome{messageID: m.MessageID, from: m.From.Addr, verdict: string(v.Outcome), duplicate: res.Duplicate, queued: len(res.Queued), suppressed: res.Suppressed}
 	if res.Ticket != nil {
-		out.ticket = res.Ticket.Number
+		out.ticket, out.status = res.Ticket.Number, string(res.Ticket.Status)
 	}
 	if res.Suppressed > 0 {
 		d.log.Warn("automatic email suppressed: per-sender cap reached", "to", m.From.Addr, "cap_per_hour", d.cfg.Receipt.MaxPerSenderPerHour, "message_id", m.MessageID)
 	}
 	return out, nil
+}
+
+// rejectOverPlan turns a registrable verdict into a rejection when the
+// organization has used its plan's tickets and does not take tickets
+// beyond the plan (over_plan: reject). The store has one writer, the
+// inbox worker, so the count read here is the one Record would see.
+func (d *daemon) rejectOverPlan(v rules.Verdict, org *rules.Organization, received time.Time) (rules.Verdict, error) {
+	period := rules.PlanPeriod(org, received).Key()
+	entries, err := d.db.Ledger(org.ID)
+	if err != nil {
+		return v, fmt.Errorf("read ledger of %s: %w", org.ID, err)
+	}
+	for _, e := range entries {
+		if e.Period == period && e.Used >= org.TicketsIncluded {
+			v.Outcome, v.DeductsQuota = rules.Rejected, false
+			v.Findings = []rules.Finding{{
+				Rule:    rules.RulePlanExhausted,
+				Outcome: rules.Rejected,
+				Message: rules.Text{
+					EN: "Your organization has used all the tickets included in its plan for this period.",
+					ES: "Su organización ha agotado los tickets incluidos en su plan para este periodo.",
+				},
+			}}
+		}
+	}
+	return v, nil
 }
 
 func (d *daemon) organization(id string) *rules.Organization {

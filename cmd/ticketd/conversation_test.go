@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/mailtest"
+	"github.com/ticketd/ticketd/store"
+)
+
+func conversation(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../testdata/conversations", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// step appends one message and runs the daemon once over it.
+func (r *rig) step(raw []byte) {
+	r.t.Helper()
+	r.imap.Append("INBOX", raw)
+	r.runOnce()
+}
+
+func (r *rig) ticket(number string) *store.Ticket {
+	r.t.Helper()
+	db := r.openStore()
+	defer db.Close()
+	tk, err := db.Ticket(number)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return tk
+}
+
+func (r *rig) tickets() []store.Ticket {
+	r.t.Helper()
+	db := r.openStore()
+	defer db.Close()
+	ts, err := db.Tickets(store.TicketFilter{})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return ts
+}
+
+func subjectOf(t *testing.T, m mailtest.Message) string {
+	t.Helper()
+	s, err := parseSent(t, m).Header.Subject()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestConversationNeedsInfoCompletedByReply(t *testing.T) {
+	for _, reply := range []string{"02-reply-with-screenshot.eml", "02-reply-lost-tag.eml"} {
+		t.Run(reply, func(t *testing.T) {
+			r := newRig(t)
+			r.step(conversation(t, "01-incident-no-screenshot.eml"))
+			tk := r.ticket("SUP-000001")
+			if tk.Status != store.StatusNeedsInfo || !tk.SLAStartedAt.IsZero() {
+				t.Fatalf("original: status %s, SLA %v; want needs_info without SLA", tk.Status, tk.SLAStartedAt)
+			}
+			r.smtp.WaitFor(1, 5*time.Second)
+
+			before := time.Now()
+			r.step(conversation(t, reply))
+			tk = r.ticket("SUP-000001")
+			if tk.Status != store.StatusOpen {
+				t.Fatalf("after the reply the ticket is %s, want open; findings %+v", tk.Status, tk.Findings)
+			}
+			if tk.SLAStartedAt.Before(before.Add(-time.Second)) {
+				t.Errorf("SLA started at %v, before the completing reply (%v)", tk.SLAStartedAt, before)
+			}
+			if len(tk.Messages) != 2 || len(tk.Findings) != 0 {
+				t.Errorf("ticket: %d messages, findings %+v", len(tk.Messages), tk.Findings)
+			}
+			if n := len(r.tickets()); n != 1 {
+				t.Errorf("the reply created a ticket: %d tickets", n)
+			}
+			msgs := r.smtp.WaitFor(2, 5*time.Second)
+			confirmation := msgs[1]
+			if !strings.HasPrefix(subjectOf(t, confirmation), "[SUP-000001]") {
+				t.Errorf("confirmation subject %q", subjectOf(t, confirmation))
+			}
+			if !bytes.Contains(confirmation.Data, []byte("conv-eta-")) {
+				t.Error("confirmation is not threaded to the reply")
+			}
+			ledger, err := r.openStore().Ledger("acme")
+			if err != nil || len(ledger) != 1 || ledger[0].Used != 1 {
+				t.Errorf("a follow-up must not deduct: %+v, %v", ledger, err)
+			}
+		})
+	}
+}
+
+func TestConversationStillMissing(t *testing.T) {
+	r := newRig(t)
+	r.step(conversation(t, "01-incident-no-screenshot.eml"))
+	r.step(conversation(t, "02-reply-still-missing.eml"))
+	tk := r.ticket("SUP-000001")
+	if tk.Status != store.StatusNeedsInfo || !tk.SLAStartedAt.IsZero() {
+		t.Fatalf("status %s, SLA %v", tk.Status, tk.SLAStartedAt)
+	}
+	msgs := r.smtp.WaitFor(2, 5*time.Second)
+	body := string(msgs[1].Data)
+	if !strings.Contains(body, "screenshot") {
+		t.Errorf("the still-missing reply does not name the missing screenshot:\n%s", body)
+	}
+	// Completed later by the screenshot.
+	r.step(conversation(t, "02-reply-with-screenshot.eml"))
+	if tk := r.ticket("SUP-000001"); tk.Status != store.StatusOpen || len(tk.Messages) != 3 {
+		t.Errorf("status %s with %d messages", tk.Status, len(tk.Messages))
+	}
+}
+
+func TestConversationOutsidersDoNotJoin(t *testing.T) {
+	t.Run("stranger", func(t *testing.T) {
+		r := newRig(t)
+		r.step(conversation(t, "01-incident-no-screenshot.eml"))
+		r.step(conversation(t, "02-stranger-with-tag.eml"))
+		if tk := r.ticket("SUP-000001"); len(tk.Messages) != 1 {
+			t.Fatalf("a stranger's message joined the ticket: %d messages", len(tk.Messages))
+		}
+		msgs := r.smtp.WaitFor(2, 5*time.Second)
+		if msgs[1].To[0] != "mallory@gmail.example" || !bytes.Contains(msgs[1].Data, []byte("authorized")) {
+			t.Errorf("the stranger should get a rejection, got to %v:\n%s", msgs[1].To, msgs[1].Data)
+		}
+		away, err := r.openStore().TurnedAway(time.Time{})
+		if err != nil || len(away) != 1 {
+			t.Errorf("turned-away records %d, %v", len(away), err)
+		}
+	})
+	t.Run("contact of another organization", func(t *testing.T) {
+		r := newRig(t)
+		r.step(conversation(t, "01-incident-no-screenshot.eml"))
+		r.step(conversation(t, "02-other-organization-with-tag.eml"))
+		if tk := r.ticket("SUP-000001"); len(tk.Messages) != 1 || tk.Status != store.StatusNeedsInfo {
+			t.Fatalf("another organization's message changed the ticket: %d messages, %s", len(tk.Messages), tk.Status)
+		}
+		other := r.ticket("SUP-000002")
+		if other.Organization != "globex" || other.Sender != "carmen@globex.example" {
+			t.Errorf("the message should be a new globex ticket: %+v", other)
+		}
+	})
+}
+
+func TestConversationOpenTicketAcknowledgedOncePerHour(t *testing.T) {
+	r := newRig(t)
+	r.step(conversation(t, "01-incident-no-screenshot.eml"))
+	r.step(conversation(t, "02-reply-with-screenshot.eml"))
+	r.smtp.WaitFor(2, 5*time.Second)
+	r.step(conversation(t, "03-thanks.eml"))
+	r.step(conversation(t, "04-more-thanks.eml"))
+	msgs := r.smtp.WaitFor(3, 5*time.Second)
+	if len(msgs) != 3 {
+		t.Errorf("%d emails; two follow-ups within an hour must get one acknowledgement", len(msgs))
+	}
+	tk := r.ticket("SUP-000001")
+	if len(tk.Messages) != 4 || tk.Status != store.StatusOpen {
+		t.Errorf("%d messages, status %s", len(tk.Messages), tk.Status)
+	}
+}
