@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"sync"
 	"time"
 
+	"github.com/ticketd/ticketd/admin"
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/intake"
 	"github.com/ticketd/ticketd/mailbox"
@@ -131,6 +133,18 @@ func imapConfig(cfg *config.Config, log *slog.Logger) mailbox.Config {
 // finish and returns nil after a clean stop.
 func (d *daemon) Run(ctx context.Context) error {
 	d.log.Info("ticketd starting", "imap", d.cfg.IMAP.Address, "mailbox", d.cfg.IMAP.Mailbox, "smtp", d.cfg.SMTP.Address, "store", d.cfg.Store.Path)
+	if d.cfg.Admin.Listen != "" {
+		srv := admin.NewServer(d.cfg.Admin.Listen, d.adminHandler(), d.log)
+		if err := srv.Start(); err != nil {
+			return fmt.Errorf("admin listener: %w", err)
+		}
+		d.log.Info("admin API listening", "addr", srv.Addr())
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(sctx)
+		}()
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
@@ -144,6 +158,14 @@ func (d *daemon) Run(ctx context.Context) error {
 	wg.Wait()
 	d.log.Info("ticketd stopped")
 	return nil
+}
+
+// adminHandler serves the support commands' API (and, later, metrics and
+// health) on admin.listen.
+func (d *daemon) adminHandler() http.Handler {
+	mux := http.NewServeMux()
+	admin.Register(mux, d.db, d.now, d.log)
+	return mux
 }
 
 // RunOnce processes the messages in the mailbox now, tries every queued

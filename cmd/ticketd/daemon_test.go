@@ -74,7 +74,7 @@ func newRig(t *testing.T, opts ...mailtest.IMAPOption) *rig {
 	t.Setenv("TICKETD_STORE_PATH", filepath.Join(t.TempDir(), "ticketd.db"))
 	t.Setenv("TICKETD_RECEIPT_RETRY_MIN", "50ms")
 	t.Setenv("TICKETD_RECEIPT_RETRY_MAX", "200ms")
-	t.Setenv("TICKETD_ADMIN_LISTEN", "")
+	t.Setenv("TICKETD_ADMIN_LISTEN", fmt.Sprintf("127.0.0.1:%d", freePort(t)))
 	r.cfg, err = loadDaemonConfig(cfgPath)
 	if err != nil {
 		t.Fatal(err)

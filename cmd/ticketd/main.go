@@ -38,7 +38,8 @@ func commands() []command {
 		{"replay", "judge .eml files with the daemon's pipeline, offline", runReplay},
 		{"run", "run the daemon: IMAP in, tickets, SMTP receipts out", runDaemon},
 		{"quarantine", "list or retry quarantined messages", runQuarantine},
-		{"tickets", "list, show or export tickets", runTickets},
+		{"tickets", "list, show, export, mark warranty or close tickets", runTickets},
+		{"ledger", "tickets used against each organization's plan, per period", runLedger},
 	}
 }
 

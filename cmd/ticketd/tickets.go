@@ -12,7 +12,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/intake"
 	"github.com/ticketd/ticketd/store"
 )
@@ -33,57 +32,68 @@ func runTickets(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
-	cfg, err := config.Load(*cfgPath)
-	if err != nil {
-		return err
-	}
-	if err := cfg.ValidateStore(); err != nil {
-		return err
-	}
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("%w: --format must be text or json", errUsage)
 	}
-	db, err := store.Open(cfg.Store.Path, store.Options{Timeout: cfg.Store.LockTimeout, ReadOnly: true})
+	want := map[string]int{"list": 0, "show": 1, "export": 2, "warranty": 1, "close": 1}
+	n, ok := want[sub]
+	if !ok {
+		return fmt.Errorf("%w: unknown subcommand %q (list, show, export, warranty, close)", errUsage, sub)
+	}
+	if fs.NArg() != n {
+		return fmt.Errorf("%w: ticketd tickets %s takes %d argument(s)", errUsage, sub, n)
+	}
+	a, err := openAccess(ctx, *cfgPath, sub == "warranty" || sub == "close")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
 	switch sub {
 	case "list":
 		f := store.TicketFilter{Org: *org, Status: store.Status(*status)}
 		if *since != "" {
-			t, err := time.Parse("2006-01-02", *since)
+			t, err := parseDay(*since)
 			if err != nil {
 				return fmt.Errorf("%w: --since %q is not a date (YYYY-MM-DD)", errUsage, *since)
 			}
 			f.Since = t
 		}
-		ts, err := db.Tickets(f)
+		ts, err := a.Tickets(ctx, f)
 		if err != nil {
 			return err
 		}
 		return writeTicketList(stdout, ts, *format)
 	case "show":
-		if fs.NArg() != 1 {
-			return fmt.Errorf("%w: ticketd tickets show NUMBER", errUsage)
-		}
-		t, err := db.Ticket(fs.Arg(0))
+		t, err := a.Ticket(ctx, fs.Arg(0))
 		if err != nil {
 			return err
 		}
 		return writeTicket(stdout, t, *format)
 	case "export":
-		if fs.NArg() != 2 {
-			return fmt.Errorf("%w: ticketd tickets export NUMBER DIR", errUsage)
-		}
-		files, err := exportTicket(db, fs.Arg(0), fs.Arg(1))
+		files, err := exportTicket(ctx, a, fs.Arg(0), fs.Arg(1))
 		for _, f := range files {
 			fmt.Fprintln(stdout, f)
 		}
 		return err
+	case "warranty":
+		t, err := a.MarkWarranty(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s is a warranty ticket: not deducted from period %s\n", t.Number, t.Period)
+		return nil
+	default: // close
+		t, err := a.CloseTicket(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s closed\n", t.Number)
+		return nil
 	}
-	return fmt.Errorf("%w: unknown subcommand %q (list, show, export)", errUsage, sub)
 }
+
+// parseDay parses a YYYY-MM-DD date in UTC.
+func parseDay(s string) (time.Time, error) { return time.Parse("2006-01-02", s) }
 
 func writeTicketList(w io.Writer, ts []store.Ticket, format string) error {
 	if format == "json" {
@@ -139,8 +149,8 @@ func writeTicket(w io.Writer, t *store.Ticket, format string) error {
 // exportTicket writes every message of the ticket as .eml, with the
 // attachments of each beside it, into dir/NUMBER. It returns the files
 // written.
-func exportTicket(db *store.DB, number, dir string) ([]string, error) {
-	t, err := db.Ticket(number)
+func exportTicket(ctx context.Context, a *access, number, dir string) ([]string, error) {
+	t, err := a.Ticket(ctx, number)
 	if err != nil {
 		return nil, err
 	}
@@ -149,8 +159,8 @@ func exportTicket(db *store.DB, number, dir string) ([]string, error) {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	var files []string
-	for i, m := range t.Messages {
-		raw, err := db.Raw(m.Key)
+	for i := range t.Messages {
+		raw, err := a.Raw(ctx, t, i+1)
 		if err != nil {
 			return files, fmt.Errorf("export message %d: %w", i+1, err)
 		}

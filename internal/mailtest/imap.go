@@ -114,7 +114,14 @@ func (s *IMAPServer) Restart() {
 // Append adds a message to a mailbox without a client.
 func (s *IMAPServer) Append(mailbox string, raw []byte) {
 	s.t.Helper()
-	if _, err := s.User.Append(mailbox, literal{bytes.NewReader(raw), int64(len(raw))}, &imap.AppendOptions{Time: time.Now()}); err != nil {
+	s.AppendAt(mailbox, raw, time.Now())
+}
+
+// AppendAt adds a message whose INTERNALDATE (the time the server received
+// it) is at.
+func (s *IMAPServer) AppendAt(mailbox string, raw []byte, at time.Time) {
+	s.t.Helper()
+	if _, err := s.User.Append(mailbox, literal{bytes.NewReader(raw), int64(len(raw))}, &imap.AppendOptions{Time: at}); err != nil {
 		s.t.Fatalf("append to %s: %v", mailbox, err)
 	}
 }

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/ticketd/ticketd/rules"
+	"github.com/ticketd/ticketd/store"
+)
+
+// ledgerRow is one line of `ticketd ledger`: an organization's use of its
+// plan in one period.
+type ledgerRow struct {
+	Org       string `json:"org"`
+	Period    string `json:"period"` // first day of the period
+	PeriodEnd string `json:"period_end"`
+	Included  int    `json:"included"`
+	Used      int    `json:"used"`
+	Warranty  int    `json:"warranty"`
+	OverPlan  int    `json:"over_plan"`
+	Remaining int    `json:"remaining"`
+}
+
+func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("ledger", stderr)
+	cfgPath := fs.String("config", "/etc/ticketd/ticketd.yaml", "configuration file")
+	org := fs.String("org", "", "only this organization")
+	format := fs.String("format", "text", "text or json")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return fmt.Errorf("%w: --format must be text or json", errUsage)
+	}
+	a, err := openAccess(ctx, *cfgPath, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	entries, err := a.Ledger(ctx, *org)
+	if err != nil {
+		return err
+	}
+	rows := ledgerRows(a.policy, entries)
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		for _, r := range rows {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ORG\tPERIOD\tINCLUDED\tUSED\tWARRANTY\tOVER PLAN\tREMAINING")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s – %s\t%d\t%d\t%d\t%d\t%d\n", r.Org, r.Period, r.PeriodEnd, r.Included, r.Used, r.Warranty, r.OverPlan, r.Remaining)
+	}
+	return tw.Flush()
+}
+
+// ledgerRows joins the store's counts with each organization's plan.
+func ledgerRows(p *rules.Policy, entries []store.LedgerEntry) []ledgerRow {
+	rows := make([]ledgerRow, 0, len(entries))
+	for _, e := range entries {
+		r := ledgerRow{Org: e.Org, Period: e.Period, Used: e.Used, Warranty: e.Warranty, OverPlan: e.OverPlan}
+		for i := range p.Organizations {
+			org := &p.Organizations[i]
+			if org.ID != e.Org {
+				continue
+			}
+			r.Included = org.TicketsIncluded
+			if start, err := parseDay(e.Period); err == nil {
+				r.PeriodEnd = rules.PlanPeriod(org, start).End.AddDate(0, 0, -1).Format("2006-01-02")
+			}
+		}
+		r.Remaining = max(r.Included-r.Used, 0)
+		rows = append(rows, r)
+	}
+	return rows
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ticketd/ticketd/rules"
+)
+
+// ledgerOf runs `ticketd ledger --org ORG --format json`.
+func (r *rig) ledgerOf(org string) []ledgerRow {
+	r.t.Helper()
+	out, errOut, code := r.runCLI("ledger", "--org", org, "--format", "json")
+	if code != 0 {
+		r.t.Fatalf("ledger: exit %d: %s", code, errOut)
+	}
+	var rows []ledgerRow
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if line == "" {
+			continue
+		}
+		var row ledgerRow
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			r.t.Fatalf("ledger line %q: %v", line, err)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// acmeIncident is an accepted acme incident with its own Message-ID.
+func acmeIncident(t *testing.T, n int) []byte {
+	return withMessageID(fixture(t, "en-incident-screenshot.eml"), fmt.Sprintf("<ledger-%d@acme.example>", n))
+}
+
+func TestLedgerPeriodsOverPlanAndWarranty(t *testing.T) {
+	r := newRig(t)
+	r.cfg.Organizations[0].TicketsIncluded = 2
+	r.cfg.Organizations[0].PlanStart = "2026-01-15"
+	// acme's monthly periods start on the 15th: 2026-11-15 .. 2026-12-14.
+	november := time.Date(2026, 12, 14, 23, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		r.imap.AppendAt("INBOX", acmeIncident(t, i), november)
+	}
+	r.imap.AppendAt("INBOX", acmeIncident(t, 3), time.Date(2026, 12, 15, 0, 30, 0, 0, time.UTC))
+	r.runOnce()
+	msgs := r.smtp.WaitFor(4, 5*time.Second)
+
+	// The ledger command reads the store's counts with the file's plan, so
+	// give it the same plan.
+	db := r.openStore()
+	entries, err := db.Ledger("acme")
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := ledgerRows(r.cfg.Policy(), entries)
+	if len(rows) != 2 {
+		t.Fatalf("ledger rows %+v, want two periods", rows)
+	}
+	want := []ledgerRow{
+		{Org: "acme", Period: "2026-11-15", PeriodEnd: "2026-12-14", Included: 2, Used: 3, OverPlan: 1, Remaining: 0},
+		{Org: "acme", Period: "2026-12-15", PeriodEnd: "2027-01-14", Included: 2, Used: 1, Remaining: 1},
+	}
+	for i := range want {
+		if rows[i] != want[i] {
+			t.Errorf("row %d = %+v, want %+v", i, rows[i], want[i])
+		}
+	}
+	over := r.ticket("SUP-000003")
+	if !over.OverPlan || !over.DeductsQuota {
+		t.Errorf("third ticket of the period should be over plan: %+v", over)
+	}
+	var overReceipt string
+	for _, m := range msgs {
+		if strings.Contains(subjectOf(t, m), "SUP-000003") {
+			overReceipt = string(m.Data)
+		}
+	}
+	if !strings.Contains(overReceipt, "billed beyond the plan") {
+		t.Errorf("the over-plan receipt does not say so:\n%s", overReceipt)
+	}
+
+	// Support marks the over-plan ticket as warranty: the deduction is
+	// refunded.
+	out, errOut, code := r.runCLI("tickets", "warranty", "SUP-000003")
+	if code != 0 {
+		t.Fatalf("tickets warranty: exit %d: %s %s", code, out, errOut)
+	}
+	db = r.openStore()
+	entries, _ = db.Ledger("acme")
+	db.Close()
+	if got := ledgerRows(r.cfg.Policy(), entries)[0]; got.Used != 2 || got.Warranty != 1 || got.OverPlan != 0 {
+		t.Errorf("after the warranty refund: %+v", got)
+	}
+	if tk := r.ticket("SUP-000003"); !tk.Warranty || tk.DeductsQuota {
+		t.Errorf("ticket not marked warranty: %+v", tk)
+	}
+	// The command line shows the same ledger (the example config's plan).
+	if rows := r.ledgerOf("acme"); len(rows) != 2 || rows[0].Used != 2 || rows[0].Warranty != 1 {
+		t.Errorf("ticketd ledger: %+v", rows)
+	}
+}
+
+func TestOverPlanReject(t *testing.T) {
+	r := newRig(t)
+	r.cfg.Organizations[0].TicketsIncluded = 1
+	r.cfg.Organizations[0].OverPlan = rules.OverPlanReject
+	r.step(acmeIncident(t, 1))
+	r.step(acmeIncident(t, 2))
+	msgs := r.smtp.WaitFor(2, 5*time.Second)
+	if n := len(r.tickets()); n != 1 {
+		t.Fatalf("%d tickets; the second must be rejected", n)
+	}
+	if strings.Contains(string(msgs[1].Data), "SUP-0") || !strings.Contains(string(msgs[1].Data), "used all the tickets") {
+		t.Errorf("second email should be a plan-exhausted rejection:\n%s", msgs[1].Data)
+	}
+}
+
+func TestSelfServiceReceiptSaysDeducted(t *testing.T) {
+	r := newRig(t)
+	r.step(fixture(t, "en-self-service-create-user.eml"))
+	msgs := r.smtp.WaitFor(1, 5*time.Second)
+	body := string(msgs[0].Data)
+	if !strings.Contains(body, "deducted from your plan") || !strings.Contains(body, "SUP-000001") {
+		t.Errorf("self-service receipt:\n%s", body)
+	}
+}
