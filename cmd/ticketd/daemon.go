@@ -6,8 +6,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"os/signal"
 	"regexp"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/ticketd/ticketd/admin"
@@ -42,7 +46,19 @@ func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *once {
 		return d.RunOnce(ctx)
 	}
-	return d.Run(ctx)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	reloadCtx, stopReloads := context.WithCancel(ctx)
+	reloads := make(chan struct{})
+	go func() {
+		defer close(reloads)
+		d.watchReloads(reloadCtx, *cfgPath, hup, d.sdNotify)
+	}()
+	err = d.Run(ctx)
+	stopReloads()
+	<-reloads
+	return err
 }
 
 func loadDaemonConfig(path string) (*config.Config, error) {
@@ -59,9 +75,11 @@ func loadDaemonConfig(path string) (*config.Config, error) {
 // daemon owns the store, the SMTP sender and the two workers: the inbox
 // worker (IMAP → tickets) and the outbox worker (queued emails → SMTP).
 type daemon struct {
-	cfg    *config.Config
-	log    *slog.Logger
-	policy *rules.Policy
+	cfg *config.Config
+	log *slog.Logger
+	// policy holds the organizations, contacts and rule settings; SIGHUP
+	// swaps it (see reload). Each message is judged with one snapshot.
+	policy atomic.Pointer[rules.Policy]
 	limits intake.Limits
 	db     *store.DB
 	sender *receipt.Sender
@@ -69,6 +87,10 @@ type daemon struct {
 	tag *regexp.Regexp
 	// kick wakes the outbox worker when new emails were queued.
 	kick chan struct{}
+	// live tells the watchdog the inbox worker is not hung.
+	live liveness
+	// ready is sent to systemd once, at the first IMAP connection.
+	ready sync.Once
 	// uidValidity is the UIDVALIDITY of the last session (inbox worker only).
 	uidValidity uint32
 	// now is the clock; tests may replace it.
@@ -84,17 +106,18 @@ func newDaemon(cfg *config.Config, log *slog.Logger) (*daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &daemon{
+	d := &daemon{
 		cfg:    cfg,
 		log:    log,
-		policy: cfg.Policy(),
 		limits: intake.Limits{MaxMessageBytes: cfg.IMAP.MaxMessageBytes},
 		db:     db,
 		sender: sender,
 		tag:    ticketTag(cfg.Tickets.Prefix),
 		kick:   make(chan struct{}, 1),
 		now:    time.Now,
-	}, nil
+	}
+	d.policy.Store(cfg.Policy())
+	return d, nil
 }
 
 // Close releases the store.
@@ -145,8 +168,9 @@ func (d *daemon) Run(ctx context.Context) error {
 			_ = srv.Shutdown(sctx)
 		}()
 	}
+	d.live.extend(d.now(), d.cfg.IMAP.DialTimeout+d.cfg.IMAP.CommandTimeout)
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		d.inboxWorker(ctx)
@@ -155,6 +179,13 @@ func (d *daemon) Run(ctx context.Context) error {
 		defer wg.Done()
 		d.outboxWorker(ctx)
 	}()
+	go func() {
+		defer wg.Done()
+		d.watchdog(ctx)
+	}()
+	<-ctx.Done()
+	d.sdNotify("STOPPING=1")
+	d.log.Info("ticketd stopping: finishing the message in hand")
 	wg.Wait()
 	d.log.Info("ticketd stopped")
 	return nil

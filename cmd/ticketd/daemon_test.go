@@ -30,6 +30,11 @@ type rig struct {
 	smtp *mailtest.SMTPServer
 	cfg  *config.Config
 	logs *syncBuffer
+	// lastDaemon is the daemon start made last.
+	lastDaemon *daemon
+	// cfgPath is the configuration file; the environment holds the test
+	// servers' addresses.
+	cfgPath string
 }
 
 // syncBuffer is a bytes.Buffer safe for the daemon's goroutines to write
@@ -75,6 +80,7 @@ func newRig(t *testing.T, opts ...mailtest.IMAPOption) *rig {
 	t.Setenv("TICKETD_RECEIPT_RETRY_MIN", "50ms")
 	t.Setenv("TICKETD_RECEIPT_RETRY_MAX", "200ms")
 	t.Setenv("TICKETD_ADMIN_LISTEN", fmt.Sprintf("127.0.0.1:%d", freePort(t)))
+	r.cfgPath = cfgPath
 	r.cfg, err = loadDaemonConfig(cfgPath)
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +116,7 @@ func (r *rig) runOnce() {
 func (r *rig) start() (d *daemon, stop func()) {
 	r.t.Helper()
 	d = r.daemon()
+	r.lastDaemon = d
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()

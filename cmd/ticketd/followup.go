@@ -80,10 +80,10 @@ func joins(v rules.Verdict, t *store.Ticket) bool {
 // and the customer gets a confirmation; still incomplete, the customer gets
 // the list of what is still missing. An open ticket acknowledges follow-ups
 // at most once an hour.
-func (d *daemon) recordFollowUp(t *store.Ticket, key string, m *intake.Message, raw []byte, received time.Time) (*outcome, error) {
+func (d *daemon) recordFollowUp(policy *rules.Policy, t *store.Ticket, key string, m *intake.Message, raw []byte, received time.Time) (*outcome, error) {
 	var verdict *rules.Verdict
 	if t.Status == store.StatusNeedsInfo {
-		v, err := d.judgeConversation(t, m, received)
+		v, err := d.judgeConversation(policy, t, m, received)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +116,7 @@ func (d *daemon) recordFollowUp(t *store.Ticket, key string, m *intake.Message, 
 
 // judgeConversation evaluates the whole conversation of t with m added:
 // every customer message's own words, attachments and links together.
-func (d *daemon) judgeConversation(t *store.Ticket, m *intake.Message, received time.Time) (rules.Verdict, error) {
+func (d *daemon) judgeConversation(policy *rules.Policy, t *store.Ticket, m *intake.Message, received time.Time) (rules.Verdict, error) {
 	msgs := make([]*intake.Message, 0, len(t.Messages)+1)
 	for _, ref := range t.Messages {
 		raw, err := d.db.Raw(ref.Key)
@@ -131,12 +131,12 @@ func (d *daemon) judgeConversation(t *store.Ticket, m *intake.Message, received 
 	}
 	msgs = append(msgs, m)
 	merged := mergeConversation(msgs)
-	v := rules.Evaluate(merged, d.policy, received)
+	v := rules.Evaluate(merged, policy, received)
 	// The latest subject may be only "Re: [SUP-000042] ..." of a vague
 	// original, or a better one; judge by whichever subject is descriptive.
 	if v.Has(rules.RuleSubjectDescriptive) && msgs[0].Subject != merged.Subject {
 		merged.Subject = msgs[0].Subject
-		if alt := rules.Evaluate(merged, d.policy, received); !alt.Has(rules.RuleSubjectDescriptive) {
+		if alt := rules.Evaluate(merged, policy, received); !alt.Has(rules.RuleSubjectDescriptive) {
 			v = alt
 		}
 	}

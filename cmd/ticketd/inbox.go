@@ -23,6 +23,7 @@ func (d *daemon) inboxWorker(ctx context.Context) {
 		}
 		wait := mailbox.Backoff(attempt, d.cfg.IMAP.ReconnectMin, d.cfg.IMAP.ReconnectMax)
 		attempt++
+		d.live.extend(d.now(), wait+d.cfg.IMAP.DialTimeout+d.cfg.IMAP.CommandTimeout)
 		d.log.Warn("imap session ended; reconnecting", "err", err, "attempt", attempt, "backoff", wait.String())
 		if mailbox.SleepCtx(ctx, wait) != nil {
 			return
@@ -39,7 +40,7 @@ func (d *daemon) session(ctx context.Context, attempt *int) error {
 	}
 	defer c.Close()
 	*attempt = 0
-	caps := c.Caps()
+	d.ready.Do(func() { d.sdNotify("READY=1") })
 	if v := c.UIDValidity(); d.uidValidity != 0 && v != d.uidValidity {
 		// ticketd keeps no UIDs across sessions (the mailbox and the
 		// Message-ID de-duplication decide), so a new UIDVALIDITY only
@@ -47,14 +48,15 @@ func (d *daemon) session(ctx context.Context, attempt *int) error {
 		d.log.Warn("imap UIDVALIDITY changed: the mailbox was recreated or restored", "old", d.uidValidity, "new", v)
 	}
 	d.uidValidity = c.UIDValidity()
-	d.log.Info("imap connected", "mailbox", d.cfg.IMAP.Mailbox, "uidvalidity", c.UIDValidity(), "idle", caps.IDLE, "move", caps.MOVE, "uidplus", caps.UIDPLUS)
 	for {
 		if err := d.drain(ctx, c); err != nil {
 			return err
 		}
 		// Even under IDLE, look again at least every poll_interval: a
 		// server that loses a notification delays mail by that much only.
-		if err := c.WaitForChange(ctx, d.cfg.IMAP.PollInterval, min(d.cfg.IMAP.IdleTimeout, d.cfg.IMAP.PollInterval)); err != nil {
+		wait := min(d.cfg.IMAP.IdleTimeout, d.cfg.IMAP.PollInterval)
+		d.live.extend(d.now(), wait+d.cfg.IMAP.CommandTimeout)
+		if err := c.WaitForChange(ctx, d.cfg.IMAP.PollInterval, wait); err != nil {
 			return fmt.Errorf("wait for new mail: %w", err)
 		}
 		if ctx.Err() != nil {
@@ -69,6 +71,7 @@ func (d *daemon) session(ctx context.Context, attempt *int) error {
 func (d *daemon) drain(ctx context.Context, c *mailbox.Client) error {
 	failed := map[imap.UID]bool{}
 	for ctx.Err() == nil {
+		d.live.extend(d.now(), d.cfg.IMAP.CommandTimeout)
 		uids, err := c.UIDs(ctx)
 		if err != nil {
 			return fmt.Errorf("list messages: %w", err)
@@ -81,6 +84,7 @@ func (d *daemon) drain(ctx context.Context, c *mailbox.Client) error {
 			if failed[uid] {
 				continue
 			}
+			d.live.extend(d.now(), shutdownGrace+d.cfg.IMAP.CommandTimeout)
 			if err := d.processUID(ctx, c, uid); err != nil {
 				var serr *sessionError
 				if errors.As(err, &serr) {

@@ -52,7 +52,8 @@ func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
 	if received.IsZero() {
 		received = now
 	}
-	j, err := judge(raw, d.policy, d.limits, received)
+	policy := d.policy.Load()
+	j, err := judge(raw, policy, d.limits, received)
 	if err != nil {
 		return nil, &parseError{key: contentKey(raw), err: err}
 	}
@@ -63,10 +64,10 @@ func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
 			return nil, fmt.Errorf("find conversation of %s: %w", m.Key(), err)
 		}
 		if t != nil && joins(v, t) {
-			return d.recordFollowUp(t, m.Key(), m, raw, received)
+			return d.recordFollowUp(policy, t, m.Key(), m, raw, received)
 		}
 	}
-	org := d.organization(v.Organization)
+	org := organization(policy, v.Organization)
 	if org != nil && v.Registered() && v.DeductsQuota && org.OverPlan == rules.OverPlanReject && org.TicketsIncluded > 0 {
 		if v, err = d.rejectOverPlan(v, org, received); err != nil {
 			return nil, err
@@ -137,10 +138,10 @@ func (d *daemon) rejectOverPlan(v rules.Verdict, org *rules.Organization, receiv
 	return v, nil
 }
 
-func (d *daemon) organization(id string) *rules.Organization {
-	for i := range d.policy.Organizations {
-		if d.policy.Organizations[i].ID == id {
-			return &d.policy.Organizations[i]
+func organization(p *rules.Policy, id string) *rules.Organization {
+	for i := range p.Organizations {
+		if p.Organizations[i].ID == id {
+			return &p.Organizations[i]
 		}
 	}
 	return nil

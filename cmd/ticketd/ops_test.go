@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ticketd/ticketd/store"
+)
+
+// notifySocket is a fake systemd notify socket: it collects the datagrams
+// ticketd sends.
+type notifySocket struct {
+	conn   *net.UnixConn
+	states chan string
+}
+
+func newNotifySocket(t *testing.T) *notifySocket {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "notify.sock")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NOTIFY_SOCKET", path)
+	s := &notifySocket{conn: conn, states: make(chan string, 256)}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := conn.Read(buf)
+			if err != nil {
+				close(s.states)
+				return
+			}
+			for _, line := range strings.Split(string(buf[:n]), "\n") {
+				if line != "" {
+					s.states <- line
+				}
+			}
+		}
+	}()
+	t.Cleanup(func() { conn.Close() })
+	return s
+}
+
+// expect waits for state, failing after timeout; it returns the states
+// seen before it.
+func (s *notifySocket) expect(t *testing.T, state string, timeout time.Duration) []string {
+	t.Helper()
+	var seen []string
+	deadline := time.After(timeout)
+	for {
+		select {
+		case got, ok := <-s.states:
+			if !ok {
+				t.Fatalf("notify socket closed before %q; saw %v", state, seen)
+			}
+			if got == state {
+				return seen
+			}
+			seen = append(seen, got)
+		case <-deadline:
+			t.Fatalf("no %q within %s; saw %v", state, timeout, seen)
+		}
+	}
+}
+
+func TestSystemdNotify(t *testing.T) {
+	sock := newNotifySocket(t)
+	t.Setenv("WATCHDOG_USEC", "300000") // 300 ms
+	r := newRig(t)
+	_, stop := r.start()
+	sock.expect(t, "READY=1", 10*time.Second)
+	sock.expect(t, "WATCHDOG=1", 5*time.Second)
+	stop()
+	sock.expect(t, "STOPPING=1", 5*time.Second)
+}
+
+func TestWatchdogStopsWhenWorkerHangs(t *testing.T) {
+	var l liveness
+	now := time.Now()
+	l.extend(now, time.Second)
+	if !l.alive(now.Add(500 * time.Millisecond)) {
+		t.Error("alive within the extension")
+	}
+	if l.alive(now.Add(2 * time.Second)) {
+		t.Error("a worker that did not move its deadline forward must count as hung")
+	}
+}
+
+func TestReloadSwapsPolicyAndRefusesBadConfig(t *testing.T) {
+	r := newRig(t)
+	_, stop := r.start()
+	d := r.lastDaemon
+	waitUntil(t, 5*time.Second, "the daemon to connect", func() bool { return strings.Contains(r.logs.String(), "imap connected") })
+
+	original, err := os.ReadFile(r.cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A bad file (a duplicate contact) is refused and changes nothing.
+	bad := strings.Replace(string(original), "      - email: bob@acme.example", "      - email: alice@acme.example", 1)
+	if err := os.WriteFile(r.cfgPath, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hup := make(chan os.Signal, 1)
+	notified := make(chan string, 8)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.watchReloads(ctx, r.cfgPath, hup, func(s string) { notified <- s })
+	}()
+	defer func() { cancel(); <-done }()
+	hup <- syscall.SIGHUP
+	if got := <-notified; got != "RELOADING=1" {
+		t.Fatalf("first notification %q", got)
+	}
+	<-notified // READY=1 again
+	if !strings.Contains(r.logs.String(), "configuration reload refused") {
+		t.Error("a refused reload is not logged")
+	}
+	r.imap.Append("INBOX", withMessageID(fixture(t, "rejected-en-stranger.eml"), "<before-reload@example.com>"))
+	r.smtp.WaitFor(1, 10*time.Second)
+
+	// A good file makes mallory a contact of acme, without reconnecting.
+	good := strings.Replace(string(original), "      - email: bob@acme.example", "      - email: mallory@gmail.example\n        name: Mallory Price\n      - email: bob@acme.example", 1)
+	if err := os.WriteFile(r.cfgPath, []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hup <- syscall.SIGHUP
+	<-notified
+	<-notified
+	r.imap.Append("INBOX", withMessageID(fixture(t, "rejected-en-stranger.eml"), "<after-reload@example.com>"))
+	r.smtp.WaitFor(2, 10*time.Second)
+	stop()
+
+	if n := strings.Count(r.logs.String(), "imap connected"); n != 1 {
+		t.Errorf("the reload dropped the IMAP connection: %d connections", n)
+	}
+	db := r.openStore()
+	ts, err := db.Tickets(store.TicketFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts) != 1 || ts[0].Sender != "mallory@gmail.example" || ts[0].Organization != "acme" {
+		t.Errorf("after the reload mallory's mail should be an acme ticket (and before it a rejection): %+v", ts)
+	}
+}
