@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"io"
 	"time"
 
 	"github.com/ticketd/ticketd/store"
@@ -15,6 +16,8 @@ type Backend interface {
 	Ledger(org string) ([]store.LedgerEntry, error)
 	MarkWarranty(number string, at time.Time) (*store.Ticket, error)
 	CloseTicket(number string, at time.Time) (*store.Ticket, error)
+	// WriteBackup writes a consistent copy of the whole database.
+	WriteBackup(w io.Writer) (int64, error)
 }
 
 var _ Backend = (*store.DB)(nil)

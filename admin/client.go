@@ -238,3 +238,17 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, muta
 	}
 	return resp, nil
 }
+
+// Backup writes a consistent copy of the daemon's database to w.
+func (c *Client) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	resp, err := c.do(ctx, http.MethodGet, PathPrefix+"backup", nil, true)
+	if err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(w, resp.Body)
+	if err != nil {
+		return n, fmt.Errorf("backup: after %d bytes: %w", n, err)
+	}
+	return n, nil
+}

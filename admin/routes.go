@@ -51,6 +51,9 @@ func Register(mux *http.ServeMux, b Backend, now func() time.Time, log *slog.Log
 		{http.MethodPost, PathPrefix + "tickets/{number}/warranty", h.markWarranty, true},
 		{http.MethodPost, PathPrefix + "tickets/{number}/close", h.closeTicket, true},
 		{http.MethodGet, PathPrefix + "ledger", h.ledger, false},
+		// The backup holds every message: like a change, it needs the
+		// header a foreign web page cannot send.
+		{http.MethodGet, PathPrefix + "backup", h.backup, true},
 	}
 	for _, rt := range routes {
 		var next http.Handler = rt.handle

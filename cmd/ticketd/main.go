@@ -40,6 +40,8 @@ func commands() []command {
 		{"quarantine", "list or retry quarantined messages", runQuarantine},
 		{"tickets", "list, show, export, mark warranty or close tickets", runTickets},
 		{"ledger", "tickets used against each organization's plan, per period", runLedger},
+		{"check-config", "validate a configuration; --connect also logs in to IMAP and SMTP", runCheckConfig},
+		{"backup", "write a consistent copy of the database, also while the daemon runs", runBackup},
 	}
 }
 

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ticketd/ticketd/mailbox"
+	"github.com/ticketd/ticketd/receipt"
+)
+
+// runCheckConfig validates a configuration file and, with --connect, logs
+// in to the IMAP and SMTP servers and reports what they support.
+func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("check-config", stderr)
+	cfgPath := fs.String("config", "/etc/ticketd/ticketd.yaml", "configuration file")
+	connect := fs.Bool("connect", false, "also log in to the IMAP and SMTP servers and report what they support")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadDaemonConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	p := cfg.Policy()
+	contacts := 0
+	for _, o := range p.Organizations {
+		contacts += len(o.Contacts)
+	}
+	fmt.Fprintf(stdout, "%s: valid (%d organizations, %d contacts)\n", *cfgPath, len(p.Organizations), contacts)
+	if !*connect {
+		return nil
+	}
+	log := newLogger(stderr, cfg.Log.Format, "warn")
+	icfg := imapConfig(cfg, log)
+	// Only look: do not create the processed and quarantine folders.
+	icfg.ProcessedMailbox, icfg.QuarantineMailbox = "", ""
+	c, err := mailbox.Dial(ctx, icfg)
+	if err != nil {
+		return fmt.Errorf("imap %s: %w", cfg.IMAP.Address, err)
+	}
+	caps := c.Caps()
+	_ = c.Close()
+	fmt.Fprintf(stdout, "imap %s: logged in as %s, %s selected; IDLE %s, MOVE %s, UIDPLUS %s; auth %s\n",
+		cfg.IMAP.Address, cfg.IMAP.Username, cfg.IMAP.Mailbox, yesNo(caps.IDLE), yesNo(caps.MOVE), yesNo(caps.UIDPLUS), orNone(caps.Auth))
+	if !caps.MOVE {
+		fmt.Fprintln(stdout, "  note: without MOVE, messages are copied and flagged \\Deleted; without UIDPLUS they are not expunged")
+	}
+	sender, err := receipt.NewSender(smtpConfig(cfg))
+	if err != nil {
+		return fmt.Errorf("smtp: %w", err)
+	}
+	info, err := sender.Probe(ctx)
+	if err != nil {
+		return fmt.Errorf("smtp %s: %w", cfg.SMTP.Address, err)
+	}
+	login := "no login configured"
+	if info.LoggedIn {
+		login = "logged in as " + cfg.SMTP.Username
+	}
+	fmt.Fprintf(stdout, "smtp %s: %s; TLS %s, STARTTLS offered %s; auth %s; size limit %s; %s\n",
+		cfg.SMTP.Address, login, yesNo(info.TLS), yesNo(info.STARTTLS), orNone(info.Auth), orNone(strings.Fields(info.Size)), strings.Join(info.Extension, " "))
+	return nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, " ")
+}
