@@ -100,6 +100,7 @@ type Receipt struct {
 	MaxRetryAge         time.Duration `mapstructure:"max_retry_age"`
 	RetryMin            time.Duration `mapstructure:"retry_min"`
 	RetryMax            time.Duration `mapstructure:"retry_max"`
+	StuckAfter          time.Duration `mapstructure:"stuck_after"`
 	HowToReach          Localized     `mapstructure:"how_to_reach"`
 }
 

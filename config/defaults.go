@@ -37,6 +37,7 @@ func Default() Config {
 			MaxRetryAge:         72 * time.Hour,
 			RetryMin:            30 * time.Second,
 			RetryMax:            time.Hour,
+			StuckAfter:          time.Hour,
 			HowToReach: Localized{
 				EN: "Please ask one of your organization's authorized support contacts to email us, or call the support phone line included in your plan.",
 				ES: "Pida a uno de los contactos de soporte autorizados de su organización que nos escriba, o llame a la línea telefónica de soporte incluida en su plan.",

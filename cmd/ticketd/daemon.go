@@ -18,6 +18,7 @@ import (
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/intake"
 	"github.com/ticketd/ticketd/mailbox"
+	"github.com/ticketd/ticketd/metrics"
 	"github.com/ticketd/ticketd/receipt"
 	"github.com/ticketd/ticketd/rules"
 	"github.com/ticketd/ticketd/store"
@@ -79,10 +80,12 @@ type daemon struct {
 	log *slog.Logger
 	// policy holds the organizations, contacts and rule settings; SIGHUP
 	// swaps it (see reload). Each message is judged with one snapshot.
-	policy atomic.Pointer[rules.Policy]
-	limits intake.Limits
-	db     *store.DB
-	sender *receipt.Sender
+	policy  atomic.Pointer[rules.Policy]
+	limits  intake.Limits
+	db      *store.DB
+	sender  *receipt.Sender
+	metrics *metrics.Metrics
+	health  *metrics.Health
 	// tag finds ticket tags ("[SUP-000042]") in subjects.
 	tag *regexp.Regexp
 	// kick wakes the outbox worker when new emails were queued.
@@ -117,11 +120,25 @@ func newDaemon(cfg *config.Config, log *slog.Logger) (*daemon, error) {
 		now:    time.Now,
 	}
 	d.policy.Store(cfg.Policy())
+	d.metrics = metrics.New()
+	d.metrics.SetOutbox(d.outboxStats)
+	d.health = metrics.NewHealth(time.Now)
+	d.health.SetStoreOpen(true)
+	d.health.SetOutboxCheck(d.outboxStats, cfg.Receipt.StuckAfter)
 	return d, nil
 }
 
 // Close releases the store.
-func (d *daemon) Close() error { return d.db.Close() }
+func (d *daemon) Close() error {
+	d.health.SetStoreOpen(false)
+	return d.db.Close()
+}
+
+// outboxStats reports the outbox's depth and the age of its oldest email,
+// for the metrics and readiness.
+func (d *daemon) outboxStats() (int, time.Duration, error) {
+	return d.db.OutboxStats(d.now())
+}
 
 func smtpConfig(cfg *config.Config) receipt.SMTPConfig {
 	return receipt.SMTPConfig{
@@ -196,6 +213,7 @@ func (d *daemon) Run(ctx context.Context) error {
 func (d *daemon) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	admin.Register(mux, d.db, d.now, d.log)
+	d.health.Register(mux, d.metrics)
 	return mux
 }
 

@@ -18,9 +18,12 @@ func (d *daemon) inboxWorker(ctx context.Context) {
 	attempt := 0
 	for ctx.Err() == nil {
 		err := d.session(ctx, &attempt)
+		d.health.SetMailboxConnected(false)
 		if ctx.Err() != nil {
 			return
 		}
+		d.metrics.IMAPError()
+		d.metrics.Reconnect()
 		wait := mailbox.Backoff(attempt, d.cfg.IMAP.ReconnectMin, d.cfg.IMAP.ReconnectMax)
 		attempt++
 		d.live.extend(d.now(), wait+d.cfg.IMAP.DialTimeout+d.cfg.IMAP.CommandTimeout)
@@ -40,6 +43,7 @@ func (d *daemon) session(ctx context.Context, attempt *int) error {
 	}
 	defer c.Close()
 	*attempt = 0
+	d.health.SetMailboxConnected(true)
 	d.ready.Do(func() { d.sdNotify("READY=1") })
 	if v := c.UIDValidity(); d.uidValidity != 0 && v != d.uidValidity {
 		// ticketd keeps no UIDs across sessions (the mailbox and the
@@ -52,6 +56,7 @@ func (d *daemon) session(ctx context.Context, attempt *int) error {
 		if err := d.drain(ctx, c); err != nil {
 			return err
 		}
+		d.metrics.PollSucceeded(d.now())
 		// Even under IDLE, look again at least every poll_interval: a
 		// server that loses a notification delays mail by that much only.
 		wait := min(d.cfg.IMAP.IdleTimeout, d.cfg.IMAP.PollInterval)
@@ -114,6 +119,7 @@ func (d *daemon) processUID(ctx context.Context, c *mailbox.Client, uid imap.UID
 	defer cancel()
 	start := time.Now()
 	f, err := c.Fetch(work, uid, d.cfg.IMAP.MaxMessageBytes)
+	d.metrics.MessageFetched()
 	if errors.Is(err, mailbox.ErrTooLarge) {
 		return d.quarantine(work, c, uid, reasonTooLarge, "", fmt.Sprintf("message larger than imap.max_message_bytes (%d)", d.cfg.IMAP.MaxMessageBytes))
 	}
@@ -131,7 +137,9 @@ func (d *daemon) processUID(ctx context.Context, c *mailbox.Client, uid imap.UID
 	if err := c.MoveTo(work, uid, d.cfg.IMAP.ProcessedMailbox); err != nil {
 		return &sessionError{fmt.Errorf("move uid %d to %s: %w", uid, d.cfg.IMAP.ProcessedMailbox, err)}
 	}
-	out.log(d.log, uid, time.Since(start))
+	took := time.Since(start)
+	out.log(d.log, uid, took)
+	d.count(out, took)
 	if out.queued > 0 {
 		d.kickOutbox()
 	}
@@ -145,3 +153,27 @@ type sessionError struct{ err error }
 
 func (e *sessionError) Error() string { return e.err.Error() }
 func (e *sessionError) Unwrap() error { return e.err }
+
+// count records one processed message in the metrics.
+func (d *daemon) count(out *outcome, took time.Duration) {
+	m := d.metrics
+	m.ProcessingTime(took)
+	switch {
+	case out.duplicate:
+		m.Verdict("duplicate")
+	case out.verdict == "follow_up":
+		m.Verdict("follow_up")
+		m.FollowUp()
+	default:
+		m.Verdict(out.verdict)
+	}
+	for _, f := range out.findings {
+		m.Finding(f.Rule)
+	}
+	if out.createdFor != "" {
+		m.TicketCreated(out.createdFor)
+	}
+	for range out.suppressed {
+		m.EmailSuppressed()
+	}
+}

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -211,4 +214,91 @@ func TestBackupWhileRunningAndStopped(t *testing.T) {
 		}
 		db.Close()
 	}
+}
+
+// scrape returns the body and status of GET path on the daemon's admin
+// listener.
+func (r *rig) scrape(path string) (string, int) {
+	r.t.Helper()
+	resp, err := http.Get("http://" + r.cfg.Admin.Listen + path)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return string(b), resp.StatusCode
+}
+
+// metricValue finds one sample line "name{labels} value" in a scrape.
+func metricValue(t *testing.T, body, series string) float64 {
+	t.Helper()
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, series+" ") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimPrefix(line, series)), 64)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return v
+		}
+	}
+	t.Fatalf("series %s not in the scrape", series)
+	return 0
+}
+
+func TestMetricsAndHealthAfterFixtures(t *testing.T) {
+	r := newRig(t)
+	for _, name := range []string{"en-incident-screenshot.eml", "en-incident-no-screenshot.eml", "rejected-en-stranger.eml", "ignored-en-out-of-office.eml"} {
+		r.imap.Append("INBOX", fixture(t, name))
+	}
+	r.imap.Append("INBOX", []byte("X-Note: this is not an email\r\n\r\nbody\r\n"))
+	_, stop := r.start()
+	defer stop()
+	r.smtp.WaitFor(3, 10*time.Second)
+	waitUntil(t, 10*time.Second, "the outbox to drain", func() bool {
+		body, _ := r.scrape("/metrics")
+		return strings.Contains(body, "ticketd_outbox_depth 0")
+	})
+	body, code := r.scrape("/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: %d", code)
+	}
+	want := map[string]float64{
+		`ticketd_messages_fetched_total`:                        5,
+		`ticketd_verdicts_total{verdict="accepted"}`:            1,
+		`ticketd_verdicts_total{verdict="needs_info"}`:          1,
+		`ticketd_verdicts_total{verdict="rejected"}`:            1,
+		`ticketd_verdicts_total{verdict="ignored"}`:             1,
+		`ticketd_verdicts_total{verdict="quarantined"}`:         1,
+		`ticketd_rule_findings_total{rule="evidence.attached"}`: 1,
+		`ticketd_rule_findings_total{rule="sender.authorized"}`: 1,
+		`ticketd_rule_findings_total{rule="loop.automated"}`:    1,
+		`ticketd_tickets_created_total{organization="acme"}`:    2,
+		`ticketd_emails_sent_total{kind="receipt"}`:             2,
+		`ticketd_emails_sent_total{kind="rejection"}`:           1,
+		`ticketd_message_processing_seconds_count`:              4,
+		`ticketd_outbox_depth`:                                  0,
+	}
+	for series, v := range want {
+		if got := metricValue(t, body, series); got != v {
+			t.Errorf("%s = %v, want %v", series, got, v)
+		}
+	}
+	if metricValue(t, body, "ticketd_last_successful_poll_timestamp_seconds") == 0 {
+		t.Error("no successful poll recorded")
+	}
+	if body, code := r.scrape("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz %d %s", code, body)
+	}
+	if body, code := r.scrape("/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz %d %s", code, body)
+	}
+	// The mailbox going away makes the daemon not ready.
+	r.imap.Stop()
+	waitUntil(t, 10*time.Second, "readiness to fail", func() bool {
+		body, code := r.scrape("/readyz")
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "mailbox not connected")
+	})
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -117,10 +118,16 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 				d.log.Error("outbox: email sent but not marked sent", "id", it.ID, "err", merr)
 				continue
 			}
+			d.metrics.EmailSent(it.Kind)
 			d.log.Info("email sent", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "message_id", it.MessageID, "attempts", it.Attempts)
 			continue
 		}
-		d.markAttempt(it, err, receipt.Permanent(err))
+		permanent := receipt.Permanent(err)
+		d.metrics.EmailFailed(it.Kind, permanent)
+		if errors.Is(err, receipt.ErrConnect) {
+			d.metrics.SMTPError()
+		}
+		d.markAttempt(it, err, permanent)
 	}
 }
 

@@ -32,6 +32,7 @@ var reasonText = map[string]string{
 // logged, kept in the store when the message has a key, set as a keyword,
 // and the message is moved (never deleted) to the quarantine folder.
 func (d *daemon) quarantine(ctx context.Context, c *mailbox.Client, uid imap.UID, keyword, key, reason string) error {
+	d.metrics.Verdict("quarantined")
 	d.log.Warn("message quarantined", "uid", uint32(uid), "reason", reason, "key", key, "folder", d.cfg.IMAP.QuarantineMailbox)
 	if key != "" {
 		if err := d.db.SetQuarantineReason(key, reason, d.now()); err != nil {

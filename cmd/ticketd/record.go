@@ -28,6 +28,10 @@ type outcome struct {
 	messageID, from, verdict, ticket, status string
 	duplicate                                bool
 	queued, suppressed                       int
+	// For the metrics: the new ticket's organization ("" when none was
+	// created) and the rules that fired.
+	createdFor string
+	findings   []rules.Finding
 }
 
 func (o outcome) log(log *slog.Logger, uid imap.UID, took time.Duration) {
@@ -105,6 +109,12 @@ func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
 	out := &outcome{messageID: m.MessageID, from: m.From.Addr, verdict: string(v.Outcome), duplicate: res.Duplicate, queued: len(res.Queued), suppressed: res.Suppressed}
 	if res.Ticket != nil {
 		out.ticket, out.status = res.Ticket.Number, string(res.Ticket.Status)
+		if !res.Duplicate {
+			out.createdFor = res.Ticket.Organization
+		}
+	}
+	if !res.Duplicate {
+		out.findings = v.Findings
 	}
 	if res.Suppressed > 0 {
 		d.log.Warn("automatic email suppressed: per-sender cap reached", "to", m.From.Addr, "cap_per_hour", d.cfg.Receipt.MaxPerSenderPerHour, "message_id", m.MessageID)
