@@ -12,6 +12,8 @@ type Config struct {
 	Store         Store          `mapstructure:"store"`
 	Receipt       Receipt        `mapstructure:"receipt"`
 	Admin         Admin          `mapstructure:"admin"`
+	Security      Security       `mapstructure:"security"`
+	Limits        Limits         `mapstructure:"limits"`
 	Organizations []Organization `mapstructure:"organizations"`
 
 	// File is the path the configuration was read from ("" for defaults).
@@ -113,6 +115,42 @@ type Localized struct {
 // Admin configures the loopback admin listener (metrics, health, admin API).
 type Admin struct {
 	Listen string `mapstructure:"listen"`
+}
+
+// Security decides when a sender counts as authentic.
+type Security struct {
+	// TrustedAuthServIDs are the receiving servers whose
+	// Authentication-Results headers are trusted; others are forged by
+	// definition.
+	TrustedAuthServIDs []string `mapstructure:"trusted_authserv_ids"`
+	// RequireAuthenticatedSender requires dmarc=pass, or dkim=pass for the
+	// From domain, for a contact to count. Unset: on when trusted ids are
+	// set or verify_dkim is on.
+	RequireAuthenticatedSender *bool `mapstructure:"require_authenticated_sender"`
+	// VerifyDKIM makes ticketd verify DKIM signatures itself when no
+	// trusted Authentication-Results header is present.
+	VerifyDKIM bool `mapstructure:"verify_dkim"`
+}
+
+// RequireAuthenticated reports the effective require_authenticated_sender.
+func (s Security) RequireAuthenticated() bool {
+	if s.RequireAuthenticatedSender != nil {
+		return *s.RequireAuthenticatedSender
+	}
+	return len(s.TrustedAuthServIDs) > 0 || s.VerifyDKIM
+}
+
+// Limits bound the work done for one message (hostile mail). Zero values
+// take intake's defaults; imap.max_message_bytes bounds the raw size.
+type Limits struct {
+	MaxHeaderBytes  int           `mapstructure:"max_header_bytes"`
+	MaxParts        int           `mapstructure:"max_parts"`
+	MaxDepth        int           `mapstructure:"max_depth"`
+	MaxAttachments  int           `mapstructure:"max_attachments"`
+	MaxDecodedBytes int64         `mapstructure:"max_decoded_bytes"`
+	MaxTextBytes    int           `mapstructure:"max_text_bytes"`
+	MaxURLs         int           `mapstructure:"max_urls"`
+	MaxDuration     time.Duration `mapstructure:"max_duration"`
 }
 
 // Organization is one customer organization and its plan.

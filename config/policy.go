@@ -5,8 +5,30 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ticketd/ticketd/intake"
 	"github.com/ticketd/ticketd/rules"
 )
+
+// OwnAuthServID is the authserv-id of the Authentication-Results header
+// ticketd adds when it verifies DKIM itself (security.verify_dkim). Incoming
+// headers claiming it are removed before the rules see the message.
+const OwnAuthServID = "ticketd.dkim.invalid"
+
+// IntakeLimits returns the parser's limits from limits.* and
+// imap.max_message_bytes.
+func (c *Config) IntakeLimits() intake.Limits {
+	return intake.Limits{
+		MaxMessageBytes: c.IMAP.MaxMessageBytes,
+		MaxHeaderBytes:  c.Limits.MaxHeaderBytes,
+		MaxParts:        c.Limits.MaxParts,
+		MaxDepth:        c.Limits.MaxDepth,
+		MaxAttachments:  c.Limits.MaxAttachments,
+		MaxDecodedBytes: c.Limits.MaxDecodedBytes,
+		MaxTextBytes:    c.Limits.MaxTextBytes,
+		MaxURLs:         c.Limits.MaxURLs,
+		MaxDuration:     c.Limits.MaxDuration,
+	}
+}
 
 // Policy builds the rules' view of the configuration. Call it only on a
 // validated Config.
@@ -16,6 +38,11 @@ func (c *Config) Policy() *rules.Policy {
 		DescriptionMinWords: c.Rules.DescriptionMinWords,
 		Keywords:            rules.DefaultKeywords().Merge(c.Rules.Keywords.toRules()),
 	}
+	p.TrustedAuthServIDs = append(p.TrustedAuthServIDs, c.Security.TrustedAuthServIDs...)
+	if c.Security.VerifyDKIM {
+		p.TrustedAuthServIDs = append(p.TrustedAuthServIDs, OwnAuthServID)
+	}
+	p.RequireAuthenticatedSender = c.Security.RequireAuthenticated()
 	for _, pat := range c.Rules.DocumentURLPatterns {
 		p.DocumentURLPatterns = append(p.DocumentURLPatterns, regexp.MustCompile(pat)) // validated
 	}

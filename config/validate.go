@@ -52,6 +52,24 @@ func (c *Config) Validate() error {
 	default:
 		add(c.fieldError("log.level", "%q is not one of debug, info, warn, error", c.Log.Level))
 	}
+	for i, id := range c.Security.TrustedAuthServIDs {
+		if strings.TrimSpace(id) == "" || strings.ContainsAny(id, " ;\t") {
+			add(c.fieldError(fmt.Sprintf("security.trusted_authserv_ids[%d]", i), "%q is not an authserv-id (a host name such as mx.example.com)", id))
+		}
+	}
+	if c.Security.RequireAuthenticated() && len(c.Security.TrustedAuthServIDs) == 0 && !c.Security.VerifyDKIM {
+		add(c.fieldError("security.require_authenticated_sender", "needs security.trusted_authserv_ids or security.verify_dkim: nothing could authenticate a sender"))
+	}
+	for key, v := range map[string]int64{
+		"limits.max_header_bytes": int64(c.Limits.MaxHeaderBytes), "limits.max_parts": int64(c.Limits.MaxParts),
+		"limits.max_depth": int64(c.Limits.MaxDepth), "limits.max_attachments": int64(c.Limits.MaxAttachments),
+		"limits.max_decoded_bytes": c.Limits.MaxDecodedBytes, "limits.max_text_bytes": int64(c.Limits.MaxTextBytes),
+		"limits.max_urls": int64(c.Limits.MaxURLs), "limits.max_duration": int64(c.Limits.MaxDuration),
+	} {
+		if v < 0 {
+			add(c.fieldError(key, "must not be negative (0 takes the default)"))
+		}
+	}
 	add(c.validateOrganizations())
 	return errors.Join(errs...)
 }

@@ -80,6 +80,10 @@ func (c composer) forNewMessage(key string, m *intake.Message, v rules.Verdict, 
 		switch {
 		case v.Outcome == rules.Ignored:
 			return nil, nil
+		case v.Outcome == rules.Rejected && firstBlocking(v) == rules.RuleSenderAuthentic:
+			// The From address is likely forged: answering it would send
+			// mail to someone who never wrote (backscatter).
+			return nil, nil
 		case v.Outcome == rules.Rejected:
 			e := c.base(receipt.KindRejection, m, v)
 			e.MessageID = c.outgoingID(receipt.KindRejection, "", key)

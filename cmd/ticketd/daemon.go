@@ -82,6 +82,7 @@ type daemon struct {
 	// swaps it (see reload). Each message is judged with one snapshot.
 	policy  atomic.Pointer[rules.Policy]
 	limits  intake.Limits
+	auth    *authenticator // nil unless security.verify_dkim
 	db      *store.DB
 	sender  *receipt.Sender
 	metrics *metrics.Metrics
@@ -112,7 +113,8 @@ func newDaemon(cfg *config.Config, log *slog.Logger) (*daemon, error) {
 	d := &daemon{
 		cfg:    cfg,
 		log:    log,
-		limits: intake.Limits{MaxMessageBytes: cfg.IMAP.MaxMessageBytes},
+		limits: cfg.IntakeLimits(),
+		auth:   newAuthenticator(cfg),
 		db:     db,
 		sender: sender,
 		tag:    ticketTag(cfg.Tickets.Prefix),

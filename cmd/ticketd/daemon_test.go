@@ -30,6 +30,8 @@ type rig struct {
 	smtp *mailtest.SMTPServer
 	cfg  *config.Config
 	logs *syncBuffer
+	// tweak, when set, adjusts every daemon the rig makes (test hooks).
+	tweak func(*daemon)
 	// lastDaemon is the daemon start made last.
 	lastDaemon *daemon
 	// cfgPath is the configuration file; the environment holds the test
@@ -98,6 +100,9 @@ func (r *rig) daemon() *daemon {
 	d, err := newDaemon(r.cfg, log)
 	if err != nil {
 		r.t.Fatal(err)
+	}
+	if r.tweak != nil {
+		r.tweak(d)
 	}
 	return d
 }

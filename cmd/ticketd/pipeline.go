@@ -20,10 +20,16 @@ type judgement struct {
 // judge parses raw and evaluates it. received is the time the message
 // arrived; when zero, the message's Date header is used (replay), and the
 // current time when that is missing too.
-func judge(raw []byte, policy *rules.Policy, limits intake.Limits, received time.Time) (*judgement, error) {
+//
+// auth, when not nil, adds ticketd's own DKIM verdict (security.verify_dkim;
+// the daemon only: replay never opens a network connection).
+func judge(raw []byte, policy *rules.Policy, limits intake.Limits, received time.Time, auth *authenticator) (*judgement, error) {
 	msg, err := intake.Parse(bytes.NewReader(raw), limits)
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
+	}
+	if auth != nil {
+		auth.authenticate(raw, msg)
 	}
 	if received.IsZero() {
 		received = msg.Date

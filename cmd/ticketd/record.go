@@ -57,7 +57,7 @@ func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
 		received = now
 	}
 	policy := d.policy.Load()
-	j, err := judge(raw, policy, d.limits, received)
+	j, err := judge(raw, policy, d.limits, received, d.auth)
 	if err != nil {
 		return nil, &parseError{key: contentKey(raw), err: err}
 	}
@@ -102,6 +102,9 @@ func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
 		in.Included = org.TicketsIncluded
 	}
 	in.Compose = composer{cfg: d.cfg, now: now}.forNewMessage(in.Key, m, v, org)
+	if v.Has(rules.RuleSenderAuthentic) {
+		d.log.Warn("forged or unauthenticated sender: rejected without a reply", "from", m.From.Addr, "message_id", m.MessageID)
+	}
 	res, err := d.db.Record(in)
 	if err != nil {
 		return nil, fmt.Errorf("record %s: %w", in.Key, err)

@@ -61,7 +61,7 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	results := replayFiles(ctx, files, cfg.Policy(), intake.Limits{MaxMessageBytes: cfg.IMAP.MaxMessageBytes}, *workers)
+	results := replayFiles(ctx, files, cfg.Policy(), cfg.IntakeLimits(), *workers)
 	if *format == "json" {
 		err = writeReplayJSON(stdout, results)
 	} else {
@@ -149,7 +149,7 @@ func replayOne(file string, policy *rules.Policy, limits intake.Limits) replayRe
 	raw, err := readLimited(file, limits)
 	if err == nil {
 		var j *judgement
-		j, err = judge(raw, policy, limits, time.Time{})
+		j, err = judge(raw, policy, limits, time.Time{}, nil)
 		if err == nil {
 			return newReplayResult(file, j)
 		}
