@@ -73,6 +73,7 @@ type IMAP struct {
 	CommandTimeout     time.Duration `mapstructure:"command_timeout"`
 	ReconnectMin       time.Duration `mapstructure:"reconnect_min"`
 	ReconnectMax       time.Duration `mapstructure:"reconnect_max"`
+	OAuth2             OAuth2        `mapstructure:"oauth2"`
 }
 
 // SMTP configures delivery of the emails ticketd sends.
@@ -88,7 +89,26 @@ type SMTP struct {
 	EnvelopeFrom       string        `mapstructure:"envelope_from"`
 	HeloName           string        `mapstructure:"helo_name"`
 	Timeout            time.Duration `mapstructure:"timeout"`
+	OAuth2             OAuth2        `mapstructure:"oauth2"`
 }
+
+// OAuth2 logs in with SASL XOAUTH2 or OAUTHBEARER and an access token
+// refreshed from a refresh token (Gmail, Microsoft 365), instead of a
+// password. It is on when token_url is set.
+type OAuth2 struct {
+	ClientID         string        `mapstructure:"client_id"`
+	ClientSecret     string        `mapstructure:"client_secret"`
+	ClientSecretFile string        `mapstructure:"client_secret_file"`
+	TokenURL         string        `mapstructure:"token_url"`
+	RefreshToken     string        `mapstructure:"refresh_token"`
+	RefreshTokenFile string        `mapstructure:"refresh_token_file"`
+	Scopes           []string      `mapstructure:"scopes"`
+	Mechanism        string        `mapstructure:"mechanism"` // xoauth2 | oauthbearer
+	RefreshBefore    time.Duration `mapstructure:"refresh_before"`
+}
+
+// Enabled reports whether OAuth2 login is configured.
+func (o OAuth2) Enabled() bool { return o.TokenURL != "" }
 
 // Store configures the bbolt database.
 type Store struct {

@@ -107,6 +107,10 @@ func (c *Config) resolveSecrets() error {
 	}{
 		{"imap.password", &c.IMAP.Password, c.IMAP.PasswordFile, "imap_password"},
 		{"smtp.password", &c.SMTP.Password, c.SMTP.PasswordFile, "smtp_password"},
+		{"imap.oauth2.client_secret", &c.IMAP.OAuth2.ClientSecret, c.IMAP.OAuth2.ClientSecretFile, "imap_oauth2_client_secret"},
+		{"imap.oauth2.refresh_token", &c.IMAP.OAuth2.RefreshToken, c.IMAP.OAuth2.RefreshTokenFile, "imap_oauth2_refresh_token"},
+		{"smtp.oauth2.client_secret", &c.SMTP.OAuth2.ClientSecret, c.SMTP.OAuth2.ClientSecretFile, "smtp_oauth2_client_secret"},
+		{"smtp.oauth2.refresh_token", &c.SMTP.OAuth2.RefreshToken, c.SMTP.OAuth2.RefreshTokenFile, "smtp_oauth2_refresh_token"},
 	}
 	for _, s := range secrets {
 		if *s.value != "" {
@@ -125,7 +129,7 @@ func (c *Config) resolveSecrets() error {
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return fmt.Errorf("config %s: %s_file: %w", c.File, s.key, err)
+			return fmt.Errorf("config %s: %s (from %s): %w", c.File, s.key, path, err)
 		}
 		*s.value = strings.TrimRight(string(b), "\r\n")
 	}

@@ -153,6 +153,17 @@ func (c *Config) ValidateDaemon() error {
 	if c.IMAP.Username == "" {
 		add("imap.username", "required")
 	}
+	for key, o := range map[string]OAuth2{"imap.oauth2": c.IMAP.OAuth2, "smtp.oauth2": c.SMTP.OAuth2} {
+		if !o.Enabled() {
+			continue
+		}
+		if err := o.TokenConfig(key).Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("config %s: %w", c.File, err))
+		}
+	}
+	if c.SMTP.OAuth2.Enabled() && c.SMTP.Username == "" {
+		add("smtp.username", "required with smtp.oauth2")
+	}
 	for key, v := range map[string]string{"imap.mailbox": c.IMAP.Mailbox, "imap.processed_mailbox": c.IMAP.ProcessedMailbox, "imap.quarantine_mailbox": c.IMAP.QuarantineMailbox} {
 		if v == "" {
 			add(key, "required")

@@ -1,7 +1,6 @@
 package oauth
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"log"
@@ -13,6 +12,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-sasl"
+
+	"github.com/ticketd/ticketd/internal/mailtest"
 )
 
 // oauthIMAPServer is an in-memory IMAP server on 127.0.0.1 that accepts
@@ -87,11 +88,7 @@ func (s *oauthIMAPServer) check(mech, user, token string) bool {
 	return ok
 }
 
-var errAuthFailed = &imap.Error{
-	Type: imap.StatusResponseTypeNo,
-	Code: imap.ResponseCodeAuthenticationFailed,
-	Text: "Invalid credentials",
-}
+var errAuthFailed = mailtest.ErrAuthFailed
 
 // oauthSession is an imapmemserver session that authenticates with SASL
 // (imapserver.SessionSASL). UserSession is nil until login.
@@ -128,7 +125,7 @@ func (s *oauthSession) Authenticate(mech string) (sasl.Server, error) {
 	}
 	switch mech {
 	case XOAuth2:
-		return &xoauth2Server{login: login}, nil
+		return mailtest.NewXOAuth2Server(login), nil
 	case sasl.OAuthBearer:
 		return &imapErrorServer{inner: sasl.NewOAuthBearerServer(func(o sasl.OAuthBearerOptions) *sasl.OAuthBearerError {
 			if !login(o.Username, o.Token) {
@@ -138,47 +135,6 @@ func (s *oauthSession) Authenticate(mech string) (sasl.Server, error) {
 		})}, nil
 	}
 	return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "Unsupported mechanism"}
-}
-
-// xoauth2Server is the server side of XOAUTH2, as Gmail behaves: a bad
-// token gets a JSON challenge, the client's empty answer gets NO.
-type xoauth2Server struct {
-	login  func(user, token string) bool
-	failed bool
-}
-
-func (s *xoauth2Server) Next(resp []byte) ([]byte, bool, error) {
-	switch {
-	case s.failed:
-		if len(resp) != 0 {
-			return nil, true, &imap.Error{Type: imap.StatusResponseTypeBad, Text: "Expected an empty response"}
-		}
-		return nil, true, errAuthFailed
-	case resp == nil: // no SASL-IR: ask for the initial response
-		return nil, false, nil
-	}
-	user, token, ok := parseXOAuth2(resp)
-	if !ok {
-		return nil, true, &imap.Error{Type: imap.StatusResponseTypeBad, Text: "Malformed XOAUTH2 response"}
-	}
-	if !s.login(user, token) {
-		s.failed = true
-		return []byte(`{"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"}`), false, nil
-	}
-	return nil, true, nil
-}
-
-// parseXOAuth2 splits "user=U\x01auth=Bearer T\x01\x01".
-func parseXOAuth2(resp []byte) (user, token string, ok bool) {
-	rest, found := bytes.CutSuffix(resp, []byte("\x01\x01"))
-	if !found {
-		return "", "", false
-	}
-	u, a, found := bytes.Cut(rest, []byte{0x01})
-	if !found || !bytes.HasPrefix(u, []byte("user=")) || !bytes.HasPrefix(a, []byte("auth=Bearer ")) {
-		return "", "", false
-	}
-	return string(u[len("user="):]), string(a[len("auth=Bearer "):]), true
 }
 
 // imapErrorServer turns go-sasl's errors into NO [AUTHENTICATIONFAILED]

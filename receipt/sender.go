@@ -36,6 +36,10 @@ type SMTPConfig struct {
 	EnvelopeFrom       string        // MAIL FROM; default: Email.From
 	HeloName           string        // EHLO name; default: the host name
 	Timeout            time.Duration // per connection/command; default DefaultTimeout
+	// Token, when set, logs in with SASL XOAUTH2 as Username, with an
+	// OAuth2 access token fetched for every connection (Gmail, Microsoft
+	// 365). Password is then unused.
+	Token func(ctx context.Context) (string, error)
 }
 
 // Sender delivers emails over SMTP. It is safe for concurrent use: each Send
@@ -90,7 +94,10 @@ func NewSender(cfg SMTPConfig) (*Sender, error) {
 		s.timeout = DefaultTimeout
 	}
 	// Check that go-mail accepts the options now rather than at each Send.
-	if _, err := s.client(nil); err != nil {
+	if s.cfg.Token != nil && s.cfg.Username == "" {
+		return nil, errors.New("receipt: smtp OAuth2 login needs a username")
+	}
+	if _, err := s.client(nil, ""); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -102,7 +109,8 @@ func isLocalhost(host string) bool {
 }
 
 // client returns a go-mail client for one connection; dial opens it.
-func (s *Sender) client(dial mail.DialContextFunc) (*mail.Client, error) {
+// token is the OAuth2 access token when cfg.Token is set.
+func (s *Sender) client(dial mail.DialContextFunc, token string) (*mail.Client, error) {
 	opts := []mail.Option{
 		mail.WithPort(s.port),
 		mail.WithTimeout(s.timeout),
@@ -122,7 +130,12 @@ func (s *Sender) client(dial mail.DialContextFunc) (*mail.Client, error) {
 	default:
 		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
 	}
-	if s.cfg.Username != "" {
+	if s.cfg.Token != nil {
+		opts = append(opts,
+			mail.WithSMTPAuth(mail.SMTPAuthXOAUTH2),
+			mail.WithUsername(s.cfg.Username),
+			mail.WithPassword(token))
+	} else if s.cfg.Username != "" {
 		opts = append(opts,
 			mail.WithOpportunisticSMTPAuth(mail.SMTPAuthPlain, mail.SMTPAuthLogin),
 			mail.WithUsername(s.cfg.Username),
@@ -274,7 +287,14 @@ func (s *Sender) dial(ctx context.Context) (*connection, *mail.Client, error) {
 		cn.stop = context.AfterFunc(ctx, func() { _ = conn.Close() })
 		return conn, nil
 	}
-	c, err := s.client(dialFn)
+	token := ""
+	if s.cfg.Token != nil {
+		var err error
+		if token, err = s.cfg.Token(ctx); err != nil {
+			return nil, nil, fmt.Errorf("%w: %s: oauth2 access token: %w", ErrConnect, s.cfg.Address, err)
+		}
+	}
+	c, err := s.client(dialFn, token)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrConnect, err)
 	}

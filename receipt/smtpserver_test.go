@@ -18,6 +18,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/ticketd/ticketd/internal/mailtest"
 )
 
 // received is one message the test server accepted.
@@ -37,6 +39,7 @@ type backend struct {
 	dropAt   map[string]bool  // drop the connection at RCPT of these recipients
 	username string           // when set, AUTH PLAIN is offered and required
 	password string
+	bearer   string // when set (with username), AUTH XOAUTH2 with this token is offered instead
 	// dataStarted, when set, gets a value when DATA begins, and DATA then
 	// waits for release to be closed.
 	dataStarted chan struct{}
@@ -77,13 +80,25 @@ type session struct {
 var _ smtp.AuthSession = (*session)(nil)
 
 func (s *session) AuthMechanisms() []string {
-	if s.be.username == "" {
+	switch {
+	case s.be.username == "":
 		return nil
+	case s.be.bearer != "":
+		return []string{"XOAUTH2"}
 	}
 	return []string{sasl.Plain}
 }
 
-func (s *session) Auth(string) (sasl.Server, error) {
+func (s *session) Auth(mech string) (sasl.Server, error) {
+	if mech == "XOAUTH2" {
+		return mailtest.NewXOAuth2Server(func(user, token string) bool {
+			if user != s.be.username || token != s.be.bearer {
+				return false
+			}
+			s.user = user
+			return true
+		}), nil
+	}
 	return sasl.NewPlainServer(func(_, username, password string) error {
 		if username != s.be.username || password != s.be.password {
 			return smtp.ErrAuthFailed

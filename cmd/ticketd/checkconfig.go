@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/ticketd/ticketd/mailbox"
+	"github.com/ticketd/ticketd/oauth"
 	"github.com/ticketd/ticketd/receipt"
 )
 
@@ -36,7 +36,11 @@ func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	icfg := imapConfig(cfg, log)
 	// Only look: do not create the processed and quarantine folders.
 	icfg.ProcessedMailbox, icfg.QuarantineMailbox = "", ""
-	c, err := mailbox.Dial(ctx, icfg)
+	ts, err := cliTokens(cfg)
+	if err != nil {
+		return err
+	}
+	c, err := dialMailbox(ctx, icfg, ts)
 	if err != nil {
 		return fmt.Errorf("imap %s: %w", cfg.IMAP.Address, err)
 	}
@@ -47,7 +51,15 @@ func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	if !caps.MOVE {
 		fmt.Fprintln(stdout, "  note: without MOVE, messages are copied and flagged \\Deleted; without UIDPLUS they are not expunged")
 	}
-	sender, err := receipt.NewSender(smtpConfig(cfg))
+	scfg := smtpConfig(cfg)
+	if cfg.SMTP.OAuth2.Enabled() {
+		sts, err := oauth.NewTokenSource(cfg.SMTP.OAuth2.TokenConfig("smtp.oauth2"))
+		if err != nil {
+			return err
+		}
+		scfg.Token = sts.Token
+	}
+	sender, err := receipt.NewSender(scfg)
 	if err != nil {
 		return fmt.Errorf("smtp: %w", err)
 	}

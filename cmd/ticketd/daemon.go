@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,6 +20,7 @@ import (
 	"github.com/ticketd/ticketd/intake"
 	"github.com/ticketd/ticketd/mailbox"
 	"github.com/ticketd/ticketd/metrics"
+	"github.com/ticketd/ticketd/oauth"
 	"github.com/ticketd/ticketd/receipt"
 	"github.com/ticketd/ticketd/rules"
 	"github.com/ticketd/ticketd/store"
@@ -80,13 +82,16 @@ type daemon struct {
 	log *slog.Logger
 	// policy holds the organizations, contacts and rule settings; SIGHUP
 	// swaps it (see reload). Each message is judged with one snapshot.
-	policy  atomic.Pointer[rules.Policy]
-	limits  intake.Limits
-	auth    *authenticator // nil unless security.verify_dkim
-	db      *store.DB
-	sender  *receipt.Sender
-	metrics *metrics.Metrics
-	health  *metrics.Health
+	policy atomic.Pointer[rules.Policy]
+	limits intake.Limits
+	auth   *authenticator // nil unless security.verify_dkim
+	db     *store.DB
+	sender *receipt.Sender
+	// imapTokens and smtpTokens are the OAuth2 token sources (nil with
+	// passwords).
+	imapTokens, smtpTokens *oauth.TokenSource
+	metrics                *metrics.Metrics
+	health                 *metrics.Health
 	// tag finds ticket tags ("[SUP-000042]") in subjects.
 	tag *regexp.Regexp
 	// kick wakes the outbox worker when new emails were queued.
@@ -122,6 +127,18 @@ func newDaemon(cfg *config.Config, log *slog.Logger) (*daemon, error) {
 		now:    time.Now,
 	}
 	d.policy.Store(cfg.Policy())
+	if err := d.tokenSources(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if d.smtpTokens != nil {
+		scfg := smtpConfig(cfg)
+		scfg.Token = d.smtpToken
+		if d.sender, err = receipt.NewSender(scfg); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("smtp: %w", err)
+		}
+	}
 	d.metrics = metrics.New()
 	d.metrics.SetOutbox(d.outboxStats)
 	d.health = metrics.NewHealth(time.Now)
@@ -134,6 +151,16 @@ func newDaemon(cfg *config.Config, log *slog.Logger) (*daemon, error) {
 func (d *daemon) Close() error {
 	d.health.SetStoreOpen(false)
 	return d.db.Close()
+}
+
+// smtpToken fetches the SMTP access token, reporting refresh failures.
+func (d *daemon) smtpToken(ctx context.Context) (string, error) {
+	tok, err := d.smtpTokens.Token(ctx)
+	if err != nil && errors.Is(err, oauth.ErrRefresh) {
+		d.metrics.OAuthRefreshFailed()
+		d.log.Error("smtp authentication failing", "err", err)
+	}
+	return tok, err
 }
 
 // outboxStats reports the outbox's depth and the age of its oldest email,
@@ -222,7 +249,8 @@ func (d *daemon) adminHandler() http.Handler {
 // RunOnce processes the messages in the mailbox now, tries every queued
 // email once and returns.
 func (d *daemon) RunOnce(ctx context.Context) error {
-	c, err := mailbox.Dial(ctx, imapConfig(d.cfg, d.log))
+	c, err := dialMailbox(ctx, imapConfig(d.cfg, d.log), d.imapTokens)
+	d.checkAuth(err)
 	if err != nil {
 		return fmt.Errorf("imap: %w", err)
 	}

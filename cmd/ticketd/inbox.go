@@ -37,7 +37,8 @@ func (d *daemon) inboxWorker(ctx context.Context) {
 // session runs one connection: it resets attempt once logged in, so the
 // backoff starts again from its minimum after a successful connection.
 func (d *daemon) session(ctx context.Context, attempt *int) error {
-	c, err := mailbox.Dial(ctx, imapConfig(d.cfg, d.log))
+	c, err := dialMailbox(ctx, imapConfig(d.cfg, d.log), d.imapTokens)
+	d.checkAuth(err)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}

@@ -67,7 +67,11 @@ func runQuarantine(ctx context.Context, args []string, stdout, stderr io.Writer)
 	icfg := imapConfig(cfg, log)
 	icfg.Mailbox = cfg.IMAP.QuarantineMailbox
 	icfg.ProcessedMailbox, icfg.QuarantineMailbox = "", ""
-	c, err := mailbox.Dial(ctx, icfg)
+	ts, err := cliTokens(cfg)
+	if err != nil {
+		return err
+	}
+	c, err := dialMailbox(ctx, icfg, ts)
 	if err != nil {
 		return fmt.Errorf("imap: %w", err)
 	}

@@ -26,6 +26,9 @@ type IMAPServer struct {
 
 	t    testing.TB
 	caps imap.CapSet
+	// acceptToken, when set, makes the server take only AUTHENTICATE
+	// XOAUTH2 with tokens it accepts (see WithXOAuth2).
+	acceptToken func(user, token string) bool
 
 	mu     sync.Mutex
 	server *imapserver.Server
@@ -40,6 +43,12 @@ type IMAPOption func(*IMAPServer)
 // UIDPLUS (but IDLE, as go-imap's server always offers it with rev1).
 func WithoutMove() IMAPOption {
 	return func(s *IMAPServer) { s.caps = imap.CapSet{imap.CapIMAP4rev1: {}} }
+}
+
+// WithXOAuth2 makes the server refuse LOGIN and accept AUTHENTICATE
+// XOAUTH2 for the tokens accept approves, as Gmail and Microsoft 365 do.
+func WithXOAuth2(accept func(user, token string) bool) IMAPOption {
+	return func(s *IMAPServer) { s.acceptToken = accept }
 }
 
 // StartIMAP starts a server with one user and an INBOX. It stops when the
@@ -70,6 +79,9 @@ func StartIMAP(t testing.TB, opts ...IMAPOption) *IMAPServer {
 func (s *IMAPServer) serve(ln net.Listener) {
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			if s.acceptToken != nil {
+				return &oauthSession{imapSession: &imapSession{user: s.User}, accept: s.acceptToken}, nil, nil
+			}
 			return NewSession(s.User), nil, nil
 		},
 		Caps:         s.caps,

@@ -1,8 +1,10 @@
 package mailtest
 
 import (
+	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+	"github.com/emersion/go-sasl"
 )
 
 // NewSession returns an in-memory IMAP session for one user that, unlike
@@ -40,4 +42,31 @@ func (s *imapSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) err
 		return err
 	}
 	return s.UserSession.Idle(w, stop)
+}
+
+// oauthSession takes only SASL XOAUTH2 logins.
+type oauthSession struct {
+	*imapSession
+	accept func(user, token string) bool
+}
+
+var _ imapserver.SessionSASL = (*oauthSession)(nil)
+
+func (s *oauthSession) Login(string, string) error {
+	return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "Use AUTHENTICATE XOAUTH2"}
+}
+
+func (s *oauthSession) AuthenticateMechanisms() []string { return []string{"XOAUTH2"} }
+
+func (s *oauthSession) Authenticate(mech string) (sasl.Server, error) {
+	if mech != "XOAUTH2" {
+		return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "Unsupported mechanism"}
+	}
+	return NewXOAuth2Server(func(user, token string) bool {
+		if !s.accept(user, token) {
+			return false
+		}
+		s.UserSession = imapmemserver.NewUserSession(s.user)
+		return true
+	}), nil
 }
