@@ -259,6 +259,35 @@ func (db *DB) MarkSent(id uint64, at time.Time) error {
 	return nil
 }
 
+// MarkSentMany is MarkSent for a batch in one transaction: after an SMTP
+// batch, one commit (and its fsync) records every accepted email, which
+// keeps the window in which a crash makes a receipt go out twice short.
+func (db *DB) MarkSentMany(ids []uint64, at time.Time) error {
+	err := db.update(func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			if tx.Bucket(bucketSent).Get(itob(id)) != nil {
+				continue
+			}
+			it, err := pendingItem(tx, id)
+			if err != nil {
+				return err
+			}
+			it.endAttempt(at)
+			it.State = StateSent
+			it.SentAt = at
+			it.LastError = ""
+			if err := moveItem(tx, it, bucketSent); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark %d outbox items sent: %w", len(ids), err)
+	}
+	return nil
+}
+
 // MarkAttempt records a failed attempt at at: Attempts+1 (unless
 // BeginAttempt counted it), LastError. If permanent or next is zero the
 // item fails for good (state failed, never due again); otherwise it is

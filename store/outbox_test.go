@@ -200,3 +200,21 @@ func TestBeginAttemptSavesBeforeSending(t *testing.T) {
 		t.Errorf("BeginAttempt on a sent item = %v, want ErrNotPending", err)
 	}
 }
+
+func TestMarkSentMany(t *testing.T) {
+	db := mustOpenTestDB(t)
+	var ids []uint64
+	for _, k := range []string{"m1@x", "m2@x", "m3@x"} {
+		ids = append(ids, db.mustRecord(newIntake(k)).Queued[0].ID)
+	}
+	if err := db.MarkSentMany(ids[:2], db.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkSentMany(ids[:1], db.clock.Now()); err != nil {
+		t.Errorf("marking a sent item again: %v", err)
+	}
+	due, err := db.DueOutbox(db.clock.Now().Add(time.Hour), 0)
+	if err != nil || len(due) != 1 || due[0].ID != ids[2] {
+		t.Fatalf("due after MarkSentMany: %+v, %v", due, err)
+	}
+}

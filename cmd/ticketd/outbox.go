@@ -111,13 +111,20 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 		return
 	}
 	errs := d.sender.Send(ctx, emails)
+	var sent []uint64
+	for i, it := range sendable {
+		if errs[i] == nil {
+			sent = append(sent, it.ID)
+		}
+	}
+	if len(sent) > 0 {
+		if err := d.db.MarkSentMany(sent, d.now()); err != nil {
+			d.log.Error("outbox: emails sent but not marked sent; they may go out again", "count", len(sent), "err", err)
+		}
+	}
 	for i, it := range sendable {
 		err := errs[i]
 		if err == nil {
-			if merr := d.db.MarkSent(it.ID, d.now()); merr != nil {
-				d.log.Error("outbox: email sent but not marked sent", "id", it.ID, "err", merr)
-				continue
-			}
 			d.metrics.EmailSent(it.Kind)
 			d.log.Info("email sent", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "message_id", it.MessageID, "attempts", it.Attempts)
 			continue

@@ -128,3 +128,34 @@ func TestRequireAuthenticatedSenderDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitsFromConfig checks that the limits.* keys reach the parser: a
+// message over a configured limit is quarantined with the reason.
+func TestLimitsFromConfig(t *testing.T) {
+	tests := []struct {
+		name   string
+		set    func(*config.Limits)
+		reason string
+	}{
+		{"parts", func(l *config.Limits) { l.MaxParts = 2 }, "parts"},
+		{"depth", func(l *config.Limits) { l.MaxDepth = 1 }, "deep"},
+		{"decoded size", func(l *config.Limits) { l.MaxDecodedBytes = 64 }, "decoded"},
+		{"header size", func(l *config.Limits) { l.MaxHeaderBytes = 100 }, "header"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t)
+			tt.set(&r.cfg.Limits)
+			raw := fixture(t, "en-incident-screenshot.eml") // multipart with a PNG
+			r.imap.Append("INBOX", raw)
+			r.runOnce()
+			if n := r.imap.Count("Quarantine"); n != 1 {
+				t.Fatalf("Quarantine has %d; the limit did not apply", n)
+			}
+			reason, _, err := r.openStore().QuarantineReason(contentKey(raw))
+			if err != nil || !strings.Contains(strings.ToLower(reason), tt.reason) {
+				t.Errorf("reason %q (%v) does not mention %q", reason, err, tt.reason)
+			}
+		})
+	}
+}

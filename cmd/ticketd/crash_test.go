@@ -1,0 +1,297 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-message/mail"
+
+	"github.com/ticketd/ticketd/internal/mailtest"
+	"github.com/ticketd/ticketd/store"
+)
+
+// crashMessages is how many messages the crash test puts in the mailbox.
+const crashMessages = 300
+
+// TestCrashAtAnyInstant runs the real binary over a mailbox of 300
+// messages and kills it with SIGKILL at random moments (and restarts the
+// IMAP server, and takes the SMTP server away for a stretch) until the
+// mailbox is empty. Then every message must have exactly one ticket or one
+// turned-away record, every ticket a receipt, the ticket numbers no gap,
+// and the database must pass bbolt's consistency check after every kill.
+func TestCrashAtAnyInstant(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the crash test builds and kills the real binary")
+	}
+	bin := buildBinary(t)
+	imapSrv := mailtest.StartIMAP(t)
+	smtpSrv := mailtest.StartSMTP(t)
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "ticketd.db")
+	cfgPath := writeCrashConfig(t, dir, imapSrv.Addr, smtpSrv.Addr, dbPath)
+
+	seed := time.Now().UnixNano()
+	t.Logf("random seed %d", seed)
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	unparseable := seedCrashMailbox(t, imapSrv, rng)
+
+	kills := 0
+	for run := 1; ; run++ {
+		done := imapSrv.Count("INBOX") == 0
+		if done && kills >= 10 {
+			break
+		}
+		if run > 200 {
+			t.Fatalf("the mailbox is not empty after %d runs: %d left", run, imapSrv.Count("INBOX"))
+		}
+		switch kills {
+		case 5:
+			smtpSrv.Stop() // unreachable for a long stretch
+		case 9:
+			smtpSrv.Restart()
+		}
+		p := startBinary(t, bin, cfgPath, filepath.Join(dir, fmt.Sprintf("run-%03d.log", run)))
+		select {
+		case <-time.After(time.Duration(20+rng.IntN(400)) * time.Millisecond):
+		case err := <-p.exited:
+			t.Fatalf("ticketd exited by itself: %v\n%s", err, p.log())
+		}
+		if kills == 3 {
+			imapSrv.Restart() // under the running daemon, which must reconnect
+		}
+		p.kill(t)
+		kills++
+		checkDatabase(t, dbPath)
+	}
+	// A last clean run delivers what the outbox still holds.
+	cmd := exec.Command(bin, "run", "--once", "--config", cfgPath)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("final run --once: %v\n%s", err, out)
+	}
+	checkDatabase(t, dbPath)
+	t.Logf("%d kills", kills)
+	verifyCrashOutcome(t, imapSrv, smtpSrv, dbPath, unparseable)
+}
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "ticketd")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func writeCrashConfig(t *testing.T, dir, imapAddr, smtpAddr, dbPath string) string {
+	t.Helper()
+	example, err := os.ReadFile("../../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(example)
+	s = strings.Replace(s, "  address: imap.example.com:993\n  security: tls", "  address: "+imapAddr+"\n  security: none", 1)
+	s = strings.Replace(s, "  address: smtp.example.com:587\n  security: starttls", "  address: "+smtpAddr+"\n  security: none", 1)
+	s = strings.Replace(s, "  username: support@example.com\n  password: \"\"", "  username: "+mailtest.IMAPUser+"\n  password: "+mailtest.IMAPPassword, 1)
+	s = strings.Replace(s, "  username: support@example.com", `  username: ""`, 1)
+	s = strings.Replace(s, "  path: /var/lib/ticketd/ticketd.db", "  path: "+dbPath, 1)
+	s = strings.Replace(s, "  reconnect_min: 1s", "  reconnect_min: 20ms", 1)
+	s = strings.Replace(s, "  reconnect_max: 5m", "  reconnect_max: 200ms", 1)
+	s = strings.Replace(s, "  retry_min: 30s", "  retry_min: 50ms", 1)
+	s = strings.Replace(s, "  retry_max: 1h", "  retry_max: 200ms", 1)
+	s = strings.Replace(s, "  max_per_sender_per_hour: 20", "  max_per_sender_per_hour: 100000", 1)
+	s = strings.Replace(s, "  listen: 127.0.0.1:9120", `  listen: ""`, 1)
+	for _, want := range []string{imapAddr, smtpAddr, dbPath, "reconnect_max: 200ms", `listen: ""`, "100000"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("crash config lacks %q: config.example.yaml changed shape", want)
+		}
+	}
+	path := filepath.Join(dir, "ticketd.yaml")
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// seedCrashMailbox fills the inbox with a mix of the fixtures, each with
+// its own Message-ID, and a few messages that cannot be parsed. It returns
+// how many of those there are.
+func seedCrashMailbox(t *testing.T, s *mailtest.IMAPServer, rng *rand.Rand) int {
+	t.Helper()
+	kinds := []string{
+		"en-incident-screenshot.eml", "en-incident-no-screenshot.eml", "es-incidencia-captura-octet-stream.eml",
+		"en-api-curl-500.eml", "en-question-how-to.eml", "umbrella-en-warranty-incident.eml",
+		"rejected-en-stranger.eml", "rejected-es-desconocido.eml", "ignored-en-out-of-office.eml", "ignored-dsn-bounce.eml",
+	}
+	unparseable := 0
+	for i := range crashMessages {
+		if i%60 == 59 {
+			s.Append("INBOX", []byte(fmt.Sprintf("X-Note: not an email %d\r\n\r\nbody\r\n", i)))
+			unparseable++
+			continue
+		}
+		raw := fixture(t, kinds[rng.IntN(len(kinds))])
+		s.Append("INBOX", withMessageID(raw, fmt.Sprintf("<crash-%03d@test.example>", i)))
+	}
+	return unparseable
+}
+
+// process is one running ticketd.
+type process struct {
+	cmd     *exec.Cmd
+	logPath string
+	exited  chan error
+}
+
+func startBinary(t *testing.T, bin, cfgPath, logPath string) *process {
+	t.Helper()
+	logf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "run", "--config", cfgPath)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{cmd: cmd, logPath: logPath, exited: make(chan error, 1)}
+	go func() {
+		p.exited <- cmd.Wait()
+		logf.Close()
+	}()
+	return p
+}
+
+func (p *process) kill(t *testing.T) {
+	t.Helper()
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	select {
+	case <-p.exited:
+	case <-time.After(10 * time.Second):
+		t.Fatal("ticketd did not die on SIGKILL")
+	}
+}
+
+func (p *process) log() string {
+	b, _ := os.ReadFile(p.logPath)
+	return string(b)
+}
+
+// checkDatabase opens the store as the next start would and runs bbolt's
+// consistency check.
+func checkDatabase(t *testing.T, path string) {
+	t.Helper()
+	db, err := store.Open(path, store.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatalf("the database does not open after a kill: %v", err)
+	}
+	defer db.Close()
+	if err := db.Check(); err != nil {
+		t.Fatalf("bbolt consistency check after a kill: %v", err)
+	}
+}
+
+var tagPattern = regexp.MustCompile(`\[(SUP-[0-9]{6})\]`)
+
+func verifyCrashOutcome(t *testing.T, imapSrv *mailtest.IMAPServer, smtpSrv *mailtest.SMTPServer, dbPath string, unparseable int) {
+	t.Helper()
+	if n := imapSrv.Count("INBOX"); n != 0 {
+		t.Errorf("INBOX has %d messages", n)
+	}
+	processed, quarantined := imapSrv.Count("Processed"), imapSrv.Count("Quarantine")
+	if processed+quarantined != crashMessages || quarantined != unparseable {
+		t.Errorf("Processed %d + Quarantine %d; want %d messages with %d quarantined", processed, quarantined, crashMessages, unparseable)
+	}
+	db, err := store.Open(dbPath, store.Options{Timeout: 5 * time.Second, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tickets, err := db.Tickets(store.TicketFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	away, err := db.TurnedAway(time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, tk := range tickets {
+		for _, m := range tk.Messages {
+			seen[m.Key]++
+		}
+	}
+	for _, a := range away {
+		seen[a.Key]++
+	}
+	for key, n := range seen {
+		if n != 1 {
+			t.Errorf("message %s was recorded %d times", key, n)
+		}
+	}
+	if want := crashMessages - unparseable; len(seen) != want {
+		t.Errorf("%d messages recorded (tickets %d, turned away %d), want %d", len(seen), len(tickets), len(away), want)
+	}
+	// Numbers: SUP-000001 .. SUP-N, none skipped or reused.
+	for i, tk := range tickets {
+		if want := store.FormatNumber("SUP", uint64(i+1)); tk.Number != want {
+			t.Fatalf("ticket %d is %s, want %s: a number was skipped or reused", i, tk.Number, want)
+		}
+	}
+	ledger, err := db.Ledger("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := 0
+	for _, e := range ledger {
+		counted += e.Used + e.Warranty
+	}
+	if counted != len(tickets) {
+		t.Errorf("the ledger counts %d tickets, the store has %d", counted, len(tickets))
+	}
+	// Receipts: at least one per ticket; duplicates only from a kill
+	// between the SMTP server's acceptance and the outbox's commit.
+	receipts := map[string]int{}
+	answered := map[string]int{} // by the customer's Message-ID
+	for _, m := range smtpSrv.Messages() {
+		mr, err := mail.CreateReader(bytes.NewReader(m.Data))
+		if err != nil {
+			t.Fatalf("an email ticketd sent does not parse: %v", err)
+		}
+		subject, _ := mr.Header.Subject()
+		if tag := tagPattern.FindStringSubmatch(subject); tag != nil {
+			receipts[tag[1]]++
+		}
+		if ids, err := mr.Header.MsgIDList("In-Reply-To"); err == nil && len(ids) > 0 {
+			answered[ids[0]]++
+		}
+	}
+	for _, a := range away {
+		switch n := answered[a.MessageID]; {
+		case a.Outcome == "rejected" && n == 0:
+			t.Errorf("rejected message %s got no answer", a.MessageID)
+		case a.Outcome == "ignored" && n > 0:
+			t.Errorf("automated message %s was answered", a.MessageID)
+		}
+	}
+	duplicates := 0
+	for _, tk := range tickets {
+		switch n := receipts[tk.Number]; {
+		case n == 0:
+			t.Errorf("ticket %s got no receipt", tk.Number)
+		case n > 1:
+			duplicates += n - 1
+		}
+	}
+	t.Logf("%d tickets, %d turned away, %d quarantined, %d emails sent, %d duplicate receipts (kills between SMTP acceptance and the outbox commit)",
+		len(tickets), len(away), quarantined, len(smtpSrv.Messages()), duplicates)
+}
