@@ -23,7 +23,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
-	"github.com/ticketd/ticketd/internal/mailtest"
+	"github.com/ticketd/ticketd/internal/memimap"
 )
 
 const (
@@ -69,7 +69,7 @@ func startServerWith(t *testing.T, o serverOptions) *testServer {
 	ts := &testServer{user: user}
 	opts := &imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mailtest.NewSession(user), nil, nil
+			return memimap.NewSession(user), nil, nil
 		},
 		Caps:         o.caps,
 		InsecureAuth: true,

@@ -13,7 +13,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-sasl"
 
-	"github.com/ticketd/ticketd/internal/mailtest"
+	"github.com/ticketd/ticketd/internal/memimap"
 )
 
 // oauthIMAPServer is an in-memory IMAP server on 127.0.0.1 that accepts
@@ -88,7 +88,7 @@ func (s *oauthIMAPServer) check(mech, user, token string) bool {
 	return ok
 }
 
-var errAuthFailed = mailtest.ErrAuthFailed
+var errAuthFailed = memimap.ErrAuthFailed
 
 // oauthSession is an imapmemserver session that authenticates with SASL
 // (imapserver.SessionSASL). UserSession is nil until login.
@@ -125,7 +125,7 @@ func (s *oauthSession) Authenticate(mech string) (sasl.Server, error) {
 	}
 	switch mech {
 	case XOAuth2:
-		return mailtest.NewXOAuth2Server(login), nil
+		return memimap.NewXOAuth2Server(login), nil
 	case sasl.OAuthBearer:
 		return &imapErrorServer{inner: sasl.NewOAuthBearerServer(func(o sasl.OAuthBearerOptions) *sasl.OAuthBearerError {
 			if !login(o.Username, o.Token) {

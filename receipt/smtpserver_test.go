@@ -19,7 +19,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"github.com/ticketd/ticketd/internal/mailtest"
+	"github.com/ticketd/ticketd/internal/memimap"
 )
 
 // received is one message the test server accepted.
@@ -91,7 +91,7 @@ func (s *session) AuthMechanisms() []string {
 
 func (s *session) Auth(mech string) (sasl.Server, error) {
 	if mech == "XOAUTH2" {
-		return mailtest.NewXOAuth2Server(func(user, token string) bool {
+		return memimap.NewXOAuth2Server(func(user, token string) bool {
 			if user != s.be.username || token != s.be.bearer {
 				return false
 			}

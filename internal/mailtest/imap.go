@@ -11,6 +11,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/ticketd/ticketd/internal/memimap"
 )
 
 // IMAP credentials of the test user.
@@ -80,9 +82,9 @@ func (s *IMAPServer) serve(ln net.Listener) {
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 			if s.acceptToken != nil {
-				return &oauthSession{imapSession: &imapSession{user: s.User}, accept: s.acceptToken}, nil, nil
+				return memimap.NewXOAuth2Session(s.User, s.acceptToken), nil, nil
 			}
-			return NewSession(s.User), nil, nil
+			return memimap.NewSession(s.User), nil, nil
 		},
 		Caps:         s.caps,
 		InsecureAuth: true,

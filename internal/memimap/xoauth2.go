@@ -1,4 +1,4 @@
-package mailtest
+package memimap
 
 import (
 	"bytes"

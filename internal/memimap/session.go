@@ -1,4 +1,4 @@
-package mailtest
+package memimap
 
 import (
 	"github.com/emersion/go-imap/v2"
@@ -42,6 +42,12 @@ func (s *imapSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) err
 		return err
 	}
 	return s.UserSession.Idle(w, stop)
+}
+
+// NewXOAuth2Session returns a session for user that refuses LOGIN and
+// takes AUTHENTICATE XOAUTH2 with the tokens accept approves.
+func NewXOAuth2Session(user *imapmemserver.User, accept func(user, token string) bool) imapserver.Session {
+	return &oauthSession{imapSession: &imapSession{user: user}, accept: accept}
 }
 
 // oauthSession takes only SASL XOAUTH2 logins.
