@@ -108,7 +108,7 @@ func (c *Client) fetchBody(set imap.UIDSet, uid imap.UID, maxBytes int64) ([]byt
 				if maxBytes > 0 && size > maxBytes {
 					return nil, fmt.Errorf("%d bytes, limit %d: %w", size, maxBytes, ErrTooLarge)
 				}
-				b, err := readLiteral(item.Literal, size)
+				b, err := readLiteral(item.Literal, size, maxBytes)
 				if err != nil {
 					return nil, fmt.Errorf("reading body: %w", err)
 				}
@@ -123,13 +123,14 @@ func (c *Client) fetchBody(set imap.UIDSet, uid imap.UID, maxBytes int64) ([]byt
 }
 
 // readLiteral reads exactly size bytes from r. The buffer is allocated in
-// one piece unless size is implausibly large, in which case it grows as the
-// data really arrives.
-func readLiteral(r io.Reader, size int64) ([]byte, error) {
+// one piece when the size is within the caller's limit (maxBytes > 0, and
+// checked before) or plausible; an implausibly large size with no limit
+// makes it grow as the data really arrives.
+func readLiteral(r io.Reader, size, maxBytes int64) ([]byte, error) {
 	if size < 0 {
 		return nil, fmt.Errorf("negative literal size %d", size)
 	}
-	if size <= maxPrealloc {
+	if size <= maxPrealloc || (maxBytes > 0 && size <= maxBytes) {
 		buf := make([]byte, size)
 		if _, err := io.ReadFull(r, buf); err != nil {
 			return nil, err

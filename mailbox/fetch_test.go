@@ -114,7 +114,7 @@ func TestReadLiteral(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := readLiteral(strings.NewReader(tt.data), tt.size)
+			got, err := readLiteral(strings.NewReader(tt.data), tt.size, 0)
 			if tt.wantErr {
 				if err == nil {
 					t.Fatalf("readLiteral() = %q, want error", got)

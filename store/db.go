@@ -57,6 +57,9 @@ var allBuckets = [][]byte{
 
 // Open opens (creating if needed, unless read-only) the database at path
 // and makes sure every bucket exists. If another process holds the file,
+// initialMmapSize is the virtual size mapped at open (see Open).
+const initialMmapSize = 1 << 30
+
 // Open fails after opts.Timeout with an error wrapping ErrLocked.
 func Open(path string, opts Options) (*DB, error) {
 	timeout := opts.Timeout
@@ -67,6 +70,11 @@ func Open(path string, opts Options) (*DB, error) {
 		Timeout:      timeout,
 		ReadOnly:     opts.ReadOnly,
 		FreelistType: bolt.FreelistMapType,
+		// Map a large window from the start (address space only): when
+		// the file outgrows the map during a commit, bbolt copies every
+		// value in the transaction to the heap, which doubles the memory a
+		// large message costs.
+		InitialMmapSize: initialMmapSize,
 	})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {

@@ -97,6 +97,36 @@ func (db *DB) Record(in *Intake) (*Result, error) {
 	return res, nil
 }
 
+// RecordBatch is Record for many messages in one write transaction: one
+// commit, and so one pair of fsyncs, for the whole batch. It is all or
+// nothing: any error leaves the database unchanged, and the caller may
+// then record the messages one by one. A key seen twice in the batch is a
+// duplicate the second time, as with two Records.
+func (db *DB) RecordBatch(ins []*Intake) ([]*Result, error) {
+	for _, in := range ins {
+		if err := in.validate(); err != nil {
+			return nil, fmt.Errorf("record batch: %w", err)
+		}
+	}
+	var results []*Result
+	err := db.update(func(tx *bolt.Tx) error {
+		results = results[:0]
+		now := db.now()
+		for _, in := range ins {
+			res, err := record(tx, in, now)
+			if err != nil {
+				return fmt.Errorf("%q: %w", in.Key, err)
+			}
+			results = append(results, res)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record batch of %d: %w", len(ins), err)
+	}
+	return results, nil
+}
+
 func record(tx *bolt.Tx, in *Intake, now time.Time) (*Result, error) {
 	key := []byte(in.Key)
 	var prev dedupeRecord

@@ -362,3 +362,28 @@ func TestRecordValidates(t *testing.T) {
 		}
 	})
 }
+
+func TestRecordBatch(t *testing.T) {
+	db := mustOpenTestDB(t)
+	a, b := newIntake("batch-a@x"), newIntake("batch-b@x")
+	again := newIntake("batch-a@x")
+	res, err := db.RecordBatch([]*Intake{a, b, again})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 3 || res[0].Ticket.Number != "SUP-000001" || res[1].Ticket.Number != "SUP-000002" || !res[2].Duplicate {
+		t.Fatalf("results %+v", res)
+	}
+	failing := newIntake("batch-c@x")
+	failing.Compose = func(*Ticket) ([]Outgoing, error) { return nil, errors.New("boom") }
+	if _, err := db.RecordBatch([]*Intake{newIntake("batch-d@x"), failing}); err == nil {
+		t.Fatal("a failing intake must fail the batch")
+	}
+	if seen, _ := db.Seen("mid:batch-d@x"); seen {
+		t.Error("a failed batch left part of its work")
+	}
+	next := db.mustRecord(newIntake("batch-e@x"))
+	if next.Ticket.Number != "SUP-000003" {
+		t.Errorf("after a failed batch the next number is %s, want SUP-000003", next.Ticket.Number)
+	}
+}

@@ -233,7 +233,7 @@ func (d *daemon) Run(ctx context.Context) error {
 	d.sdNotify("STOPPING=1")
 	d.log.Info("ticketd stopping: finishing the message in hand")
 	wg.Wait()
-	d.log.Info("ticketd stopped")
+	d.log.Info("ticketd stopped", "peak_rss_mb", peakRSSMB())
 	return nil
 }
 
@@ -247,7 +247,8 @@ func (d *daemon) adminHandler() http.Handler {
 }
 
 // RunOnce processes the messages in the mailbox now, tries every queued
-// email once and returns.
+// email once and returns. Emails go out while the mailbox drains (the
+// outbox worker runs alongside), and what is left is tried at the end.
 func (d *daemon) RunOnce(ctx context.Context) error {
 	c, err := dialMailbox(ctx, imapConfig(d.cfg, d.log), d.imapTokens)
 	d.checkAuth(err)
@@ -255,9 +256,19 @@ func (d *daemon) RunOnce(ctx context.Context) error {
 		return fmt.Errorf("imap: %w", err)
 	}
 	defer c.Close()
-	if err := d.drain(ctx, c); err != nil {
+	outboxCtx, stopOutbox := context.WithCancel(ctx)
+	outboxDone := make(chan struct{})
+	go func() {
+		defer close(outboxDone)
+		d.outboxWorker(outboxCtx)
+	}()
+	err = d.drain(ctx, c)
+	stopOutbox()
+	<-outboxDone
+	if err != nil {
 		return err
 	}
 	d.deliverDue(ctx, time.Time{})
+	d.log.Info("run --once done", "peak_rss_mb", peakRSSMB())
 	return ctx.Err()
 }

@@ -4,11 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 
 	"github.com/ticketd/ticketd/mailbox"
+	"github.com/ticketd/ticketd/rules"
+	"github.com/ticketd/ticketd/store"
 )
 
 // inboxWorker keeps one IMAP session alive until ctx ends: connect, drain
@@ -71,6 +76,14 @@ func (d *daemon) session(ctx context.Context, attempt *int) error {
 	}
 }
 
+// Batches: at most batchMessages messages and batchBytes bytes (one large
+// message alone may exceed it) are fetched with one command, recorded in
+// one transaction (one fsync) and moved with one command.
+const (
+	batchMessages = 64
+	batchBytes    = 16 << 20
+)
+
 // drain processes every message in the selected mailbox, oldest first,
 // until a listing finds none left. Messages are found by UID SEARCH, never
 // by \Seen: someone reading the support mailbox must not hide mail.
@@ -78,73 +91,214 @@ func (d *daemon) drain(ctx context.Context, c *mailbox.Client) error {
 	failed := map[imap.UID]bool{}
 	for ctx.Err() == nil {
 		d.live.extend(d.now(), d.cfg.IMAP.CommandTimeout)
-		uids, err := c.UIDs(ctx)
+		all, err := c.UIDs(ctx)
 		if err != nil {
 			return fmt.Errorf("list messages: %w", err)
 		}
-		progress := false
-		for _, uid := range uids {
+		var uids []imap.UID
+		for _, uid := range all {
+			if !failed[uid] {
+				uids = append(uids, uid)
+			}
+		}
+		if len(uids) == 0 {
+			return nil
+		}
+		for chunk := range slices.Chunk(uids, batchMessages) {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if failed[uid] {
-				continue
+			d.live.extend(d.now(), shutdownGrace+2*d.cfg.IMAP.CommandTimeout)
+			if err := d.processChunk(ctx, c, chunk, failed); err != nil {
+				return err
 			}
-			d.live.extend(d.now(), shutdownGrace+d.cfg.IMAP.CommandTimeout)
-			if err := d.processUID(ctx, c, uid); err != nil {
-				var serr *sessionError
-				if errors.As(err, &serr) {
-					return err
-				}
-				// A message that failed for a reason of its own (the store
-				// refused it, say) is left in place and retried on the next
-				// session; the others go on.
-				failed[uid] = true
-				d.log.Error("message left in the mailbox", "uid", uint32(uid), "err", err)
-				continue
-			}
-			progress = true
-		}
-		if !progress {
-			return nil
 		}
 	}
 	return nil
 }
 
-// processUID fetches one message, records it, queues its emails and files
-// it away. The work for one message is not cut short by ctx: on shutdown
-// the message in hand finishes (within shutdownGrace).
-func (d *daemon) processUID(ctx context.Context, c *mailbox.Client, uid imap.UID) error {
-	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+// processChunk takes in up to batchMessages messages: sizes first (the
+// oversized go to quarantine without being downloaded), then batches of
+// bodies. Work in hand is not cut short by ctx: on shutdown the batch in
+// hand finishes (within shutdownGrace). A message that fails for a reason
+// of its own is marked in failed and left in place for a later session;
+// an IMAP failure ends the session (*sessionError).
+func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed map[imap.UID]bool) error {
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace+d.cfg.IMAP.CommandTimeout)
 	defer cancel()
-	start := time.Now()
-	f, err := c.Fetch(work, uid, d.cfg.IMAP.MaxMessageBytes)
-	d.metrics.MessageFetched()
-	if errors.Is(err, mailbox.ErrTooLarge) {
-		return d.quarantine(work, c, uid, reasonTooLarge, "", fmt.Sprintf("message larger than imap.max_message_bytes (%d)", d.cfg.IMAP.MaxMessageBytes))
-	}
+	sizes, err := c.Sizes(work, uids)
 	if err != nil {
-		return &sessionError{fmt.Errorf("fetch uid %d: %w", uid, err)}
+		return &sessionError{fmt.Errorf("fetch sizes: %w", err)}
 	}
-	out, err := d.record(f.Raw, f.InternalDate)
-	if err != nil {
-		var perr *parseError
-		if errors.As(err, &perr) {
-			return d.quarantine(work, c, uid, reasonUnparseable, perr.key, perr.Error())
-		}
+	var batch []imap.UID
+	var bytes int64
+	flush := func() error {
+		err := d.processBatch(work, c, batch, failed)
+		batch, bytes = batch[:0], 0
 		return err
 	}
-	if err := c.MoveTo(work, uid, d.cfg.IMAP.ProcessedMailbox); err != nil {
-		return &sessionError{fmt.Errorf("move uid %d to %s: %w", uid, d.cfg.IMAP.ProcessedMailbox, err)}
+	for _, s := range sizes {
+		if s.Size > d.cfg.IMAP.MaxMessageBytes {
+			d.metrics.MessageFetched()
+			if err := d.quarantine(work, c, s.UID, reasonTooLarge, "", fmt.Sprintf("message of %d bytes, larger than imap.max_message_bytes (%d)", s.Size, d.cfg.IMAP.MaxMessageBytes)); err != nil {
+				return err
+			}
+			continue
+		}
+		if len(batch) > 0 && bytes+s.Size > batchBytes {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		batch = append(batch, s.UID)
+		bytes += s.Size
+	}
+	if len(batch) > 0 {
+		return flush()
+	}
+	return nil
+}
+
+// processBatch downloads the bodies of uids with one command, judges them
+// on every core, records the new messages in one transaction, moves them
+// to the processed folder with one command, then records one by one what
+// needs its own transaction (possible follow-ups). Only then are they
+// acknowledged in the log and the metrics.
+func (d *daemon) processBatch(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed map[imap.UID]bool) error {
+	start := time.Now()
+	var (
+		fetched  []*mailbox.Fetched
+		tooLarge []*mailbox.Fetched // quarantined after the FETCH: no other command may run during it
+	)
+	err := c.FetchMany(ctx, uids, d.cfg.IMAP.MaxMessageBytes, func(f *mailbox.Fetched, err error) error {
+		d.metrics.MessageFetched()
+		if errors.Is(err, mailbox.ErrTooLarge) {
+			tooLarge = append(tooLarge, f)
+			return nil
+		}
+		if err != nil {
+			d.log.Warn("message not fetched", "uid", uint32(f.UID), "err", err)
+			return nil
+		}
+		fetched = append(fetched, f)
+		return nil
+	})
+	if err != nil {
+		var serr *sessionError
+		if errors.As(err, &serr) {
+			return err
+		}
+		return &sessionError{fmt.Errorf("fetch %d messages: %w", len(uids), err)}
+	}
+	for _, f := range tooLarge {
+		if err := d.quarantine(ctx, c, f.UID, reasonTooLarge, "", fmt.Sprintf("message larger than imap.max_message_bytes (%d)", d.cfg.IMAP.MaxMessageBytes)); err != nil {
+			return err
+		}
+	}
+	preps := d.prepareAll(fetched)
+
+	var (
+		group     []*store.Intake
+		groupIdx  []int
+		verdicts  []rules.Verdict
+		alone     []int
+		quarantin []int
+	)
+	for i, p := range preps {
+		switch {
+		case p.parseErr != nil:
+			quarantin = append(quarantin, i)
+		case d.ownTransaction(p):
+			alone = append(alone, i)
+		default:
+			in, v, err := d.intake(p)
+			if err != nil {
+				failed[fetched[i].UID] = true
+				d.log.Error("message left in the mailbox", "uid", uint32(fetched[i].UID), "err", err)
+				continue
+			}
+			group = append(group, in)
+			groupIdx = append(groupIdx, i)
+			verdicts = append(verdicts, v)
+		}
+	}
+	outcomes := make([]*outcome, len(preps))
+	if len(group) > 0 {
+		results, err := d.db.RecordBatch(group)
+		if err != nil {
+			// One message spoiled the batch: record them one by one, so the
+			// others go through.
+			d.log.Warn("batch not recorded; recording its messages one by one", "count", len(group), "err", err)
+			for _, i := range groupIdx {
+				alone = append(alone, i)
+			}
+			slices.Sort(alone)
+			group = nil
+		} else {
+			var moved []imap.UID
+			for k, i := range groupIdx {
+				outcomes[i] = d.outcomeOf(preps[i].j.Msg, verdicts[k], results[k])
+				moved = append(moved, fetched[i].UID)
+			}
+			if err := c.MoveMany(ctx, moved, d.cfg.IMAP.ProcessedMailbox); err != nil {
+				return &sessionError{fmt.Errorf("move %d messages to %s: %w", len(moved), d.cfg.IMAP.ProcessedMailbox, err)}
+			}
+		}
+	}
+	for _, i := range quarantin {
+		if err := d.quarantine(ctx, c, fetched[i].UID, reasonUnparseable, preps[i].parseErr.key, preps[i].parseErr.Error()); err != nil {
+			return err
+		}
+	}
+	for _, i := range alone {
+		out, err := d.recordPrepared(preps[i])
+		if err != nil {
+			failed[fetched[i].UID] = true
+			d.log.Error("message left in the mailbox", "uid", uint32(fetched[i].UID), "err", err)
+			continue
+		}
+		if err := c.MoveTo(ctx, fetched[i].UID, d.cfg.IMAP.ProcessedMailbox); err != nil {
+			return &sessionError{fmt.Errorf("move uid %d to %s: %w", fetched[i].UID, d.cfg.IMAP.ProcessedMailbox, err)}
+		}
+		outcomes[i] = out
 	}
 	took := time.Since(start)
-	out.log(d.log, uid, took)
-	d.count(out, took)
-	if out.queued > 0 {
+	queued := 0
+	for i, out := range outcomes {
+		if out == nil {
+			continue
+		}
+		out.log(d.log, fetched[i].UID, took)
+		d.count(out, took/time.Duration(len(fetched)))
+		queued += out.queued
+	}
+	if queued > 0 {
 		d.kickOutbox()
 	}
 	return nil
+}
+
+// prepareAll judges the fetched messages on every core, keeping order.
+func (d *daemon) prepareAll(fetched []*mailbox.Fetched) []*prepared {
+	preps := make([]*prepared, len(fetched))
+	workers := min(runtime.GOMAXPROCS(0), len(fetched))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				preps[i] = d.prepare(fetched[i].Raw, fetched[i].InternalDate)
+			}
+		}()
+	}
+	for i := range fetched {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return preps
 }
 
 // sessionError is a failure of the IMAP session itself (a command failed

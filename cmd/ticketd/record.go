@@ -10,6 +10,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/ticketd/ticketd/intake"
 	"github.com/ticketd/ticketd/rules"
 	"github.com/ticketd/ticketd/store"
 )
@@ -48,33 +49,92 @@ func (o outcome) log(log *slog.Logger, uid imap.UID, took time.Duration) {
 		"duration", took.Round(time.Microsecond).String())
 }
 
+// prepared is one message judged and ready to be recorded.
+type prepared struct {
+	raw      []byte
+	received time.Time
+	policy   *rules.Policy
+	j        *judgement
+	parseErr *parseError
+}
+
+// prepare judges raw with the policy in force. It does no I/O beyond the
+// DKIM lookups of security.verify_dkim, so messages can be prepared in
+// parallel.
+func (d *daemon) prepare(raw []byte, received time.Time) *prepared {
+	if received.IsZero() {
+		received = d.now()
+	}
+	p := &prepared{raw: raw, received: received, policy: d.policy.Load()}
+	j, err := judge(raw, p.policy, d.limits, received, d.auth)
+	if err != nil {
+		p.parseErr = &parseError{key: contentKey(raw), err: err}
+		return p
+	}
+	p.j = j
+	return p
+}
+
+// ownTransaction reports whether p must be recorded on its own, after
+// what came before it is committed: a possible follow-up (it names a
+// ticket or a Message-ID, maybe of a message earlier in the same batch),
+// and mail of an organization that rejects tickets over its plan (the
+// ledger must include the batch).
+func (d *daemon) ownTransaction(p *prepared) bool {
+	m, v := p.j.Msg, p.j.Verdict
+	if v.Outcome == rules.Ignored {
+		return false
+	}
+	if len(m.InReplyTo) > 0 || len(m.References) > 0 || d.tag.MatchString(m.Subject) {
+		return true
+	}
+	org := organization(p.policy, v.Organization)
+	return org != nil && org.OverPlan == rules.OverPlanReject
+}
+
 // record judges one raw message and writes it, its ticket (if any), its
 // quota deduction and its outgoing emails in one store transaction.
 // Recording the same message twice is a no-op that reports a duplicate.
 func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
-	now := d.now()
-	if received.IsZero() {
-		received = now
+	return d.recordPrepared(d.prepare(raw, received))
+}
+
+// recordPrepared records one prepared message in its own transaction,
+// joining it to its ticket when it is a follow-up.
+func (d *daemon) recordPrepared(p *prepared) (*outcome, error) {
+	if p.parseErr != nil {
+		return nil, p.parseErr
 	}
-	policy := d.policy.Load()
-	j, err := judge(raw, policy, d.limits, received, d.auth)
-	if err != nil {
-		return nil, &parseError{key: contentKey(raw), err: err}
-	}
-	m, v := j.Msg, j.Verdict
+	m, v := p.j.Msg, p.j.Verdict
 	if v.Outcome != rules.Ignored {
 		t, err := d.conversationTicket(m)
 		if err != nil {
 			return nil, fmt.Errorf("find conversation of %s: %w", m.Key(), err)
 		}
 		if t != nil && joins(v, t) {
-			return d.recordFollowUp(policy, t, m.Key(), m, raw, received)
+			return d.recordFollowUp(p.policy, t, m.Key(), m, p.raw, p.received)
 		}
 	}
-	org := organization(policy, v.Organization)
+	in, v, err := d.intake(p)
+	if err != nil {
+		return nil, err
+	}
+	res, err := d.db.Record(in)
+	if err != nil {
+		return nil, fmt.Errorf("record %s: %w", in.Key, err)
+	}
+	return d.outcomeOf(m, v, res), nil
+}
+
+// intake builds the store's record of a new message (not a follow-up),
+// with the emails to send composed inside the transaction.
+func (d *daemon) intake(p *prepared) (*store.Intake, rules.Verdict, error) {
+	m, v := p.j.Msg, p.j.Verdict
+	org := organization(p.policy, v.Organization)
 	if org != nil && v.Registered() && v.DeductsQuota && org.OverPlan == rules.OverPlanReject && org.TicketsIncluded > 0 {
-		if v, err = d.rejectOverPlan(v, org, received); err != nil {
-			return nil, err
+		var err error
+		if v, err = d.rejectOverPlan(v, org, p.received); err != nil {
+			return nil, v, err
 		}
 	}
 	in := &store.Intake{
@@ -83,8 +143,8 @@ func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
 		From:                  m.From.Addr,
 		FromName:              m.From.Name,
 		Subject:               m.Subject,
-		ReceivedAt:            received.UTC(),
-		Raw:                   raw,
+		ReceivedAt:            p.received.UTC(),
+		Raw:                   p.raw,
 		Outcome:               v.Outcome,
 		Category:              v.Category,
 		Lang:                  v.Lang,
@@ -97,18 +157,18 @@ func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
 		MaxAutoRepliesPerHour: d.cfg.Receipt.MaxPerSenderPerHour,
 	}
 	if org != nil && v.Registered() {
-		period := rules.PlanPeriod(org, received)
-		in.Period = period.Key()
+		in.Period = rules.PlanPeriod(org, p.received).Key()
 		in.Included = org.TicketsIncluded
 	}
-	in.Compose = composer{cfg: d.cfg, now: now}.forNewMessage(in.Key, m, v, org)
+	in.Compose = composer{cfg: d.cfg, now: d.now()}.forNewMessage(in.Key, m, v, org)
 	if v.Has(rules.RuleSenderAuthentic) {
 		d.log.Warn("forged or unauthenticated sender: rejected without a reply", "from", m.From.Addr, "message_id", m.MessageID)
 	}
-	res, err := d.db.Record(in)
-	if err != nil {
-		return nil, fmt.Errorf("record %s: %w", in.Key, err)
-	}
+	return in, v, nil
+}
+
+// outcomeOf summarizes what recording m did, for the log and the metrics.
+func (d *daemon) outcomeOf(m *intake.Message, v rules.Verdict, res *store.Result) *outcome {
 	out := &outcome{messageID: m.MessageID, from: m.From.Addr, verdict: string(v.Outcome), duplicate: res.Duplicate, queued: len(res.Queued), suppressed: res.Suppressed}
 	if res.Ticket != nil {
 		out.ticket, out.status = res.Ticket.Number, string(res.Ticket.Status)
@@ -122,7 +182,7 @@ func (d *daemon) record(raw []byte, received time.Time) (*outcome, error) {
 	if res.Suppressed > 0 {
 		d.log.Warn("automatic email suppressed: per-sender cap reached", "to", m.From.Addr, "cap_per_hour", d.cfg.Receipt.MaxPerSenderPerHour, "message_id", m.MessageID)
 	}
-	return out, nil
+	return out
 }
 
 // rejectOverPlan turns a registrable verdict into a rejection when the
