@@ -229,9 +229,7 @@ func (d *daemon) processBatch(ctx context.Context, c *mailbox.Client, uids []ima
 			// One message spoiled the batch: record them one by one, so the
 			// others go through.
 			d.log.Warn("batch not recorded; recording its messages one by one", "count", len(group), "err", err)
-			for _, i := range groupIdx {
-				alone = append(alone, i)
-			}
+			alone = append(alone, groupIdx...)
 			slices.Sort(alone)
 			group = nil
 		} else {
