@@ -14,6 +14,7 @@ import (
 	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"text/tabwriter"
@@ -48,6 +49,7 @@ type benchOptions struct {
 	imapAddr, imapUser, imapPassword, imapSecurity string
 	dir                                            string
 	cpuProfile, memProfile                         string
+	binary                                         string // ticketd to run for --large-mb
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -62,6 +64,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&o.imapPassword, "imap-password", "", "password on --imap (or TICKETD_IMAP_PASSWORD)")
 	fs.StringVar(&o.imapSecurity, "imap-security", "none", "tls, starttls or none for --imap")
 	fs.StringVar(&o.dir, "dir", "", "directory for the benchmark's database (default: a new temporary one; it must be on a real disk)")
+	fs.StringVar(&o.binary, "binary", "", "the ticketd binary --large-mb runs (default: this one)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the ticketd phase to this file (go tool pprof)")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write an allocation profile of the whole run to this file")
 	format := fs.String("format", "text", "text or json")
@@ -185,7 +188,7 @@ func bench(ctx context.Context, o benchOptions, progress io.Writer) (*benchRepor
 	}
 	if o.largeMB > 0 {
 		fmt.Fprintf(progress, "bench: one %d MB message...\n", o.largeMB)
-		if err := benchLarge(ctx, box, smtpSink.addr, dir, o.largeMB, rep); err != nil {
+		if err := benchLarge(ctx, box, smtpSink.addr, dir, o.binary, o.largeMB, rep); err != nil {
 			return nil, err
 		}
 	}
@@ -260,7 +263,16 @@ func benchLatency(ctx context.Context, d *daemon, box *benchMailbox, sink *bench
 // binary (`ticketd run --once` in a child process, so that the in-process
 // servers' memory does not count) and reports the child's peak resident
 // memory, an upper bound of its peak heap.
-func benchLarge(ctx context.Context, box *benchMailbox, smtpAddr, dir string, mb int, rep *benchReport) error {
+func benchLarge(ctx context.Context, box *benchMailbox, smtpAddr, dir, exe string, mb int, rep *benchReport) error {
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return err
+		}
+	}
+	if strings.HasSuffix(exe, ".test") {
+		return fmt.Errorf("--large-mb runs the ticketd binary, not %s: pass --binary", exe)
+	}
 	gen := newBenchMail(2, mb<<10)
 	gen.seq = 3 // a multiple of three: the message carries the attachment
 	raw := []byte(gen.envelope("Alice Martin <alice@acme.example>", gen.incident()))
@@ -282,10 +294,6 @@ organizations:
   - {id: acme, name: ACME, tickets_included: 1000000, contact_methods: [email], contacts: [{email: alice@acme.example}]}
 `, icfg.addr, icfg.security, icfg.user, icfg.password, smtpAddr, filepath.Join(dir, "large.db"))
 	if err := os.WriteFile(cfgPath, []byte(yaml), 0o600); err != nil {
-		return err
-	}
-	exe, err := os.Executable()
-	if err != nil {
 		return err
 	}
 	// The child reports its own peak (VmHWM): the rusage of a child
