@@ -55,19 +55,8 @@ func (db *DB) AppendFollowUp(f *FollowUp) (*Result, error) {
 
 func appendFollowUp(tx *bolt.Tx, f *FollowUp, now time.Time) (*Result, error) {
 	key := []byte(f.Key)
-	var prev dedupeRecord
-	found, err := getJSON(tx.Bucket(bucketDedupe), key, &prev)
-	if err != nil {
-		return nil, err
-	}
-	if found {
-		res := &Result{Duplicate: true}
-		if prev.Number != "" {
-			if res.Ticket, err = getTicket(tx, prev.Number); err != nil {
-				return nil, err
-			}
-		}
-		return res, nil
+	if dup, err := seenBefore(tx, key); dup != nil || err != nil {
+		return dup, err
 	}
 	t, err := getTicket(tx, f.Number)
 	if err != nil {

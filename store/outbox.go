@@ -239,24 +239,7 @@ func (db *DB) BeginAttempts(ids []uint64, at, retryAt time.Time) ([]OutboxItem, 
 // sent records, so it is never due again. Marking a sent item again is a
 // no-op; a failed one gives ErrNotPending.
 func (db *DB) MarkSent(id uint64, at time.Time) error {
-	err := db.update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketSent).Get(itob(id)) != nil {
-			return nil
-		}
-		it, err := pendingItem(tx, id)
-		if err != nil {
-			return err
-		}
-		it.endAttempt(at)
-		it.State = StateSent
-		it.SentAt = at
-		it.LastError = ""
-		return moveItem(tx, it, bucketSent)
-	})
-	if err != nil {
-		return fmt.Errorf("mark outbox item %d sent: %w", id, err)
-	}
-	return nil
+	return db.MarkSentMany([]uint64{id}, at)
 }
 
 // MarkSentMany is MarkSent for a batch in one transaction: after an SMTP

@@ -127,21 +127,27 @@ func (db *DB) RecordBatch(ins []*Intake) ([]*Result, error) {
 	return results, nil
 }
 
-func record(tx *bolt.Tx, in *Intake, now time.Time) (*Result, error) {
-	key := []byte(in.Key)
+// seenBefore looks key up in the dedupe records: a message seen before
+// gives a duplicate Result (with the ticket it made, if any), a new one nil.
+func seenBefore(tx *bolt.Tx, key []byte) (*Result, error) {
 	var prev dedupeRecord
 	found, err := getJSON(tx.Bucket(bucketDedupe), key, &prev)
-	if err != nil {
+	if err != nil || !found {
 		return nil, err
 	}
-	if found {
-		res := &Result{Duplicate: true}
-		if prev.Number != "" {
-			if res.Ticket, err = getTicket(tx, prev.Number); err != nil {
-				return nil, fmt.Errorf("ticket %s of earlier copy: %w", prev.Number, err)
-			}
+	res := &Result{Duplicate: true}
+	if prev.Number != "" {
+		if res.Ticket, err = getTicket(tx, prev.Number); err != nil {
+			return nil, fmt.Errorf("ticket %s of earlier copy: %w", prev.Number, err)
 		}
-		return res, nil
+	}
+	return res, nil
+}
+
+func record(tx *bolt.Tx, in *Intake, now time.Time) (*Result, error) {
+	key := []byte(in.Key)
+	if dup, err := seenBefore(tx, key); dup != nil || err != nil {
+		return dup, err
 	}
 
 	received := in.ReceivedAt
@@ -150,8 +156,9 @@ func record(tx *bolt.Tx, in *Intake, now time.Time) (*Result, error) {
 	}
 	dedupe := dedupeRecord{At: now}
 	var (
-		t  *Ticket
-		ta *TurnedAwayRecord
+		t   *Ticket
+		ta  *TurnedAwayRecord
+		err error
 	)
 	if registered(in.Outcome) {
 		if t, err = newTicket(tx, in, received, now); err != nil {

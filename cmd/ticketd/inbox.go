@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -279,23 +278,9 @@ func (d *daemon) processBatch(ctx context.Context, c *mailbox.Client, uids []ima
 // prepareAll judges the fetched messages on every core, keeping order.
 func (d *daemon) prepareAll(fetched []*mailbox.Fetched) []*prepared {
 	preps := make([]*prepared, len(fetched))
-	workers := min(runtime.GOMAXPROCS(0), len(fetched))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				preps[i] = d.prepare(fetched[i].Raw, fetched[i].InternalDate)
-			}
-		}()
-	}
-	for i := range fetched {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	forEachParallel(context.Background(), len(fetched), runtime.GOMAXPROCS(0), func(i int) {
+		preps[i] = d.prepare(fetched[i].Raw, fetched[i].InternalDate)
+	})
 	return preps
 }
 

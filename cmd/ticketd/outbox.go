@@ -110,7 +110,12 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 	if len(emails) == 0 {
 		return
 	}
-	errs := d.sender.Send(ctx, emails)
+	// A batch in flight is finished, not cut off: cancelling it after the
+	// server accepted an email but before it was marked sent would send
+	// that email twice.
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	errs := d.sender.Send(sendCtx, emails)
 	var sent []uint64
 	for i, it := range sendable {
 		if errs[i] == nil {

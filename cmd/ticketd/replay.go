@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -113,34 +112,13 @@ func emlFiles(paths []string) ([]string, error) {
 // replayFiles judges every file with up to workers goroutines and returns
 // the results in the order of files.
 func replayFiles(ctx context.Context, files []string, policy *rules.Policy, limits intake.Limits, workers int) []replayResult {
-	if workers < 1 {
-		workers = 1
-	}
 	results := make([]replayResult, len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = replayOne(files[i], policy, limits)
-			}
-		}()
+	started := forEachParallel(ctx, len(files), workers, func(i int) {
+		results[i] = replayOne(files[i], policy, limits)
+	})
+	for j := started; j < len(files); j++ {
+		results[j] = replayResult{File: files[j], Verdict: "error", Error: "interrupted", Findings: []replayFinding{}}
 	}
-feed:
-	for i := range files {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			for j := i; j < len(files); j++ {
-				results[j] = replayResult{File: files[j], Verdict: "error", Error: "interrupted", Findings: []replayFinding{}}
-			}
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
 	return results
 }
 
