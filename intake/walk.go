@@ -158,7 +158,7 @@ func (w *walker) multipart(e *message.Entity, ct headerValue, pc partCtx) error 
 		if size := headerSize(p.Header); size > w.b.limits.MaxHeaderBytes {
 			return w.b.fail(fmt.Errorf("intake: MIME part header of %d bytes exceeds %d: %w", size, w.b.limits.MaxHeaderBytes, ErrHeaderTooLarge))
 		}
-		pe, perr := message.New(message.Header{Header: p.Header}, p)
+		pe, perr := newPartEntity(p)
 		if err := w.entity(pe, perr, child); err != nil {
 			return err
 		}
@@ -296,3 +296,16 @@ type (
 	onlyReader struct{ io.Reader }
 	onlyWriter struct{ io.Writer }
 )
+
+// newPartEntity makes the entity of one MIME part, decoding its transfer
+// encoding and charset as go-message does, except that base64 goes through
+// base64Reader, which is several times faster.
+func newPartEntity(p *textproto.Part) (*message.Entity, error) {
+	h := message.Header{Header: p.Header}
+	if !strings.EqualFold(strings.TrimSpace(h.Get("Content-Transfer-Encoding")), "base64") {
+		return message.New(h, p)
+	}
+	h = h.Copy()
+	h.Del("Content-Transfer-Encoding")
+	return message.New(h, newBase64Reader(p))
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -87,7 +88,7 @@ const (
 // until a listing finds none left. Messages are found by UID SEARCH, never
 // by \Seen: someone reading the support mailbox must not hide mail.
 func (d *daemon) drain(ctx context.Context, c *mailbox.Client) error {
-	failed := map[imap.UID]bool{}
+	failed := &uidSet{}
 	for ctx.Err() == nil {
 		d.live.extend(d.now(), d.cfg.IMAP.CommandTimeout)
 		all, err := c.UIDs(ctx)
@@ -96,7 +97,7 @@ func (d *daemon) drain(ctx context.Context, c *mailbox.Client) error {
 		}
 		var uids []imap.UID
 		for _, uid := range all {
-			if !failed[uid] {
+			if !failed.has(uid) {
 				uids = append(uids, uid)
 			}
 		}
@@ -116,15 +117,51 @@ func (d *daemon) drain(ctx context.Context, c *mailbox.Client) error {
 	return nil
 }
 
+// uidSet is the messages left in the mailbox after a failure of their own;
+// a batch's commit may add to it while the next batch is prepared.
+type uidSet struct {
+	mu   sync.Mutex
+	uids map[imap.UID]bool
+}
+
+func (s *uidSet) add(uid imap.UID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.uids == nil {
+		s.uids = map[imap.UID]bool{}
+	}
+	s.uids[uid] = true
+}
+
+func (s *uidSet) has(uid imap.UID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.uids[uid]
+}
+
 // processChunk takes in up to batchMessages messages: sizes first (the
 // oversized go to quarantine without being downloaded), then batches of
-// bodies. Work in hand is not cut short by ctx: on shutdown the batch in
-// hand finishes (within shutdownGrace). A message that fails for a reason
-// of its own is marked in failed and left in place for a later session;
-// an IMAP failure ends the session (*sessionError).
-func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed map[imap.UID]bool) error {
+// bodies. A batch is committed while the next is fetched and judged, one
+// commit at a time and in order. Work in hand is not cut short by ctx: on
+// shutdown the batches in hand finish (within shutdownGrace). An IMAP
+// failure ends the session (*sessionError).
+func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet) (err error) {
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace+d.cfg.IMAP.CommandTimeout)
 	defer cancel()
+	var inflight chan error // the commit of the previous batch
+	wait := func() error {
+		if inflight == nil {
+			return nil
+		}
+		err := <-inflight
+		inflight = nil
+		return err
+	}
+	defer func() {
+		if werr := wait(); err == nil {
+			err = werr
+		}
+	}()
 	sizes, err := c.Sizes(work, uids)
 	if err != nil {
 		return &sessionError{fmt.Errorf("fetch sizes: %w", err)}
@@ -132,9 +169,18 @@ func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []ima
 	var batch []imap.UID
 	var bytes int64
 	flush := func() error {
-		err := d.processBatch(work, c, batch, failed)
-		batch, bytes = batch[:0], 0
-		return err
+		b, err := d.fetchBatch(work, c, batch)
+		batch, bytes = nil, 0
+		if err != nil {
+			return err
+		}
+		if err := wait(); err != nil {
+			return err
+		}
+		done := make(chan error, 1)
+		go func() { done <- d.commitBatch(work, c, b, failed) }()
+		inflight = done
+		return nil
 	}
 	for _, s := range sizes {
 		if s.Size > d.cfg.IMAP.MaxMessageBytes {
@@ -158,17 +204,18 @@ func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []ima
 	return nil
 }
 
-// processBatch downloads the bodies of uids with one command, judges them
-// on every core, records the new messages in one transaction, moves them
-// to the processed folder with one command, then records one by one what
-// needs its own transaction (possible follow-ups). Only then are they
-// acknowledged in the log and the metrics.
-func (d *daemon) processBatch(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed map[imap.UID]bool) error {
-	start := time.Now()
-	var (
-		fetched  []*mailbox.Fetched
-		tooLarge []*mailbox.Fetched // quarantined after the FETCH: no other command may run during it
-	)
+// fetchedBatch is a batch downloaded and judged, waiting for its commit.
+type fetchedBatch struct {
+	start   time.Time
+	fetched []*mailbox.Fetched
+	preps   []*prepared
+}
+
+// fetchBatch downloads the bodies of uids with one command and judges
+// them on every core. Oversized bodies go to quarantine.
+func (d *daemon) fetchBatch(ctx context.Context, c *mailbox.Client, uids []imap.UID) (*fetchedBatch, error) {
+	b := &fetchedBatch{start: time.Now()}
+	var tooLarge []*mailbox.Fetched // quarantined after the FETCH: no other command may run during it
 	err := c.FetchMany(ctx, uids, d.cfg.IMAP.MaxMessageBytes, func(f *mailbox.Fetched, err error) error {
 		d.metrics.MessageFetched()
 		if errors.Is(err, mailbox.ErrTooLarge) {
@@ -179,40 +226,46 @@ func (d *daemon) processBatch(ctx context.Context, c *mailbox.Client, uids []ima
 			d.log.Warn("message not fetched", "uid", uint32(f.UID), "err", err)
 			return nil
 		}
-		fetched = append(fetched, f)
+		b.fetched = append(b.fetched, f)
 		return nil
 	})
 	if err != nil {
-		var serr *sessionError
-		if errors.As(err, &serr) {
-			return err
-		}
-		return &sessionError{fmt.Errorf("fetch %d messages: %w", len(uids), err)}
+		return nil, &sessionError{fmt.Errorf("fetch %d messages: %w", len(uids), err)}
 	}
 	for _, f := range tooLarge {
 		if err := d.quarantine(ctx, c, f.UID, reasonTooLarge, "", fmt.Sprintf("message larger than imap.max_message_bytes (%d)", d.cfg.IMAP.MaxMessageBytes)); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	preps := d.prepareAll(fetched)
+	b.preps = d.prepareAll(b.fetched)
+	return b, nil
+}
 
+// commitBatch records the new messages of a batch in one transaction and
+// moves them to the processed folder with one command, then records one
+// by one what needs its own transaction (possible follow-ups) and
+// quarantines what cannot be parsed. Only then are they acknowledged in
+// the log and the metrics. A message that fails for a reason of its own
+// is added to failed and left in place for a later session.
+func (d *daemon) commitBatch(ctx context.Context, c *mailbox.Client, b *fetchedBatch, failed *uidSet) error {
+	fetched, preps := b.fetched, b.preps
 	var (
-		group     []*store.Intake
-		groupIdx  []int
-		verdicts  []rules.Verdict
-		alone     []int
-		quarantin []int
+		group      []*store.Intake
+		groupIdx   []int
+		verdicts   []rules.Verdict
+		alone      []int
+		unparsable []int
 	)
 	for i, p := range preps {
 		switch {
 		case p.parseErr != nil:
-			quarantin = append(quarantin, i)
+			unparsable = append(unparsable, i)
 		case d.ownTransaction(p):
 			alone = append(alone, i)
 		default:
 			in, v, err := d.intake(p)
 			if err != nil {
-				failed[fetched[i].UID] = true
+				failed.add(fetched[i].UID)
 				d.log.Error("message left in the mailbox", "uid", uint32(fetched[i].UID), "err", err)
 				continue
 			}
@@ -230,7 +283,6 @@ func (d *daemon) processBatch(ctx context.Context, c *mailbox.Client, uids []ima
 			d.log.Warn("batch not recorded; recording its messages one by one", "count", len(group), "err", err)
 			alone = append(alone, groupIdx...)
 			slices.Sort(alone)
-			group = nil
 		} else {
 			var moved []imap.UID
 			for k, i := range groupIdx {
@@ -242,7 +294,7 @@ func (d *daemon) processBatch(ctx context.Context, c *mailbox.Client, uids []ima
 			}
 		}
 	}
-	for _, i := range quarantin {
+	for _, i := range unparsable {
 		if err := d.quarantine(ctx, c, fetched[i].UID, reasonUnparseable, preps[i].parseErr.key, preps[i].parseErr.Error()); err != nil {
 			return err
 		}
@@ -250,7 +302,7 @@ func (d *daemon) processBatch(ctx context.Context, c *mailbox.Client, uids []ima
 	for _, i := range alone {
 		out, err := d.recordPrepared(preps[i])
 		if err != nil {
-			failed[fetched[i].UID] = true
+			failed.add(fetched[i].UID)
 			d.log.Error("message left in the mailbox", "uid", uint32(fetched[i].UID), "err", err)
 			continue
 		}
@@ -259,7 +311,7 @@ func (d *daemon) processBatch(ctx context.Context, c *mailbox.Client, uids []ima
 		}
 		outcomes[i] = out
 	}
-	took := time.Since(start)
+	took := time.Since(b.start)
 	queued := 0
 	for i, out := range outcomes {
 		if out == nil {

@@ -1,0 +1,114 @@
+package intake
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"io"
+)
+
+// base64Reader decodes a base64 body in large blocks: it drops line breaks
+// and other whitespace in one pass over each block and decodes whole
+// quanta with the standard library's block decoder. go-message's own chain
+// (whitespace replacing, newline filtering, then a quantum at a time) was
+// the largest cost of parsing mail with attachments.
+type base64Reader struct {
+	r    io.Reader
+	in   []byte // raw input block
+	enc  []byte // base64 characters waiting to be decoded (less than a quantum after each fill)
+	out  []byte // decoded bytes not yet returned
+	dec  []byte // buffer out points into, reused for every block
+	err  error  // sticky read error (io.EOF at the end)
+	done bool
+}
+
+func newBase64Reader(r io.Reader) *base64Reader {
+	return &base64Reader{r: r, in: make([]byte, 32<<10)}
+}
+
+// errBase64 is returned for characters outside the base64 alphabet.
+var errBase64 = errors.New("illegal base64 data")
+
+func (b *base64Reader) Read(p []byte) (int, error) {
+	for len(b.out) == 0 {
+		if b.done {
+			return 0, b.err
+		}
+		b.fill()
+	}
+	n := copy(p, b.out)
+	b.out = b.out[n:]
+	return n, nil
+}
+
+// fill reads one block, keeps its base64 characters and decodes every
+// whole quantum; at the end it decodes what is left, padded or not.
+func (b *base64Reader) fill() {
+	n, err := b.r.Read(b.in)
+	b.enc = appendBase64Chars(b.enc, b.in[:n])
+	if err != nil {
+		b.done = true
+		b.err = err
+		b.decode(len(b.enc), true)
+		return
+	}
+	b.decode(len(b.enc)/4*4, false)
+}
+
+// decode decodes enc[:upto] into out and keeps the rest of enc.
+func (b *base64Reader) decode(upto int, last bool) {
+	src := b.enc[:upto]
+	// fill runs only when out is empty, so dec can be reused.
+	need := len(src)/4*3 + 3 // room for a partial quantum too
+	if cap(b.dec) < need {
+		b.dec = make([]byte, need)
+	}
+	dst := b.dec[:need]
+	var n int
+	var err error
+	if last && len(src)%4 != 0 {
+		// An unpadded or cut-short tail: decode what is there.
+		trimmed := trimPadding(src)
+		n, err = base64.RawStdEncoding.Decode(dst, trimmed)
+	} else {
+		n, err = base64.StdEncoding.Decode(dst, src)
+	}
+	b.out = dst[:n]
+	b.enc = append(b.enc[:0], b.enc[upto:]...)
+	if err != nil {
+		b.done = true
+		b.err = errBase64
+	}
+}
+
+// appendBase64Chars appends src without its whitespace to dst. Mail wraps
+// base64 in lines of 76 characters, so whole lines are copied at once and
+// only a line with inner blanks is filtered byte by byte.
+func appendBase64Chars(dst, src []byte) []byte {
+	for len(src) > 0 {
+		line := src
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			src = nil
+		}
+		line = bytes.TrimRight(line, "\r \t")
+		if bytes.IndexAny(line, "\r \t") < 0 {
+			dst = append(dst, line...)
+			continue
+		}
+		for _, c := range line {
+			if c != '\r' && c != ' ' && c != '\t' {
+				dst = append(dst, c)
+			}
+		}
+	}
+	return dst
+}
+
+func trimPadding(s []byte) []byte {
+	for len(s) > 0 && s[len(s)-1] == '=' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
