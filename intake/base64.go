@@ -93,7 +93,7 @@ func appendBase64Chars(dst, src []byte) []byte {
 			src = nil
 		}
 		line = bytes.TrimRight(line, "\r \t")
-		if bytes.IndexAny(line, "\r \t") < 0 {
+		if !bytes.ContainsAny(line, "\r \t") {
 			dst = append(dst, line...)
 			continue
 		}
