@@ -69,6 +69,7 @@ type IMAP struct {
 	PollInterval       time.Duration `mapstructure:"poll_interval"`
 	IdleTimeout        time.Duration `mapstructure:"idle_timeout"`
 	MaxMessageBytes    int64         `mapstructure:"max_message_bytes"`
+	BatchSize          int           `mapstructure:"batch_size"`
 	DialTimeout        time.Duration `mapstructure:"dial_timeout"`
 	CommandTimeout     time.Duration `mapstructure:"command_timeout"`
 	ReconnectMin       time.Duration `mapstructure:"reconnect_min"`

@@ -19,6 +19,7 @@ func Default() Config {
 			PollInterval:      60 * time.Second,
 			IdleTimeout:       25 * time.Minute,
 			MaxMessageBytes:   50 << 20,
+			BatchSize:         64,
 			DialTimeout:       15 * time.Second,
 			CommandTimeout:    2 * time.Minute,
 			ReconnectMin:      time.Second,

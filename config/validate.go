@@ -175,6 +175,9 @@ func (c *Config) ValidateDaemon() error {
 	if c.IMAP.PollInterval < time.Second {
 		add("imap.poll_interval", "must be at least 1s")
 	}
+	if c.IMAP.BatchSize < 1 || c.IMAP.BatchSize > 1000 {
+		add("imap.batch_size", "must be from 1 to 1000")
+	}
 	if c.IMAP.MaxMessageBytes < 1024 {
 		add("imap.max_message_bytes", "must be at least 1024")
 	}

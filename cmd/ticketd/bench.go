@@ -45,11 +45,11 @@ type benchReport struct {
 }
 
 type benchOptions struct {
-	messages, attachmentKB, latency, largeMB       int
-	imapAddr, imapUser, imapPassword, imapSecurity string
-	dir                                            string
-	cpuProfile, memProfile                         string
-	binary                                         string // ticketd to run for --large-mb
+	messages, attachmentKB, latency, largeMB, batchSize int
+	imapAddr, imapUser, imapPassword, imapSecurity      string
+	dir                                                 string
+	cpuProfile, memProfile                              string
+	binary                                              string // ticketd to run for --large-mb
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -58,6 +58,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&o.messages, "messages", 1000, "messages in the backlog")
 	fs.IntVar(&o.attachmentKB, "attachment-kb", 200, "size of the screenshot a third of the messages carry")
 	fs.IntVar(&o.latency, "latency-messages", 100, "messages sent one by one to the idling daemon for the latency percentiles")
+	fs.IntVar(&o.batchSize, "batch-size", config.Default().IMAP.BatchSize, "imap.batch_size of the daemon under test")
 	fs.IntVar(&o.largeMB, "large-mb", 0, "also process one message with an attachment of this many MB with run --once in a child process and report its peak RSS")
 	fs.StringVar(&o.imapAddr, "imap", "", "a real IMAP server (host:port) instead of the in-process one; its INBOX must be empty")
 	fs.StringVar(&o.imapUser, "imap-user", "", "user on --imap")
@@ -142,6 +143,7 @@ func bench(ctx context.Context, o benchOptions, progress io.Writer) (*benchRepor
 		return nil, err
 	}
 	cfg := benchConfig(box.config(), smtpSink.addr, filepath.Join(dir, "ticketd.db"))
+	cfg.IMAP.BatchSize = o.batchSize
 	d, err := newDaemon(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, err

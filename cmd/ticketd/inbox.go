@@ -76,13 +76,11 @@ func (d *daemon) session(ctx context.Context, attempt *int) error {
 	}
 }
 
-// Batches: at most batchMessages messages and batchBytes bytes (one large
-// message alone may exceed it) are fetched with one command, recorded in
-// one transaction (one fsync) and moved with one command.
-const (
-	batchMessages = 64
-	batchBytes    = 16 << 20
-)
+// batchBytes bounds a batch: at most imap.batch_size messages and this many
+// bytes (one large message alone may exceed it) are fetched with one
+// command, recorded in one transaction (one fsync) and moved with one
+// command.
+const batchBytes = 16 << 20
 
 // drain processes every message in the selected mailbox, oldest first,
 // until a listing finds none left. Messages are found by UID SEARCH, never
@@ -104,16 +102,48 @@ func (d *daemon) drain(ctx context.Context, c *mailbox.Client) error {
 		if len(uids) == 0 {
 			return nil
 		}
-		for chunk := range slices.Chunk(uids, batchMessages) {
+		var commits committer
+		for chunk := range slices.Chunk(uids, d.cfg.IMAP.BatchSize) {
 			if ctx.Err() != nil {
-				return nil
+				break
 			}
 			d.live.extend(d.now(), shutdownGrace+2*d.cfg.IMAP.CommandTimeout)
-			if err := d.processChunk(ctx, c, chunk, failed); err != nil {
+			if err := d.processChunk(ctx, c, chunk, failed, &commits); err != nil {
+				_ = commits.wait()
 				return err
 			}
 		}
+		if err := commits.wait(); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// committer runs the commit of one batch in the background while the next
+// batch is fetched and judged: one commit at a time, in order.
+type committer struct {
+	inflight chan error
+}
+
+// wait waits for the commit in flight, if any, and returns its error.
+func (c *committer) wait() error {
+	if c.inflight == nil {
+		return nil
+	}
+	err := <-c.inflight
+	c.inflight = nil
+	return err
+}
+
+// start waits for the previous commit, then starts fn.
+func (c *committer) start(fn func() error) error {
+	if err := c.wait(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	c.inflight = done
 	return nil
 }
 
@@ -139,29 +169,14 @@ func (s *uidSet) has(uid imap.UID) bool {
 	return s.uids[uid]
 }
 
-// processChunk takes in up to batchMessages messages: sizes first (the
+// processChunk takes in up to imap.batch_size messages: sizes first (the
 // oversized go to quarantine without being downloaded), then batches of
-// bodies. A batch is committed while the next is fetched and judged, one
-// commit at a time and in order. Work in hand is not cut short by ctx: on
-// shutdown the batches in hand finish (within shutdownGrace). An IMAP
-// failure ends the session (*sessionError).
-func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet) (err error) {
+// bodies, each handed to commits once fetched and judged. Work in hand is
+// not cut short by ctx: on shutdown the batches in hand finish (within
+// shutdownGrace). An IMAP failure ends the session (*sessionError).
+func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet, commits *committer) error {
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace+d.cfg.IMAP.CommandTimeout)
 	defer cancel()
-	var inflight chan error // the commit of the previous batch
-	wait := func() error {
-		if inflight == nil {
-			return nil
-		}
-		err := <-inflight
-		inflight = nil
-		return err
-	}
-	defer func() {
-		if werr := wait(); err == nil {
-			err = werr
-		}
-	}()
 	sizes, err := c.Sizes(work, uids)
 	if err != nil {
 		return &sessionError{fmt.Errorf("fetch sizes: %w", err)}
@@ -174,13 +189,12 @@ func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []ima
 		if err != nil {
 			return err
 		}
-		if err := wait(); err != nil {
-			return err
-		}
-		done := make(chan error, 1)
-		go func() { done <- d.commitBatch(work, c, b, failed) }()
-		inflight = done
-		return nil
+		return commits.start(func() error {
+			// The batch in hand is finished even on shutdown.
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace+d.cfg.IMAP.CommandTimeout)
+			defer cancel()
+			return d.commitBatch(cctx, c, b, failed)
+		})
 	}
 	for _, s := range sizes {
 		if s.Size > d.cfg.IMAP.MaxMessageBytes {
