@@ -171,6 +171,14 @@ func (s *Sender) tlsConfig() *tls.Config {
 // An email whose final "." was sent when the connection broke may have been
 // accepted anyway: SMTP cannot tell, so a retry may deliver it twice.
 func (s *Sender) Send(ctx context.Context, emails []*Email) []error {
+	return s.SendNotify(ctx, emails, nil)
+}
+
+// SendNotify is Send that also calls accepted(i) as soon as the server has
+// accepted emails[i], before the next email goes out, so that a durable
+// queue can record it at once and a crash later in the batch does not send
+// it again. accepted runs on the caller's goroutine and must be quick.
+func (s *Sender) SendNotify(ctx context.Context, emails []*Email, accepted func(i int)) []error {
 	errs := make([]error, len(emails))
 	msgs := make([]*mail.Msg, len(emails))
 	pending := 0
@@ -222,6 +230,9 @@ func (s *Sender) Send(ctx context.Context, emails []*Email) []error {
 			err = nil
 		}
 		if err == nil {
+			if accepted != nil {
+				accepted(i)
+			}
 			continue
 		}
 		errs[i] = fmt.Errorf("receipt: deliver %s to %s: %w", emails[i].MessageID, emails[i].To, err)

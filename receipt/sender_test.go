@@ -365,3 +365,24 @@ func TestPermanent(t *testing.T) {
 		})
 	}
 }
+
+func TestSendNotifyReportsEachAcceptance(t *testing.T) {
+	be := &backend{rcptErr: map[string]error{"user1@customer.test": smtpReply(550, "no such user")}}
+	addr := startServer(t, be, SecurityNone)
+	s := newTestSender(t, SMTPConfig{Address: addr})
+	var accepted []int
+	errs := s.SendNotify(t.Context(), batch(3), func(i int) {
+		// Called before the next email goes out: the server has exactly
+		// the emails accepted so far.
+		if got := len(be.messages()); got != len(accepted)+1 {
+			t.Errorf("accepted(%d) called with %d messages at the server, want %d", i, got, len(accepted)+1)
+		}
+		accepted = append(accepted, i)
+	})
+	if len(accepted) != 2 || accepted[0] != 0 || accepted[1] != 2 {
+		t.Fatalf("accepted %v, want [0 2]", accepted)
+	}
+	if errs[0] != nil || errs[1] == nil || errs[2] != nil {
+		t.Errorf("errs %v", errs)
+	}
+}

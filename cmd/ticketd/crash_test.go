@@ -44,34 +44,70 @@ func TestCrashAtAnyInstant(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	unparseable := seedCrashMailbox(t, imapSrv, rng)
 
-	kills := 0
+	// SMTP is unreachable for the first runs: receipts pile up in the
+	// outbox, and kills fall while they wait.
+	smtpSrv.Stop()
+	kills, midIntake, midOutbox := 0, 0, 0
 	for run := 1; ; run++ {
-		done := imapSrv.Count("INBOX") == 0
-		if done && kills >= 10 {
+		left := imapSrv.Count("INBOX")
+		if left == 0 && kills >= 10 {
 			break
 		}
-		if run > 200 {
-			t.Fatalf("the mailbox is not empty after %d runs: %d left", run, imapSrv.Count("INBOX"))
+		if run > 300 {
+			t.Fatalf("the mailbox is not empty after %d runs: %d left", run, left)
 		}
-		switch kills {
-		case 5:
-			smtpSrv.Stop() // unreachable for a long stretch
-		case 9:
+		if kills == 8 {
 			smtpSrv.Restart()
 		}
 		p := startBinary(t, bin, cfgPath, filepath.Join(dir, fmt.Sprintf("run-%03d.log", run)))
-		select {
-		case <-time.After(time.Duration(20+rng.IntN(400)) * time.Millisecond):
-		case err := <-p.exited:
-			t.Fatalf("ticketd exited by itself: %v\n%s", err, p.log())
+		// Kill once the daemon has filed a random few more messages (it
+		// works in batches of 8), or at a random moment when there is no
+		// intake left to interrupt.
+		filed := func() int { return imapSrv.Count("Processed") + imapSrv.Count("Quarantine") }
+		target := filed() + 1 + rng.IntN(20)
+		deadline := time.After(time.Duration(50+rng.IntN(300)) * time.Millisecond)
+		if left > 0 {
+			deadline = time.After(30 * time.Second)
 		}
+		tick := time.NewTicker(time.Millisecond)
+	wait:
+		for filed() < target && (left > 0 || kills < 10) {
+			select {
+			case <-tick.C:
+				if left > 0 && imapSrv.Count("INBOX") == 0 {
+					break wait
+				}
+			case <-deadline:
+				if left > 0 {
+					t.Fatalf("run %d filed nothing in 30 s\n%s", run, p.log())
+				}
+				break wait
+			case err := <-p.exited:
+				t.Fatalf("ticketd exited by itself: %v\n%s", err, p.log())
+			}
+		}
+		tick.Stop()
+		time.Sleep(time.Duration(rng.IntN(3)) * time.Millisecond) // a random instant within the next batch
 		if kills == 3 {
 			imapSrv.Restart() // under the running daemon, which must reconnect
 		}
 		p.kill(t)
 		kills++
-		checkDatabase(t, dbPath)
+		if imapSrv.Count("INBOX") > 0 {
+			midIntake++
+		}
+		if pending := checkDatabase(t, dbPath); pending > 0 {
+			midOutbox++
+		}
 	}
+	// The kills must have interrupted real work, or the test proves nothing.
+	if midIntake < 10 {
+		t.Errorf("only %d of %d kills fell while mail was waiting in the inbox; want at least 10", midIntake, kills)
+	}
+	if midOutbox < 3 {
+		t.Errorf("only %d kills fell while emails were waiting in the outbox; want at least 3", midOutbox)
+	}
+	t.Logf("%d kills: %d with mail left in the inbox, %d with emails in the outbox", kills, midIntake, midOutbox)
 	// A last clean run delivers what the outbox still holds.
 	cmd := exec.Command(bin, "run", "--once", "--config", cfgPath)
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -110,7 +146,8 @@ func writeCrashConfig(t *testing.T, dir, imapAddr, smtpAddr, dbPath string) stri
 	s = strings.Replace(s, "  retry_max: 1h", "  retry_max: 200ms", 1)
 	s = strings.Replace(s, "  max_per_sender_per_hour: 20", "  max_per_sender_per_hour: 100000", 1)
 	s = strings.Replace(s, "  listen: 127.0.0.1:9120", `  listen: ""`, 1)
-	for _, want := range []string{imapAddr, smtpAddr, dbPath, "reconnect_max: 200ms", `listen: ""`, "100000"} {
+	s = strings.Replace(s, "  batch_size: 64", "  batch_size: 8", 1)
+	for _, want := range []string{imapAddr, smtpAddr, dbPath, "reconnect_max: 200ms", `listen: ""`, "100000", "batch_size: 8"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("crash config lacks %q: config.example.yaml changed shape", want)
 		}
@@ -187,8 +224,8 @@ func (p *process) log() string {
 }
 
 // checkDatabase opens the store as the next start would and runs bbolt's
-// consistency check.
-func checkDatabase(t *testing.T, path string) {
+// consistency check. It returns how many emails wait in the outbox.
+func checkDatabase(t *testing.T, path string) int {
 	t.Helper()
 	db, err := store.Open(path, store.Options{Timeout: 5 * time.Second})
 	if err != nil {
@@ -198,6 +235,11 @@ func checkDatabase(t *testing.T, path string) {
 	if err := db.Check(); err != nil {
 		t.Fatalf("bbolt consistency check after a kill: %v", err)
 	}
+	pending, _, err := db.OutboxStats(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pending
 }
 
 var tagPattern = regexp.MustCompile(`\[(SUP-[0-9]{6})\]`)

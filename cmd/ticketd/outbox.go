@@ -112,21 +112,20 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 	}
 	// A batch in flight is finished, not cut off: cancelling it after the
 	// server accepted an email but before it was marked sent would send
-	// that email twice.
+	// that email twice. For the same reason each acceptance is recorded
+	// at once, by group commits running alongside the SMTP session: a
+	// crash can then resend only the emails accepted during one commit.
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
-	errs := d.sender.Send(sendCtx, emails)
-	var sent []uint64
-	for i, it := range sendable {
-		if errs[i] == nil {
-			sent = append(sent, it.ID)
-		}
-	}
-	if len(sent) > 0 {
-		if err := d.db.MarkSentMany(sent, d.now()); err != nil {
-			d.log.Error("outbox: emails sent but not marked sent; they may go out again", "count", len(sent), "err", err)
-		}
-	}
+	accepted := make(chan uint64, len(sendable))
+	marked := make(chan struct{})
+	go func() {
+		defer close(marked)
+		d.markSentAsAccepted(accepted)
+	}()
+	errs := d.sender.SendNotify(sendCtx, emails, func(i int) { accepted <- sendable[i].ID })
+	close(accepted)
+	<-marked
 	for i, it := range sendable {
 		err := errs[i]
 		if err == nil {
@@ -140,6 +139,40 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 			d.metrics.SMTPError()
 		}
 		d.markAttempt(it, err, permanent)
+	}
+}
+
+// markInterval is the least time between two commits of acceptances: a
+// crash resends at most what the server accepted in that time, and the
+// commits leave room for the inbox's.
+const markInterval = 5 * time.Millisecond
+
+// markSentAsAccepted records the emails the SMTP server accepted as they
+// come, in group commits at most every markInterval.
+func (d *daemon) markSentAsAccepted(accepted <-chan uint64) {
+	var ids []uint64
+	commit := func() {
+		if len(ids) == 0 {
+			return
+		}
+		if err := d.db.MarkSentMany(ids, d.now()); err != nil {
+			d.log.Error("outbox: emails sent but not marked sent; they may go out again", "count", len(ids), "err", err)
+		}
+		ids = ids[:0]
+	}
+	tick := time.NewTicker(markInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case id, ok := <-accepted:
+			if !ok {
+				commit()
+				return
+			}
+			ids = append(ids, id)
+		case <-tick.C:
+			commit()
+		}
 	}
 }
 
