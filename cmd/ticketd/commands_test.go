@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,5 +147,37 @@ func TestSupportCommandsWhileDaemonRuns(t *testing.T) {
 	out, errOut, code = r.runCLI("tickets", "show", "SUP-000001")
 	if code != 0 || !strings.Contains(out, "closed") {
 		t.Errorf("show with the daemon stopped: exit %d: %s %s", code, out, errOut)
+	}
+}
+
+func TestQuarantineRetryOneUID(t *testing.T) {
+	r := newRig(t)
+	for i := range 2 {
+		r.imap.Append("INBOX", []byte(fmt.Sprintf("X-Note: not an email %d\r\n\r\nbody\r\n", i)))
+	}
+	r.runOnce()
+	if n := r.imap.Count("Quarantine"); n != 2 {
+		t.Fatalf("Quarantine has %d", n)
+	}
+	out, _, code := r.runCLI("quarantine", "list")
+	if code != 0 {
+		t.Fatal(out)
+	}
+	// Retry only the first listed UID.
+	var uid string
+	for _, line := range strings.Split(out, "\n")[1:] {
+		if f := strings.Fields(line); len(f) > 0 {
+			uid = f[0]
+			break
+		}
+	}
+	if out, errOut, code := r.runCLI("quarantine", "retry", uid); code != 0 || strings.Count(out, "moved back") != 1 {
+		t.Fatalf("retry %s: exit %d: %s %s", uid, code, out, errOut)
+	}
+	if in, q := r.imap.Count("INBOX"), r.imap.Count("Quarantine"); in != 1 || q != 1 {
+		t.Errorf("after retrying one UID: INBOX %d, Quarantine %d", in, q)
+	}
+	if _, _, code := r.runCLI("quarantine", "retry", "notanumber"); code != 2 {
+		t.Errorf("a bad UID: exit %d, want 2", code)
 	}
 }

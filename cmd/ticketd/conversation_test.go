@@ -168,3 +168,49 @@ func TestConversationOpenTicketAcknowledgedOncePerHour(t *testing.T) {
 		t.Errorf("%d messages, status %s", len(tk.Messages), tk.Status)
 	}
 }
+
+// TestConversationJoinsThroughReceiptID: a reply whose only link is the
+// receipt's own Message-ID (the customer answered ticketd's email, the
+// subject lost its tag, References were stripped) joins the ticket.
+func TestConversationJoinsThroughReceiptID(t *testing.T) {
+	r := newRig(t)
+	r.step(conversation(t, "01-incident-no-screenshot.eml"))
+	receipt := r.smtp.WaitFor(1, 5*time.Second)[0]
+	receiptID, err := parseSent(t, receipt).Header.MessageID()
+	if err != nil || receiptID == "" {
+		t.Fatalf("receipt Message-ID: %q, %v", receiptID, err)
+	}
+	reply := string(conversation(t, "02-reply-lost-tag.eml"))
+	reply = strings.Replace(reply, "In-Reply-To: <conv-eta-original@acme.example>", "In-Reply-To: <"+receiptID+">", 1)
+	reply = strings.Replace(reply, "References: <conv-eta-original@acme.example>\r\n", "", 1)
+	if strings.Contains(reply, "conv-eta-original") {
+		t.Fatal("the reply still names the original message")
+	}
+	r.step([]byte(reply))
+	if tk := r.ticket("SUP-000001"); len(tk.Messages) != 2 || tk.Status != store.StatusOpen {
+		t.Errorf("the reply to the receipt did not join: %d messages, %s", len(tk.Messages), tk.Status)
+	}
+}
+
+// TestReplyToRejectionIsJudgedAsNew: a stranger answering the rejection is
+// judged as a new message (rejected again), never joined to anything.
+func TestReplyToRejectionIsJudgedAsNew(t *testing.T) {
+	r := newRig(t)
+	r.step(fixture(t, "rejected-en-stranger.eml"))
+	rejection := r.smtp.WaitFor(1, 5*time.Second)[0]
+	rejectionID, _ := parseSent(t, rejection).Header.MessageID()
+	reply := withMessageID(fixture(t, "rejected-en-stranger.eml"), "<reply-to-rejection@gmail.example>")
+	reply = []byte(strings.Replace(string(reply), "Subject:", "In-Reply-To: <"+rejectionID+">\r\nSubject:", 1))
+	r.step(reply)
+	msgs := r.smtp.WaitFor(2, 5*time.Second)
+	if !bytes.Contains(msgs[1].Data, []byte("authorized")) {
+		t.Errorf("the reply should be rejected again:\n%s", msgs[1].Data)
+	}
+	if n := len(r.tickets()); n != 0 {
+		t.Errorf("%d tickets from a stranger", n)
+	}
+	away, err := r.openStore().TurnedAway(time.Time{})
+	if err != nil || len(away) != 2 {
+		t.Errorf("want both messages recorded as turned away: %d, %v", len(away), err)
+	}
+}

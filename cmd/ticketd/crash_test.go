@@ -337,3 +337,39 @@ func verifyCrashOutcome(t *testing.T, imapSrv *mailtest.IMAPServer, smtpSrv *mai
 	t.Logf("%d tickets, %d turned away, %d quarantined, %d emails sent, %d duplicate receipts (kills between SMTP acceptance and the outbox commit)",
 		len(tickets), len(away), quarantined, len(smtpSrv.Messages()), duplicates)
 }
+
+// TestSIGTERMStopsCleanly runs the real binary, lets it take a message in,
+// sends SIGTERM and expects a clean exit (status 0) within 10 seconds.
+func TestSIGTERMStopsCleanly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the real binary")
+	}
+	bin := buildBinary(t)
+	imapSrv := mailtest.StartIMAP(t)
+	smtpSrv := mailtest.StartSMTP(t)
+	dir := t.TempDir()
+	cfgPath := writeCrashConfig(t, dir, imapSrv.Addr, smtpSrv.Addr, filepath.Join(dir, "ticketd.db"))
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		imapSrv.Append("INBOX", withMessageID(fixture(t, "en-incident-screenshot.eml"), fmt.Sprintf("<sig-%d@acme.example>", sig)))
+		before := len(smtpSrv.Messages())
+		p := startBinary(t, bin, cfgPath, filepath.Join(dir, fmt.Sprintf("%s.log", sig)))
+		smtpSrv.WaitFor(before+1, 15*time.Second)
+		start := time.Now()
+		if err := p.cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-p.exited:
+			if err != nil {
+				t.Fatalf("%s: exit %v\n%s", sig, err, p.log())
+			}
+		case <-time.After(10 * time.Second):
+			p.kill(t)
+			t.Fatalf("%s: still running after 10 s\n%s", sig, p.log())
+		}
+		t.Logf("%s: stopped in %s", sig, time.Since(start).Round(time.Millisecond))
+		if !strings.Contains(p.log(), "ticketd stopped") {
+			t.Errorf("%s: no clean-stop log line\n%s", sig, p.log())
+		}
+	}
+}

@@ -302,3 +302,36 @@ func TestMetricsAndHealthAfterFixtures(t *testing.T) {
 		return code == http.StatusServiceUnavailable && strings.Contains(body, "mailbox not connected")
 	})
 }
+
+// TestWatchdogSilentWhileWorkerHung runs the watchdog pinger against a fake
+// notify socket: it pings while the inbox worker's deadline lies ahead and
+// stops when the worker does not move it (a hung worker), so that systemd
+// restarts the service.
+func TestWatchdogSilentWhileWorkerHung(t *testing.T) {
+	sock := newNotifySocket(t)
+	t.Setenv("WATCHDOG_USEC", "60000") // 60 ms: a ping every 20 ms
+	r := newRig(t)
+	d := r.daemon()
+	defer d.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.watchdog(ctx)
+	}()
+	defer func() { cancel(); <-done }()
+
+	// Hung: the deadline lies in the past. No ping for 10 intervals.
+	d.live.extend(time.Now(), -time.Second)
+	select {
+	case s := <-sock.states:
+		t.Fatalf("pinged %q while the worker was hung", s)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if !strings.Contains(r.logs.String(), "looks hung") {
+		t.Error("the hang is not logged")
+	}
+	// Alive again: pings resume.
+	d.live.extend(time.Now(), time.Hour)
+	sock.expect(t, "WATCHDOG=1", 2*time.Second)
+}

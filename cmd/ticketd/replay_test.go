@@ -203,3 +203,37 @@ func TestReplayUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayNeedsOnlyPolicySections runs replay with a configuration that
+// has no imap, smtp or store section: replay opens no connection and no
+// database, so it must not need them.
+func TestReplayNeedsOnlyPolicySections(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "policy.yaml")
+	body := `tickets:
+  prefix: SUP
+rules:
+  subject_min_words: 3
+  description_min_words: 20
+  document_url_patterns: ['^https://docs\.example\.com/document/[0-9a-f-]+']
+organizations:
+  - id: acme
+    name: ACME Logistics
+    tickets_included: 25
+    contact_methods: [email]
+    contacts:
+      - email: alice@acme.example
+`
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"replay", "--config", cfg, "--format", "json", "../../testdata/mail/en-incident-screenshot.eml"}, &stdout, &stderr)
+	if code != 0 || !strings.Contains(stdout.String(), `"verdict":"accepted"`) {
+		t.Fatalf("exit %d: %s %s", code, stdout.String(), stderr.String())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("replay wrote files: %v", entries)
+	}
+}
