@@ -1,10 +1,10 @@
 package intake
 
 import (
-	"bytes"
 	"encoding/base64"
 	"errors"
 	"io"
+	"slices"
 )
 
 // base64Reader decodes a base64 body in large blocks: it drops line breaks
@@ -81,29 +81,21 @@ func (b *base64Reader) decode(upto int, last bool) {
 	}
 }
 
-// appendBase64Chars appends src without its whitespace to dst. Mail wraps
-// base64 in lines of 76 characters, so whole lines are copied at once and
-// only a line with inner blanks is filtered byte by byte.
+// appendBase64Chars appends src without its whitespace (and any other
+// control character, none of which is base64) to dst, in one branch-light
+// pass: every byte is copied and the write position moves on only for the
+// characters kept.
 func appendBase64Chars(dst, src []byte) []byte {
-	for len(src) > 0 {
-		line := src
-		if i := bytes.IndexByte(src, '\n'); i >= 0 {
-			line, src = src[:i], src[i+1:]
-		} else {
-			src = nil
-		}
-		line = bytes.TrimRight(line, "\r \t")
-		if !bytes.ContainsAny(line, "\r \t") {
-			dst = append(dst, line...)
-			continue
-		}
-		for _, c := range line {
-			if c != '\r' && c != ' ' && c != '\t' {
-				dst = append(dst, c)
-			}
+	n := len(dst)
+	dst = slices.Grow(dst, len(src))[:n+len(src)]
+	j := n
+	for _, c := range src {
+		dst[j] = c
+		if c > ' ' {
+			j++
 		}
 	}
-	return dst
+	return dst[:j]
 }
 
 func trimPadding(s []byte) []byte {
