@@ -1,7 +1,6 @@
 package mailbox
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -14,7 +13,6 @@ import (
 	"math/big"
 	"net"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +21,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
+	"github.com/ticketd/ticketd/internal/mailtest"
 	"github.com/ticketd/ticketd/internal/memimap"
 )
 
@@ -44,7 +43,7 @@ type testServer struct {
 	addr string
 	user *imapmemserver.User
 	srv  *imapserver.Server
-	wire *syncBuffer // what the server sent, when recording
+	wire *mailtest.Buffer // what the server sent, when recording
 }
 
 type serverOptions struct {
@@ -83,7 +82,7 @@ func startServerWith(t *testing.T, o serverOptions) *testServer {
 		opts.TLSConfig = tlsConfig
 	}
 	if o.record {
-		ts.wire = &syncBuffer{}
+		ts.wire = &mailtest.Buffer{}
 		opts.DebugWriter = ts.wire
 	}
 	ts.srv = imapserver.New(opts)
@@ -139,7 +138,7 @@ func dial(t *testing.T, cfg Config) *Client {
 // seed appends raw to mailbox on the server side and returns its UID.
 func (ts *testServer) seed(t *testing.T, mailbox, raw string, flags ...imap.Flag) imap.UID {
 	t.Helper()
-	data, err := ts.user.Append(mailbox, newLiteral(raw), &imap.AppendOptions{
+	data, err := ts.user.Append(mailbox, memimap.Literal([]byte(raw)), &imap.AppendOptions{
 		Flags: flags,
 		Time:  time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC),
 	})
@@ -203,36 +202,6 @@ func (ts *testServer) rawClient(t *testing.T) *imapclient.Client {
 		t.Fatalf("raw login: %v", err)
 	}
 	return cl
-}
-
-// literal is an imap.LiteralReader over a string.
-type literal struct {
-	*bytes.Reader
-	size int64
-}
-
-func newLiteral(s string) literal {
-	return literal{bytes.NewReader([]byte(s)), int64(len(s))}
-}
-
-func (l literal) Size() int64 { return l.size }
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // testCert makes a self-signed certificate for 127.0.0.1 and localhost.

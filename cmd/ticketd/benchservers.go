@@ -53,16 +53,9 @@ func startBenchIMAP() (*benchIMAP, error) {
 
 func (s *benchIMAP) Close() { _ = s.server.Close() }
 
-type benchLiteral struct {
-	*bytes.Reader
-	size int64
-}
-
-func (l benchLiteral) Size() int64 { return l.size }
-
 // append adds a message to a mailbox directly (the server's own APPEND).
 func (s *benchIMAP) append(mailbox string, raw []byte) error {
-	_, err := s.user.Append(mailbox, benchLiteral{bytes.NewReader(raw), int64(len(raw))}, &imap.AppendOptions{Time: time.Now()})
+	_, err := s.user.Append(mailbox, memimap.Literal(raw), &imap.AppendOptions{Time: time.Now()})
 	return err
 }
 

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,7 +29,7 @@ type rig struct {
 	imap *mailtest.IMAPServer
 	smtp *mailtest.SMTPServer
 	cfg  *config.Config
-	logs *syncBuffer
+	logs *mailtest.Buffer
 	// tweak, when set, adjusts every daemon the rig makes (test hooks).
 	tweak func(*daemon)
 	// lastDaemon is the daemon start made last.
@@ -40,28 +39,9 @@ type rig struct {
 	cfgPath string
 }
 
-// syncBuffer is a bytes.Buffer safe for the daemon's goroutines to write
-// while a test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func newRig(t *testing.T, opts ...mailtest.IMAPOption) *rig {
 	t.Helper()
-	r := &rig{t: t, imap: mailtest.StartIMAP(t, opts...), smtp: mailtest.StartSMTP(t), logs: &syncBuffer{}}
+	r := &rig{t: t, imap: mailtest.StartIMAP(t, opts...), smtp: mailtest.StartSMTP(t), logs: &mailtest.Buffer{}}
 	cfgPath := filepath.Join(t.TempDir(), "ticketd.yaml")
 	example, err := os.ReadFile("../../config.example.yaml")
 	if err != nil {

@@ -1,7 +1,6 @@
 package mailtest
 
 import (
-	"bytes"
 	"errors"
 	"net"
 	"sync"
@@ -135,7 +134,7 @@ func (s *IMAPServer) Append(mailbox string, raw []byte) {
 // it) is at.
 func (s *IMAPServer) AppendAt(mailbox string, raw []byte, at time.Time) {
 	s.t.Helper()
-	if _, err := s.User.Append(mailbox, literal{bytes.NewReader(raw), int64(len(raw))}, &imap.AppendOptions{Time: at}); err != nil {
+	if _, err := s.User.Append(mailbox, memimap.Literal(raw), &imap.AppendOptions{Time: at}); err != nil {
 		s.t.Fatalf("append to %s: %v", mailbox, err)
 	}
 }
@@ -153,13 +152,6 @@ func (s *IMAPServer) Count(mailbox string) int {
 	}
 	return int(*st.NumMessages)
 }
-
-type literal struct {
-	*bytes.Reader
-	size int64
-}
-
-func (l literal) Size() int64 { return l.size }
 
 type discardLogger struct{}
 
