@@ -23,6 +23,10 @@ var (
 	// unknown outcome, an Outgoing without kind or recipient, an empty key.
 	ErrInvalid = errors.New("invalid argument")
 
+	// ErrTicketClosed is returned by AppendFollowUp when the ticket was
+	// closed: the message must be recorded as a new one.
+	ErrTicketClosed = errors.New("ticket closed")
+
 	// ErrNotPending is returned when an outbox item is asked to start or
 	// fail an attempt, or to be marked sent, but is no longer pending
 	// (already sent, or failed for good).

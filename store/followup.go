@@ -62,6 +62,11 @@ func appendFollowUp(tx *bolt.Tx, f *FollowUp, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.Status == StatusClosed {
+		// Checked here, in the write transaction: support may close the
+		// ticket between the caller's look-up and now.
+		return nil, fmt.Errorf("%s: %w", t.Number, ErrTicketClosed)
+	}
 	received := f.ReceivedAt
 	if received.IsZero() {
 		received = now

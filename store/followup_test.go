@@ -113,3 +113,18 @@ func TestMarkWarrantyRefunds(t *testing.T) {
 		t.Errorf("close missing: %v", err)
 	}
 }
+
+func TestAppendFollowUpToClosedTicket(t *testing.T) {
+	db := mustOpenTestDB(t)
+	number := db.mustRecord(newIntake("closed@x")).Ticket.Number
+	if _, err := db.CloseTicket(number, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.AppendFollowUp(&FollowUp{Number: number, Key: "mid:late-reply@x", Raw: []byte("r")})
+	if !errors.Is(err, ErrTicketClosed) {
+		t.Fatalf("a follow-up to a closed ticket: %v, want ErrTicketClosed", err)
+	}
+	if seen, _ := db.Seen("mid:late-reply@x"); seen {
+		t.Error("the refused follow-up was recorded")
+	}
+}

@@ -566,3 +566,33 @@ func markAllSeen(t *testing.T, r *rig) {
 		t.Fatal(err)
 	}
 }
+
+// TestRunOnceTriesEveryQueuedEmail: with --once every queued email is
+// tried, even when the oldest ones (more than a batch) keep failing.
+func TestRunOnceTriesEveryQueuedEmail(t *testing.T) {
+	r := newRig(t)
+	r.cfg.Receipt.MaxPerSenderPerHour = 0
+	d := r.daemon()
+	defer d.Close()
+	for i := range outboxBatch + 5 {
+		if _, err := d.record(withMessageID(fixture(t, "en-incident-screenshot.eml"), fmt.Sprintf("<alice-%d@acme.example>", i)), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		if _, err := d.record(withMessageID(fixture(t, "en-question-how-to.eml"), fmt.Sprintf("<bob-%d@acme.example>", i)), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.smtp.FailRecipient("alice@acme.example", 451) // alice's receipts, the oldest, keep failing
+	d.deliverDue(t.Context(), time.Time{})          // what run --once does last
+	toBob := 0
+	for _, m := range r.smtp.Messages() {
+		if m.To[0] == "bob@acme.example" {
+			toBob++
+		}
+	}
+	if toBob != 3 {
+		t.Errorf("%d of bob's 3 receipts delivered behind %d failing ones", toBob, outboxBatch+5)
+	}
+}

@@ -87,6 +87,7 @@ const batchBytes = 16 << 20
 // by \Seen: someone reading the support mailbox must not hide mail.
 func (d *daemon) drain(ctx context.Context, c *mailbox.Client) error {
 	failed := &uidSet{}
+	var previous []imap.UID
 	for ctx.Err() == nil {
 		d.live.extend(d.now(), d.cfg.IMAP.CommandTimeout)
 		all, err := c.UIDs(ctx)
@@ -99,9 +100,13 @@ func (d *daemon) drain(ctx context.Context, c *mailbox.Client) error {
 				uids = append(uids, uid)
 			}
 		}
-		if len(uids) == 0 {
+		if len(uids) == 0 || slices.Equal(uids, previous) {
+			// Nothing left, or nothing moved since the last listing (a
+			// server that hides a message's body, say): wait for news
+			// rather than spin.
 			return nil
 		}
+		previous = uids
 		var commits committer
 		for chunk := range slices.Chunk(uids, d.cfg.IMAP.BatchSize) {
 			if ctx.Err() != nil {
@@ -184,7 +189,7 @@ func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []ima
 	var batch []imap.UID
 	var bytes int64
 	flush := func() error {
-		b, err := d.fetchBatch(work, c, batch)
+		b, err := d.fetchBatch(work, c, batch, failed)
 		batch, bytes = nil, 0
 		if err != nil {
 			return err
@@ -197,6 +202,9 @@ func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []ima
 		})
 	}
 	for _, s := range sizes {
+		if ctx.Err() != nil {
+			return nil // shutting down: the batches in hand finish, no new one starts
+		}
 		if s.Size > d.cfg.IMAP.MaxMessageBytes {
 			d.metrics.MessageFetched()
 			if err := d.quarantine(work, c, s.UID, reasonTooLarge, "", fmt.Sprintf("message of %d bytes, larger than imap.max_message_bytes (%d)", s.Size, d.cfg.IMAP.MaxMessageBytes)); err != nil {
@@ -212,7 +220,7 @@ func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []ima
 		batch = append(batch, s.UID)
 		bytes += s.Size
 	}
-	if len(batch) > 0 {
+	if len(batch) > 0 && ctx.Err() == nil {
 		return flush()
 	}
 	return nil
@@ -227,7 +235,7 @@ type fetchedBatch struct {
 
 // fetchBatch downloads the bodies of uids with one command and judges
 // them on every core. Oversized bodies go to quarantine.
-func (d *daemon) fetchBatch(ctx context.Context, c *mailbox.Client, uids []imap.UID) (*fetchedBatch, error) {
+func (d *daemon) fetchBatch(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet) (*fetchedBatch, error) {
 	b := &fetchedBatch{start: time.Now()}
 	var tooLarge []*mailbox.Fetched // quarantined after the FETCH: no other command may run during it
 	err := c.FetchMany(ctx, uids, d.cfg.IMAP.MaxMessageBytes, func(f *mailbox.Fetched, err error) error {
@@ -237,7 +245,8 @@ func (d *daemon) fetchBatch(ctx context.Context, c *mailbox.Client, uids []imap.
 			return nil
 		}
 		if err != nil {
-			d.log.Warn("message not fetched", "uid", uint32(f.UID), "err", err)
+			failed.add(f.UID)
+			d.log.Warn("message not fetched; left in the mailbox", "uid", uint32(f.UID), "err", err)
 			return nil
 		}
 		b.fetched = append(b.fetched, f)

@@ -61,14 +61,15 @@ func (d *daemon) deliverDue(ctx context.Context, now time.Time) {
 	}
 	seen := map[uint64]bool{}
 	for ctx.Err() == nil {
-		items, err := d.db.DueOutbox(due, outboxBatch)
+		// Items tried in this call stay due with --once: ask past them.
+		items, err := d.db.DueOutbox(due, len(seen)+outboxBatch)
 		if err != nil {
 			d.log.Error("outbox: cannot list due emails", "err", err)
 			return
 		}
 		var batch []store.OutboxItem
 		for _, it := range items {
-			if !seen[it.ID] {
+			if !seen[it.ID] && len(batch) < outboxBatch {
 				seen[it.ID] = true
 				batch = append(batch, it)
 			}

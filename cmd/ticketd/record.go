@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -112,7 +113,11 @@ func (d *daemon) recordPrepared(p *prepared) (*outcome, error) {
 			return nil, fmt.Errorf("find conversation of %s: %w", m.Key(), err)
 		}
 		if t != nil && joins(v, t) {
-			return d.recordFollowUp(p.policy, t, m.Key(), m, p.raw, p.received)
+			out, err := d.recordFollowUp(p.policy, t, m.Key(), m, p.raw, p.received)
+			if !errors.Is(err, store.ErrTicketClosed) {
+				return out, err
+			}
+			// Closed meanwhile: the message starts a new ticket.
 		}
 	}
 	in, v, err := d.intake(p)
