@@ -180,7 +180,7 @@ func (s *uidSet) has(uid imap.UID) bool {
 // not cut short by ctx: on shutdown the batches in hand finish (within
 // shutdownGrace). An IMAP failure ends the session (*sessionError).
 func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet, commits *committer) error {
-	work, cancel := inHand(ctx, shutdownGrace, shutdownGrace+d.cfg.IMAP.CommandTimeout)
+	work, cancel := inHand(ctx, shutdownGrace, workLimit)
 	defer cancel()
 	sizes, err := c.Sizes(work, uids)
 	if err != nil {
@@ -196,7 +196,7 @@ func (d *daemon) processChunk(ctx context.Context, c *mailbox.Client, uids []ima
 		}
 		return commits.start(func() error {
 			// The batch in hand is finished even on shutdown.
-			cctx, cancel := inHand(ctx, shutdownGrace, shutdownGrace+d.cfg.IMAP.CommandTimeout)
+			cctx, cancel := inHand(ctx, shutdownGrace, workLimit)
 			defer cancel()
 			return d.commitBatch(cctx, c, b, failed)
 		})

@@ -116,7 +116,7 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 	// that email twice. For the same reason each acceptance is recorded
 	// at once, by group commits running alongside the SMTP session: a
 	// crash can then resend only the emails accepted during one commit.
-	sendCtx, cancel := inHand(ctx, shutdownGrace, d.cfg.SMTP.Timeout+shutdownGrace)
+	sendCtx, cancel := inHand(ctx, shutdownGrace, workLimit)
 	defer cancel()
 	accepted := make(chan uint64, len(sendable))
 	marked := make(chan struct{})
