@@ -122,6 +122,7 @@ func TestInvalidConfigNamesKeyAndFile(t *testing.T) {
 		{"bad prefix", "tickets:\n  prefix: sup-1\n" + minimal[strings.Index(minimal, "organizations"):], "tickets.prefix"},
 		{"bad duration", minimal + "imap:\n  poll_interval: soon\n", "poll_interval"},
 		{"not yaml", "organizations: [\n", "config "},
+		{"support address is a contact", minimal + "rules:\n  support_addresses: [alice@acme.example]\n", "rules.support_addresses[0]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

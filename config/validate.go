@@ -71,6 +71,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	add(c.validateOrganizations())
+	add(c.validateSupportAddresses())
 	return errors.Join(errs...)
 }
 
@@ -132,6 +133,25 @@ func (c *Config) validateOrganizations() error {
 				continue
 			}
 			contacts[addr] = ckey
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// validateSupportAddresses refuses a support address that is also a
+// contact: mail from ticketd's own addresses is treated as a loop and
+// ignored, so that contact could never open a ticket.
+func (c *Config) validateSupportAddresses() error {
+	contacts := map[string]string{}
+	for i, o := range c.Organizations {
+		for k, ct := range o.Contacts {
+			contacts[strings.ToLower(strings.TrimSpace(ct.Email))] = fmt.Sprintf("organizations[%d].contacts[%d]", i, k)
+		}
+	}
+	var errs []error
+	for i, a := range c.Rules.SupportAddresses {
+		if at, ok := contacts[strings.ToLower(strings.TrimSpace(a))]; ok {
+			errs = append(errs, c.fieldError(fmt.Sprintf("rules.support_addresses[%d]", i), "%s is also a contact (%s): its mail would be ignored as a loop", a, at))
 		}
 	}
 	return errors.Join(errs...)

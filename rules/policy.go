@@ -25,6 +25,15 @@ type Policy struct {
 	SupportAddresses []string
 }
 
+// Plan periods and over-plan behaviours an Organization may name.
+const (
+	PeriodMonthly = "monthly"
+	PeriodYearly  = "yearly"
+
+	OverPlanRegister = "register"
+	OverPlanReject   = "reject"
+)
+
 // Organization is one customer organization with its plan.
 type Organization struct {
 	ID              string
