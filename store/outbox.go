@@ -341,21 +341,10 @@ func moveItem(tx *bolt.Tx, it *OutboxItem, dst []byte) error {
 // tests and the CLI, not for a hot path.
 func (db *DB) SentCount(ticketNumber string) (int, error) {
 	n := 0
-	err := db.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSent)
-		if b == nil {
-			return nil
+	err := db.eachItem(bucketSent, func(it *OutboxItem) {
+		if it.TicketNumber == ticketNumber {
+			n++
 		}
-		return b.ForEach(func(k, v []byte) error {
-			var it OutboxItem
-			if err := decodeJSON(k, v, &it); err != nil {
-				return err
-			}
-			if it.TicketNumber == ticketNumber {
-				n++
-			}
-			return nil
-		})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("count sent items of %q: %w", ticketNumber, err)
@@ -366,8 +355,16 @@ func (db *DB) SentCount(ticketNumber string) (int, error) {
 // FailedOutbox returns the items that failed for good, oldest first.
 func (db *DB) FailedOutbox() ([]OutboxItem, error) {
 	var out []OutboxItem
-	err := db.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketFailed)
+	if err := db.eachItem(bucketFailed, func(it *OutboxItem) { out = append(out, *it) }); err != nil {
+		return nil, fmt.Errorf("list failed outbox items: %w", err)
+	}
+	return out, nil
+}
+
+// eachItem calls fn with every outbox item of bucket, in ID order.
+func (db *DB) eachItem(bucket []byte, fn func(*OutboxItem)) error {
+	return db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
 		if b == nil {
 			return nil
 		}
@@ -376,12 +373,8 @@ func (db *DB) FailedOutbox() ([]OutboxItem, error) {
 			if err := decodeJSON(k, v, &it); err != nil {
 				return err
 			}
-			out = append(out, it)
+			fn(&it)
 			return nil
 		})
 	})
-	if err != nil {
-		return nil, fmt.Errorf("failed outbox items: %w", err)
-	}
-	return out, nil
 }

@@ -32,17 +32,9 @@ func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	if !*connect {
 		return nil
 	}
-	log := newLogger(stderr, cfg.Log.Format, "warn")
-	icfg := imapConfig(cfg, log)
-	// Only look: do not create the processed and quarantine folders.
-	icfg.ProcessedMailbox, icfg.QuarantineMailbox = "", ""
-	ts, err := cliTokens(cfg)
+	c, err := dialForCommand(ctx, cfg, cfg.IMAP.Mailbox, stderr)
 	if err != nil {
 		return err
-	}
-	c, err := dialMailbox(ctx, icfg, ts)
-	if err != nil {
-		return fmt.Errorf("imap %s: %w", cfg.IMAP.Address, err)
 	}
 	caps := c.Caps()
 	_ = c.Close()

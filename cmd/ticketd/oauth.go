@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -91,10 +92,23 @@ func (d *daemon) checkAuth(err error) {
 	}
 }
 
-// cliTokens returns the IMAP token source for a command that logs in once.
-func cliTokens(cfg *config.Config) (*oauth.TokenSource, error) {
-	if !cfg.IMAP.OAuth2.Enabled() {
-		return nil, nil
+// dialForCommand connects a command that logs in once (quarantine,
+// check-config) and selects folder, without creating the processed and
+// quarantine folders as the daemon does.
+func dialForCommand(ctx context.Context, cfg *config.Config, folder string, stderr io.Writer) (*mailbox.Client, error) {
+	icfg := imapConfig(cfg, newLogger(stderr, cfg.Log.Format, "warn"))
+	icfg.Mailbox = folder
+	icfg.ProcessedMailbox, icfg.QuarantineMailbox = "", ""
+	var ts *oauth.TokenSource
+	if cfg.IMAP.OAuth2.Enabled() {
+		var err error
+		if ts, err = oauth.NewTokenSource(cfg.IMAP.OAuth2.TokenConfig("imap.oauth2")); err != nil {
+			return nil, err
+		}
 	}
-	return oauth.NewTokenSource(cfg.IMAP.OAuth2.TokenConfig("imap.oauth2"))
+	c, err := dialMailbox(ctx, icfg, ts)
+	if err != nil {
+		return nil, fmt.Errorf("imap %s: %w", cfg.IMAP.Address, err)
+	}
+	return c, nil
 }

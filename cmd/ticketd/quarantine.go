@@ -63,17 +63,9 @@ func runQuarantine(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr, cfg.Log.Format, "warn")
-	icfg := imapConfig(cfg, log)
-	icfg.Mailbox = cfg.IMAP.QuarantineMailbox
-	icfg.ProcessedMailbox, icfg.QuarantineMailbox = "", ""
-	ts, err := cliTokens(cfg)
+	c, err := dialForCommand(ctx, cfg, cfg.IMAP.QuarantineMailbox, stderr)
 	if err != nil {
 		return err
-	}
-	c, err := dialMailbox(ctx, icfg, ts)
-	if err != nil {
-		return fmt.Errorf("imap: %w", err)
 	}
 	defer c.Close()
 	if sub == "list" {
