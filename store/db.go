@@ -47,12 +47,16 @@ var (
 	bucketSent       = []byte("sent")
 	bucketFailed     = []byte("failed")
 	bucketAutoReply  = []byte("autoreply")
+	// bucketPayloads holds each outbox item's payload, apart from the
+	// item, so that listing and updating items never reads or rewrites the
+	// emails themselves.
+	bucketPayloads = []byte("outboxpayload")
 )
 
 var allBuckets = [][]byte{
 	bucketTickets, bucketRaw, bucketDedupe, bucketMsgIDs, bucketLedger,
 	bucketTurnedAway, bucketQuarantine, bucketOutbox, bucketSent,
-	bucketFailed, bucketAutoReply,
+	bucketFailed, bucketAutoReply, bucketPayloads,
 }
 
 // Open opens (creating if needed, unless read-only) the database at path

@@ -21,19 +21,23 @@ const (
 // was sent or failed for good. Pending items live in bucket "outbox", sent
 // ones in "sent" and failed ones in "failed".
 type OutboxItem struct {
-	ID           uint64    `json:"id"`
-	Kind         string    `json:"kind"`
-	To           string    `json:"to"`
-	MessageID    string    `json:"message_id,omitempty"`
-	TicketNumber string    `json:"ticket_number,omitempty"` // "" for mail that made no ticket
-	Payload      []byte    `json:"payload,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	NextAttempt  time.Time `json:"next_attempt"`
-	LastAttempt  time.Time `json:"last_attempt"`
-	Attempts     int       `json:"attempts"`
-	LastError    string    `json:"last_error,omitempty"`
-	State        string    `json:"state"`
-	SentAt       time.Time `json:"sent_at"`
+	ID           uint64 `json:"id"`
+	Kind         string `json:"kind"`
+	To           string `json:"to"`
+	MessageID    string `json:"message_id,omitempty"`
+	TicketNumber string `json:"ticket_number,omitempty"` // "" for mail that made no ticket
+	// Payload is stored apart from the item (bucket outboxpayload): it is
+	// set on the items BeginAttempt(s), OutboxItem and Record return, and
+	// nil on those DueOutbox and the listings return. Items written before
+	// the split carry it inline, which still reads.
+	Payload     []byte    `json:"payload,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	NextAttempt time.Time `json:"next_attempt"`
+	LastAttempt time.Time `json:"last_attempt"`
+	Attempts    int       `json:"attempts"`
+	LastError   string    `json:"last_error,omitempty"`
+	State       string    `json:"state"`
+	SentAt      time.Time `json:"sent_at"`
 	// Sending is true between BeginAttempt and the MarkSent or MarkAttempt
 	// that ends the attempt. An item still Sending after a crash becomes
 	// due again at the NextAttempt BeginAttempt saved: delivery is at least
@@ -71,24 +75,30 @@ func enqueue(tx *bolt.Tx, outs []Outgoing, number string, capPerHour int, now ti
 			To:           to,
 			MessageID:    trimMsgID(o.MessageID),
 			TicketNumber: number,
-			Payload:      slices.Clone(o.Payload),
 			CreatedAt:    now,
 			NextAttempt:  now,
 			State:        StatePending,
 		}
-		if err := putJSON(b, itob(id), &item); err != nil {
+		if err := tx.Bucket(bucketPayloads).Put(itob(id), o.Payload); err != nil {
+			return nil, 0, fmt.Errorf("queue outgoing email %d: payload: %w", i, err)
+		}
+		if err := putItem(b, &item); err != nil {
 			return nil, 0, fmt.Errorf("queue outgoing email %d: %w", i, err)
 		}
+		item.Payload = slices.Clone(o.Payload)
 		queued = append(queued, item)
 	}
 	return queued, suppressed, nil
 }
 
-// DueOutbox returns up to limit (<= 0: all) pending items whose NextAttempt
-// is at or before now, oldest (lowest ID) first.
-func (db *DB) DueOutbox(now time.Time, limit int) ([]OutboxItem, error) {
+// DueOutbox returns up to limit (<= 0: all) pending items with an ID above
+// after whose NextAttempt is at or before now, oldest (lowest ID) first,
+// without their payloads. A sender walks the outbox with after set to the
+// last ID it was given, so that one pass never lists an item twice and
+// never reads past what it skips.
+func (db *DB) DueOutbox(now time.Time, after uint64, limit int) ([]OutboxItem, error) {
 	var out []OutboxItem
-	err := db.eachPending(func(it *OutboxItem) bool {
+	err := db.eachPending(after, func(it *OutboxItem) bool {
 		if !it.NextAttempt.After(now) {
 			out = append(out, *it)
 		}
@@ -104,7 +114,7 @@ func (db *DB) DueOutbox(now time.Time, limit int) ([]OutboxItem, error) {
 // oldest pending one (0 when none).
 func (db *DB) OutboxStats(now time.Time) (pending int, oldest time.Duration, err error) {
 	var first time.Time
-	err = db.eachPending(func(it *OutboxItem) bool {
+	err = db.eachPending(0, func(it *OutboxItem) bool {
 		pending++
 		if first.IsZero() || it.CreatedAt.Before(first) {
 			first = it.CreatedAt
@@ -125,7 +135,7 @@ func (db *DB) OutboxStats(now time.Time) (pending int, oldest time.Duration, err
 func (db *DB) NextDue() (time.Time, bool, error) {
 	var next time.Time
 	found := false
-	err := db.eachPending(func(it *OutboxItem) bool {
+	err := db.eachPending(0, func(it *OutboxItem) bool {
 		if !found || it.NextAttempt.Before(next) {
 			next, found = it.NextAttempt, true
 		}
@@ -137,16 +147,17 @@ func (db *DB) NextDue() (time.Time, bool, error) {
 	return next, found, nil
 }
 
-// eachPending calls fn for each pending item in ID order until it returns
-// false.
-func (db *DB) eachPending(fn func(*OutboxItem) bool) error {
+// eachPending calls fn for each pending item with an ID above after, in ID
+// order, until it returns false. Items come without their payloads (old
+// ones with it inline keep it).
+func (db *DB) eachPending(after uint64, fn func(*OutboxItem) bool) error {
 	return db.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		if b == nil {
 			return nil
 		}
 		c := b.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+		for k, v := c.Seek(itob(after + 1)); k != nil; k, v = c.Next() {
 			var it OutboxItem
 			if err := decodeJSON(k, v, &it); err != nil {
 				return err
@@ -166,8 +177,12 @@ func (db *DB) OutboxItem(id uint64) (*OutboxItem, error) {
 	err := db.view(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketOutbox, bucketSent, bucketFailed} {
 			found, err := getJSON(tx.Bucket(name), itob(id), &it)
-			if err != nil || found {
+			if err != nil {
 				return err
+			}
+			if found {
+				loadPayload(tx, &it)
+				return nil
 			}
 		}
 		return ErrNotFound
@@ -195,7 +210,11 @@ func (db *DB) BeginAttempt(id uint64, at, retryAt time.Time) (*OutboxItem, error
 		it.Sending = true
 		it.LastAttempt = at
 		it.NextAttempt = retryAt
-		return putJSON(tx.Bucket(bucketOutbox), itob(id), it)
+		if err := putItem(tx.Bucket(bucketOutbox), it); err != nil {
+			return err
+		}
+		loadPayload(tx, it)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("begin attempt of outbox item %d: %w", id, err)
@@ -222,9 +241,10 @@ func (db *DB) BeginAttempts(ids []uint64, at, retryAt time.Time) ([]OutboxItem, 
 			it.Sending = true
 			it.LastAttempt = at
 			it.NextAttempt = retryAt
-			if err := putJSON(tx.Bucket(bucketOutbox), itob(id), it); err != nil {
+			if err := putItem(tx.Bucket(bucketOutbox), it); err != nil {
 				return err
 			}
+			loadPayload(tx, it)
 			out = append(out, *it)
 		}
 		return nil
@@ -291,7 +311,7 @@ func (db *DB) MarkAttempt(id uint64, at time.Time, sendErr error, permanent bool
 			return moveItem(tx, it, bucketFailed)
 		}
 		it.NextAttempt = next
-		return putJSON(tx.Bucket(bucketOutbox), itob(id), it)
+		return putItem(tx.Bucket(bucketOutbox), it)
 	})
 	if err != nil {
 		return fmt.Errorf("mark attempt of outbox item %d: %w", id, err)
@@ -325,9 +345,29 @@ func pendingItem(tx *bolt.Tx, id uint64) (*OutboxItem, error) {
 	return nil, ErrNotFound
 }
 
+// putItem stores it under its ID in b. A payload still inline (an item
+// written before payloads were kept apart) stays inline; items written
+// since carry none.
+func putItem(b *bolt.Bucket, it *OutboxItem) error {
+	return putJSON(b, itob(it.ID), it)
+}
+
+// loadPayload sets it.Payload from the payload bucket, unless the item
+// carries it inline. It copies: the item outlives the transaction.
+func loadPayload(tx *bolt.Tx, it *OutboxItem) {
+	if it.Payload != nil {
+		return
+	}
+	if b := tx.Bucket(bucketPayloads); b != nil {
+		if p := b.Get(itob(it.ID)); p != nil {
+			it.Payload = slices.Clone(p)
+		}
+	}
+}
+
 // moveItem stores it in bucket dst and removes it from the pending set.
 func moveItem(tx *bolt.Tx, it *OutboxItem, dst []byte) error {
-	if err := putJSON(tx.Bucket(dst), itob(it.ID), it); err != nil {
+	if err := putItem(tx.Bucket(dst), it); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bucketOutbox).Delete(itob(it.ID)); err != nil {

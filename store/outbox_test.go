@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // queueN records n accepted intakes, each queuing one receipt, advancing
@@ -25,7 +27,7 @@ func queueN(t *testing.T, db *testDB, n int) []OutboxItem {
 
 func dueIDs(t *testing.T, db *testDB, now time.Time, limit int) []uint64 {
 	t.Helper()
-	due, err := db.DueOutbox(now, limit)
+	due, err := db.DueOutbox(now, 0, limit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +52,16 @@ func TestOutboxLifecycle(t *testing.T) {
 	}
 	if got := dueIDs(t, db, t0, 0); fmt.Sprint(got) != "[1]" {
 		t.Errorf("due at the first item's creation = %v, want [1]", got)
+	}
+	for after, want := range map[uint64]string{1: "[2 3]", 2: "[3]", 3: "[]"} {
+		due, err := db.DueOutbox(now, after, 0)
+		var got []uint64
+		for _, it := range due {
+			got = append(got, it.ID)
+		}
+		if err != nil || fmt.Sprint(got) != want {
+			t.Errorf("due after ID %d = %v, %v; want %s", after, got, err, want)
+		}
 	}
 	if pending, oldest, err := db.OutboxStats(now); err != nil || pending != 3 || oldest != 3*time.Second {
 		t.Errorf("OutboxStats = %d, %v, %v; want 3, 3s", pending, oldest, err)
@@ -213,8 +225,57 @@ func TestMarkSentMany(t *testing.T) {
 	if err := db.MarkSentMany(ids[:1], db.clock.Now()); err != nil {
 		t.Errorf("marking a sent item again: %v", err)
 	}
-	due, err := db.DueOutbox(db.clock.Now().Add(time.Hour), 0)
+	due, err := db.DueOutbox(db.clock.Now().Add(time.Hour), 0, 0)
 	if err != nil || len(due) != 1 || due[0].ID != ids[2] {
 		t.Fatalf("due after MarkSentMany: %+v, %v", due, err)
+	}
+}
+
+// TestOutboxPayloadsApart: listings carry no payload (a pass over a long
+// outbox reads no email), while the items handed to a sender and the
+// records kept after sending do; an item written with its payload inline,
+// as before the split, still delivers it.
+func TestOutboxPayloadsApart(t *testing.T) {
+	db := mustOpenTestDB(t)
+	queued := queueN(t, db, 2)
+	want := `{"number":"SUP-000001"}`
+	if string(queued[0].Payload) != want {
+		t.Fatalf("Record returned payload %q, want %q", queued[0].Payload, want)
+	}
+	due, err := db.DueOutbox(db.clock.Now(), 0, 0)
+	if err != nil || len(due) != 2 {
+		t.Fatalf("DueOutbox = %d items, %v", len(due), err)
+	}
+	for _, it := range due {
+		if it.Payload != nil {
+			t.Errorf("DueOutbox item %d carries its payload %q", it.ID, it.Payload)
+		}
+	}
+
+	// An item as written before the split: payload inline, none apart.
+	legacy := OutboxItem{ID: 77, Kind: "receipt", To: "old@x", Payload: []byte(`{"legacy":true}`),
+		CreatedAt: db.clock.Now(), NextAttempt: db.clock.Now(), State: StatePending}
+	if err := db.bolt.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketOutbox), itob(77), &legacy)
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	now := db.clock.Now()
+	begun, err := db.BeginAttempts([]uint64{1, 77}, now, now.Add(time.Minute))
+	if err != nil || len(begun) != 2 {
+		t.Fatalf("BeginAttempts = %d items, %v", len(begun), err)
+	}
+	if string(begun[0].Payload) != want || string(begun[1].Payload) != `{"legacy":true}` {
+		t.Errorf("BeginAttempts payloads = %q, %q", begun[0].Payload, begun[1].Payload)
+	}
+	if err := db.MarkSentMany([]uint64{1, 77}, now); err != nil {
+		t.Fatal(err)
+	}
+	for id, p := range map[uint64]string{1: want, 77: `{"legacy":true}`} {
+		it, err := db.OutboxItem(id)
+		if err != nil || it.State != StateSent || string(it.Payload) != p {
+			t.Errorf("sent item %d = %+v, %v; want payload %s", id, it, err, p)
+		}
 	}
 }

@@ -230,7 +230,7 @@ func TestRecordIsIdempotent(t *testing.T) {
 			}
 			tickets, _ := db.Tickets(TicketFilter{})
 			away, _ := db.TurnedAway(time.Time{})
-			due, _ := db.DueOutbox(db.clock.Now(), 0)
+			due, _ := db.DueOutbox(db.clock.Now(), 0, 0)
 			wantTickets, wantAway := 1, 0
 			if !tt.wantTicket {
 				wantTickets, wantAway = 0, 1

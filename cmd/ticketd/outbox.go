@@ -59,24 +59,20 @@ func (d *daemon) deliverDue(ctx context.Context, now time.Time) {
 	if due.IsZero() {
 		due = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	seen := map[uint64]bool{}
+	// One pass walks the outbox once, in ID order: items tried in this
+	// call (still due with --once) are behind the cursor, and mail queued
+	// meanwhile is ahead of it.
+	var after uint64
 	for ctx.Err() == nil {
-		// Items tried in this call stay due with --once: ask past them.
-		items, err := d.db.DueOutbox(due, len(seen)+outboxBatch)
+		batch, err := d.db.DueOutbox(due, after, outboxBatch)
 		if err != nil {
 			d.log.Error("outbox: cannot list due emails", "err", err)
 			return
 		}
-		var batch []store.OutboxItem
-		for _, it := range items {
-			if !seen[it.ID] && len(batch) < outboxBatch {
-				seen[it.ID] = true
-				batch = append(batch, it)
-			}
-		}
 		if len(batch) == 0 {
 			return
 		}
+		after = batch[len(batch)-1].ID
 		d.deliver(ctx, batch)
 	}
 }
