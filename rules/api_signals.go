@@ -27,20 +27,103 @@ var httpStatus = regexp.MustCompile(`\bhttp/[0-9.]+\s+([1-5][0-9][0-9])\b` +
 // (`{"error": ...`) or an XML/SOAP error document.
 var responseBody = regexp.MustCompile(`\{\s*"[^"\n]{1,200}"\s*:|<\?xml|<(?:error|errors|fault|soap:fault|soap:envelope)\b`)
 
-// statusCodes returns the HTTP status codes mentioned in folded text.
+// statusWindow is how far on either side of a three-digit number
+// statusCodes runs httpStatus: well past the longest words that make the
+// number a status ("codigo de estado: " before it, "unprocessable content"
+// after it) in folded text, where white space is collapsed.
+const statusWindow = 64
+
+// maxStatusMatches bounds the codes statusCodes collects.
+const maxStatusMatches = 20
+
+// statusCodes returns the HTTP status codes mentioned in folded text. It
+// runs httpStatus only on the stretches of text around numbers that could
+// be a status (windows cut where a word ends, merged when they overlap),
+// not on the whole text: most mail holds few such numbers, and running
+// the expression over every position of the text was the costliest step
+// of judging a message. It finds what the expression finds on the whole
+// text, except a match longer than statusWindow.
 func statusCodes(folded string) []int {
 	var codes []int
-	for _, m := range httpStatus.FindAllStringSubmatch(folded, 20) {
-		for _, g := range m[1:] {
-			if g == "" {
-				continue
-			}
-			if n, err := strconv.Atoi(g); err == nil {
-				codes = append(codes, n)
+	matches := 0
+	lo, hi := -1, -1 // the window being grown
+	flush := func() {
+		if lo < 0 || matches >= maxStatusMatches {
+			return
+		}
+		for _, m := range httpStatus.FindAllStringSubmatch(folded[lo:hi], maxStatusMatches-matches) {
+			matches++
+			for _, g := range m[1:] {
+				if g == "" {
+					continue
+				}
+				if n, err := strconv.Atoi(g); err == nil {
+					codes = append(codes, n)
+				}
 			}
 		}
 	}
+	for p := nextStatusCandidate(folded, 0); p >= 0; p = nextStatusCandidate(folded, p+3) {
+		from, to, ok := statusWindowAround(folded, p)
+		if !ok {
+			continue
+		}
+		if lo >= 0 && from <= hi {
+			hi = max(hi, to)
+			continue
+		}
+		flush()
+		lo, hi = from, to
+	}
+	flush()
 	return codes
+}
+
+// nextStatusCandidate returns the offset of the next number at or after
+// from that could be an HTTP status: three digits, the first 1 to 5, not
+// inside a longer number and not followed by a letter or digit; -1 if none.
+func nextStatusCandidate(s string, from int) int {
+	for i := from; i+3 <= len(s); i++ {
+		if s[i] < '1' || s[i] > '5' || !isDigit(s[i+1]) || !isDigit(s[i+2]) {
+			continue
+		}
+		if i > 0 && isDigit(s[i-1]) {
+			continue
+		}
+		if i+3 < len(s) && isASCIIWord(s[i+3]) {
+			continue
+		}
+		return i
+	}
+	return -1
+}
+
+// statusWindowAround returns the stretch of s around the number at p that
+// statusCodes runs httpStatus on. Its ends fall where a word ends (or at
+// the ends of s), so that \b means there what it means in the whole text.
+// It reports false when the number ends a run of letters and digits longer
+// than the window: no word of httpStatus can then start on a word boundary
+// before the number, nor can the number start a word, so nothing matches.
+func statusWindowAround(s string, p int) (from, to int, ok bool) {
+	from = max(p-statusWindow, 0)
+	for from > 0 && from < p && isASCIIWord(s[from-1]) {
+		from++
+	}
+	if from == p && p > 0 && isASCIIWord(s[p-1]) {
+		return 0, 0, false
+	}
+	to = min(p+3+statusWindow, len(s))
+	for to < len(s) && to > p+3 && isASCIIWord(s[to]) {
+		to--
+	}
+	return from, to, true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// isASCIIWord reports whether c is a word character as regexp's \b sees it.
+func isASCIIWord(c byte) bool {
+	return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
 }
 
 // hasErrorStatus reports whether any code is an HTTP error (400 or more).

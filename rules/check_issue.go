@@ -33,7 +33,7 @@ const (
 // phrase ("another issue", "also,", "además,", "por otro lado") that starts
 // a sentence describing a problem. One ticket is one problem.
 func checkIssueSingle(in *input) *Finding {
-	if !problemList(in.own, in.kw.problem) && !problemMarker(in.text, in.kw) {
+	if !problemList(in.own, in.kw.problem.phrases) && !problemMarker(in.text, in.kw) {
 		return nil
 	}
 	return &Finding{

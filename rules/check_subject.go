@@ -31,7 +31,7 @@ func checkSubject(in *input) *Finding {
 			EN: fmt.Sprintf("The subject is too short to tell what the problem is (we need at least %d words).", n),
 			ES: fmt.Sprintf("El asunto es demasiado breve para saber cuál es el problema (necesitamos al menos %d palabras).", n),
 		}
-	case onlyGeneric(in.foldSubject, in.kw.generic):
+	case onlyGeneric(in.foldSubject, in.kw.generic.phrases):
 		msg = Text{
 			EN: "The subject does not say what the problem is.",
 			ES: "El asunto no indica cuál es el problema.",

@@ -133,24 +133,26 @@ func newInput(m *intake.Message, p *Policy, received time.Time) *input {
 	in.text = in.foldSubject + " .\n" + in.foldOwn
 
 	in.urls = append(in.urls, m.URLs...)
-	in.urls = append(in.urls, urlInText.FindAllString(in.subject+"\n"+in.own, 200)...)
+	if strings.Contains(in.text, "http") { // the folded text: any case of "http" is there
+		in.urls = append(in.urls, urlInText.FindAllString(in.subject+"\n"+in.own, 200)...)
+	}
 	in.docLink = matchesDocument(in.urls, p.DocumentURLPatterns)
 
 	in.org, in.contact = p.Contact(m.From.Addr)
 	in.warranty = underWarranty(in.org, received)
 
 	in.codes = statusCodes(in.text)
-	kw := in.kw
+	kw, words := in.kw, newTextWords(in.text)
 	in.sig = signals{
-		failure:     kw.incident.match(in.text) || hasErrorStatus(in.codes),
-		api:         kw.api.match(in.text),
+		failure:     kw.incident.matchWords(words) || hasErrorStatus(in.codes),
+		api:         kw.api.matchWords(words),
 		status:      len(in.codes) > 0,
-		upload:      kw.upload.match(in.text),
-		bulk:        kw.bulk.match(in.text),
-		document:    kw.document.match(in.text),
+		upload:      kw.upload.matchWords(words),
+		bulk:        kw.bulk.matchWords(words),
+		document:    kw.document.matchWords(words),
 		docLink:     in.docLink,
-		selfService: kw.selfService.match(in.text),
-		question:    kw.question.match(in.text),
+		selfService: kw.selfService.matchWords(words),
+		question:    kw.question.matchWords(words),
 	}
 	in.category = classify(in.sig)
 	in.lang = detectLang(in.subject+"\n"+in.own, in.text)

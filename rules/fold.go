@@ -122,6 +122,60 @@ func compile(words ...[]string) phrases {
 	return out
 }
 
+// phraseSet is a keyword list ready to be looked for in a long text through
+// the text's words (textWords). A phrase that starts with a letter or a
+// digit can only occur where its first word is a whole word of the text:
+// findPhrase wants a word boundary before the phrase, and after that word
+// the phrase goes on with a rune that is not part of a word, or ends on a
+// boundary. So a phrase whose first word the text lacks is not searched for.
+type phraseSet struct {
+	phrases
+	lead []string // lead[i] is phrases[i]'s first word, "" if it starts with no letter or digit
+}
+
+// indexed makes the phraseSet of ps.
+func (ps phrases) indexed() phraseSet {
+	lead := make([]string, len(ps))
+	for i, p := range ps {
+		end := strings.IndexFunc(p, func(r rune) bool { return !isWordRune(r) })
+		if end < 0 {
+			end = len(p)
+		}
+		lead[i] = p[:end]
+	}
+	return phraseSet{phrases: ps, lead: lead}
+}
+
+// textWords is a folded text and the set of its words (tokens), built once
+// per message and shared by every keyword list looked for in it.
+type textWords struct {
+	text  string
+	words map[string]struct{}
+}
+
+func newTextWords(text string) *textWords {
+	t := &textWords{text: text, words: make(map[string]struct{}, len(text)/8)}
+	eachWord(text, isWordRune, func(w string) { t.words[w] = struct{}{} })
+	return t
+}
+
+// matchWords reports whether any phrase of s occurs in t's text; the same
+// as s.match(t.text), without searching for phrases whose first word is
+// not in the text.
+func (s phraseSet) matchWords(t *textWords) bool {
+	for i, p := range s.phrases {
+		if l := s.lead[i]; l != "" {
+			if _, ok := t.words[l]; !ok {
+				continue
+			}
+		}
+		if _, ok := findPhrase(t.text, p, 0); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // match reports whether any phrase occurs in the folded text.
 func (ps phrases) match(text string) bool {
 	for _, p := range ps {

@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"strconv"
+	"slices"
 	"strings"
 	"sync/atomic"
 )
@@ -53,29 +53,30 @@ func (k Keywords) empty() bool {
 // compiledKeywords are the keyword lists folded for matching, plus the
 // fixed helper lists that are not configurable.
 type compiledKeywords struct {
-	generic     phrases
-	incident    phrases
-	api         phrases
-	upload      phrases
-	bulk        phrases
-	document    phrases
-	selfService phrases
-	question    phrases
-	multiple    phrases
+	generic     phraseSet
+	incident    phraseSet
+	api         phraseSet
+	upload      phraseSet
+	bulk        phraseSet
+	document    phraseSet
+	selfService phraseSet
+	question    phraseSet
+	multiple    phraseSet
 	// problem is what makes a list item or a sentence "a problem" for
 	// issue.single: the incident words plus problem nouns.
-	problem phrases
+	problem phraseSet
 }
 
 // compiled caches the last compiled keyword set: a daemon judges every
 // message with the same Policy, and folding several hundred phrases costs
-// more than judging a message. The key is the lists' content, so a reloaded
-// or changed Policy never sees a stale entry.
+// more than judging a message. The entry keeps a copy of the lists it was
+// compiled from and is used only for equal lists, so a reloaded or changed
+// Policy never sees a stale entry.
 var compiled atomic.Pointer[compiledEntry]
 
 type compiledEntry struct {
-	key string
-	kw  *compiledKeywords
+	lists [][]string
+	kw    *compiledKeywords
 }
 
 // compileKeywords folds k, or returns the cached result for the same
@@ -85,39 +86,39 @@ func compileKeywords(k Keywords) *compiledKeywords {
 	if k.empty() {
 		k = DefaultKeywords()
 	}
-	key := k.cacheKey()
-	if e := compiled.Load(); e != nil && e.key == key {
+	lists := k.matchedLists()
+	if e := compiled.Load(); e != nil && equalLists(e.lists, lists) {
 		return e.kw
 	}
 	kw := &compiledKeywords{
-		generic:     compile(k.GenericSubject),
-		incident:    compile(k.Incident),
-		api:         compile(k.APIError),
-		upload:      compile(k.Upload),
-		bulk:        compile(k.BulkUpload),
-		document:    compile(k.Document),
-		selfService: compile(k.SelfService),
-		question:    compile(k.Question),
-		multiple:    compile(k.MultipleIssues),
-		problem:     compile(k.Incident, problemNouns),
+		generic:     compile(k.GenericSubject).indexed(),
+		incident:    compile(k.Incident).indexed(),
+		api:         compile(k.APIError).indexed(),
+		upload:      compile(k.Upload).indexed(),
+		bulk:        compile(k.BulkUpload).indexed(),
+		document:    compile(k.Document).indexed(),
+		selfService: compile(k.SelfService).indexed(),
+		question:    compile(k.Question).indexed(),
+		multiple:    compile(k.MultipleIssues).indexed(),
+		problem:     compile(k.Incident, problemNouns).indexed(),
 	}
-	compiled.Store(&compiledEntry{key: key, kw: kw})
+	for i, l := range lists {
+		lists[i] = slices.Clone(l) // the caller may change its slices later
+	}
+	compiled.Store(&compiledEntry{lists: lists, kw: kw})
 	return kw
 }
 
-// cacheKey encodes every list that the checks use, each word prefixed with
-// its length and each list closed by ";", so that different lists never
-// give the same key.
-func (k Keywords) cacheKey() string {
-	var b strings.Builder
-	for _, list := range [][]string{k.GenericSubject, k.Incident, k.APIError, k.Upload,
-		k.BulkUpload, k.Document, k.SelfService, k.Question, k.MultipleIssues} {
-		for _, w := range list {
-			b.WriteString(strconv.Itoa(len(w)))
-			b.WriteByte(':')
-			b.WriteString(w)
-		}
-		b.WriteByte(';')
-	}
-	return b.String()
+// matchedLists returns every list that the checks use (not Warranty, which
+// warranty.go reads as it is).
+func (k Keywords) matchedLists() [][]string {
+	return [][]string{k.GenericSubject, k.Incident, k.APIError, k.Upload,
+		k.BulkUpload, k.Document, k.SelfService, k.Question, k.MultipleIssues}
+}
+
+// equalLists compares word lists. For the cached Policy's own lists this
+// costs a pointer comparison per word: equal strings that share their
+// bytes compare without reading them.
+func equalLists(a, b [][]string) bool {
+	return slices.EqualFunc(a, b, slices.Equal[[]string])
 }

@@ -124,3 +124,19 @@ func TestKeywordCacheAcrossPolicies(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// A Policy whose keyword slice is changed in place after it was judged
+// with is judged with the new words: the cache compares words, not slices.
+func TestKeywordCacheSeesWordsChangedInPlace(t *testing.T) {
+	p := testPolicy()
+	p.Keywords = p.Keywords.Merge(Keywords{Incident: []string{"placeholder-word"}})
+	m := enMail(subject("Warehouse scanner app"), attach(), own("Since the update the warehouse scanner app is "+
+		"kaputt on all our handhelds in the northern warehouse, since Monday morning."))
+	if got := Evaluate(m, p, received).Category; got != Question {
+		t.Fatalf("before the change: category %s, want %s", got, Question)
+	}
+	p.Keywords.Incident[len(p.Keywords.Incident)-1] = "kaputt"
+	if got := Evaluate(m, p, received).Category; got != Incident {
+		t.Errorf("after changing a word in place: category %s, want %s", got, Incident)
+	}
+}

@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // spanishMarkers and englishMarkers are frequent function words of each
 // language (folded). Words both languages use ("no", "a") are in neither.
@@ -33,15 +36,13 @@ func wordSet(words ...string) map[string]bool {
 // "¿", "¡" and accented vowel, which English mail seldom has.
 func detectLang(raw, folded string) Lang {
 	es, en := 0, 0
-	for _, r := range strings.ToLower(raw) {
-		switch r {
+	for _, r := range raw {
+		switch unicode.ToLower(r) {
 		case 'ñ', '¿', '¡', 'á', 'é', 'í', 'ó', 'ú':
 			es++
 		}
 	}
-	for _, w := range strings.FieldsFunc(folded, func(r rune) bool {
-		return !isWordRune(r) && r != '\''
-	}) {
+	eachWord(folded, func(r rune) bool { return isWordRune(r) || r == '\'' }, func(w string) {
 		w = strings.Trim(w, "'")
 		switch {
 		case spanishMarkers[w]:
@@ -49,9 +50,29 @@ func detectLang(raw, folded string) Lang {
 		case englishMarkers[w]:
 			en++
 		}
-	}
+	})
 	if es > en {
 		return Spanish
 	}
 	return English
+}
+
+// eachWord calls fn with every maximal run of s's runes for which inWord
+// holds, in order, without building a slice of them.
+func eachWord(s string, inWord func(rune) bool, fn func(string)) {
+	start := -1
+	for i, r := range s {
+		switch {
+		case inWord(r):
+			if start < 0 {
+				start = i
+			}
+		case start >= 0:
+			fn(s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		fn(s[start:])
+	}
 }
