@@ -52,5 +52,12 @@ func smtpCode(err error) int {
 	return 0
 }
 
+// isReply reports whether err is an SMTP server reply (as opposed to a
+// network or local failure).
+func isReply(err error) bool {
+	var te *textproto.Error
+	return errors.As(err, &te)
+}
+
 // permanentCode reports whether an SMTP reply code is a permanent failure.
 func permanentCode(code int) bool { return code >= 500 && code <= 599 }

@@ -31,11 +31,11 @@ func (s *Sender) Probe(ctx context.Context) (*ServerInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	cn, c, err := s.dial(ctx)
+	cn, c, sc, err := s.dial(ctx)
 	if err != nil {
 		return info, err
 	}
-	_ = c.Close()
+	_ = c.CloseWithSMTPClient(sc)
 	cn.close()
 	info.LoggedIn = s.cfg.Username != ""
 	return info, nil

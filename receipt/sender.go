@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // Security values of SMTPConfig.
@@ -208,12 +209,13 @@ func (s *Sender) SendNotify(ctx context.Context, emails []*Email, accepted func(
 		}
 	}
 
-	conn, c, err := s.dial(ctx)
+	conn, c, sc, err := s.dial(ctx)
 	if err != nil {
 		failRest(0, err)
 		return errs
 	}
 	defer conn.close()
+	sess := newSMTPSession(sc, s.timeout)
 
 	for i, m := range msgs {
 		if m == nil {
@@ -223,12 +225,7 @@ func (s *Sender) SendNotify(ctx context.Context, emails []*Email, accepted func(
 			failRest(i, context.Cause(ctx))
 			return errs
 		}
-		err := c.Send(m)
-		if err != nil && m.IsDelivered() {
-			// The server accepted the message; only the RSET after it
-			// failed, which the next message will notice if it matters.
-			err = nil
-		}
+		err := sess.send(m)
 		if err == nil {
 			if accepted != nil {
 				accepted(i)
@@ -241,19 +238,20 @@ func (s *Sender) SendNotify(ctx context.Context, emails []*Email, accepted func(
 			failRest(i+1, context.Cause(ctx))
 			return errs
 		}
-		if smtpCode(err) == 0 {
-			// Not a server reply: the link is broken or in an unknown
-			// state. Do not wait a timeout for each remaining email.
+		if errors.Is(err, ErrInvalid) {
+			continue // refused before anything was sent
+		}
+		if smtpCode(err) == 0 || errors.Is(err, errLinkInDoubt) {
+			// Not a server reply, or RSET failed after one: the link is
+			// broken or in an unknown state. Do not wait a timeout for
+			// each remaining email.
 			failRest(i+1, fmt.Errorf("%w: not attempted after an earlier failure: %w", ErrConnect, err))
 			return errs
 		}
-		// Make sure the transaction is closed before the next email (go-mail
-		// does not RSET after a refused DATA). A failure shows up there.
-		_ = c.Reset()
 	}
 	// Every email was accepted or refused already: a failed QUIT changes
 	// nothing for them.
-	_ = c.Close()
+	_ = c.CloseWithSMTPClient(sc)
 	return errs
 }
 
@@ -276,7 +274,7 @@ func (cn *connection) close() {
 
 // dial connects and sets up the SMTP session (EHLO, STARTTLS, AUTH). The
 // link is closed as soon as ctx is done. Errors wrap ErrConnect.
-func (s *Sender) dial(ctx context.Context) (*connection, *mail.Client, error) {
+func (s *Sender) dial(ctx context.Context) (*connection, *mail.Client, *smtp.Client, error) {
 	cn := &connection{}
 	addr := net.JoinHostPort(s.host, strconv.Itoa(s.port))
 	dialFn := func(dctx context.Context, _, _ string) (net.Conn, error) {
@@ -302,19 +300,20 @@ func (s *Sender) dial(ctx context.Context) (*connection, *mail.Client, error) {
 	if s.cfg.Token != nil {
 		var err error
 		if token, err = s.cfg.Token(ctx); err != nil {
-			return nil, nil, fmt.Errorf("%w: %s: oauth2 access token: %w", ErrConnect, s.cfg.Address, err)
+			return nil, nil, nil, fmt.Errorf("%w: %s: oauth2 access token: %w", ErrConnect, s.cfg.Address, err)
 		}
 	}
 	c, err := s.client(dialFn, token)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrConnect, err)
+		return nil, nil, nil, fmt.Errorf("%w: %w", ErrConnect, err)
 	}
-	if err := c.DialWithContext(ctx); err != nil {
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
 		cn.close() // go-mail leaves the link open when EHLO, TLS or AUTH fail
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w (%w)", err, context.Cause(ctx))
 		}
-		return nil, nil, fmt.Errorf("%w: %s: %w", ErrConnect, s.cfg.Address, err)
+		return nil, nil, nil, fmt.Errorf("%w: %s: %w", ErrConnect, s.cfg.Address, err)
 	}
-	return cn, c, nil
+	return cn, c, sc, nil
 }

@@ -44,42 +44,51 @@ func newTestSender(t *testing.T, cfg SMTPConfig) *Sender {
 }
 
 func TestSendBatchOverOneConnection(t *testing.T) {
-	be := &backend{}
-	addr := startServer(t, be, SecurityNone)
-	s := newTestSender(t, SMTPConfig{Address: addr})
-	emails := batch(3)
+	for _, pipelining := range []bool{true, false} {
+		t.Run(fmt.Sprintf("pipelining=%v", pipelining), func(t *testing.T) {
+			be := &backend{noPipelining: !pipelining}
+			addr := startServer(t, be, SecurityNone)
+			s := newTestSender(t, SMTPConfig{Address: addr})
+			emails := batch(3)
 
-	errs := s.Send(t.Context(), emails)
-	if len(errs) != 3 {
-		t.Fatalf("got %d errors, want 3", len(errs))
-	}
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("email %d: %v", i, err)
-		}
-	}
-	if n := be.connections(); n != 1 {
-		t.Errorf("server saw %d connections, want 1", n)
-	}
-	msgs := be.messages()
-	if len(msgs) != 3 {
-		t.Fatalf("server received %d messages, want 3", len(msgs))
-	}
-	for i, m := range msgs {
-		if m.From != "support@vendor.test" {
-			t.Errorf("message %d MAIL FROM %q", i, m.From)
-		}
-		if !slices.Equal(m.To, []string{emails[i].To}) {
-			t.Errorf("message %d RCPT %v, want %s", i, m.To, emails[i].To)
-		}
-		want, err := Render(emails[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The server receives exactly what Render gives.
-		if !bytes.Equal(m.Data, want) {
-			t.Errorf("message %d data differs from Render:\n%s\n---\n%s", i, m.Data, want)
-		}
+			errs := s.Send(t.Context(), emails)
+			if len(errs) != 3 {
+				t.Fatalf("got %d errors, want 3", len(errs))
+			}
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("email %d: %v", i, err)
+				}
+			}
+			if n := be.connections(); n != 1 {
+				t.Errorf("server saw %d connections, want 1", n)
+			}
+			// With PIPELINING each envelope goes out in one write (RFC
+			// 2920); without it, one command at a time.
+			if n, want := be.pipelinedReads(), map[bool]int{true: 3, false: 0}[pipelining]; n != want {
+				t.Errorf("server read MAIL FROM and DATA together %d times, want %d", n, want)
+			}
+			msgs := be.messages()
+			if len(msgs) != 3 {
+				t.Fatalf("server received %d messages, want 3", len(msgs))
+			}
+			for i, m := range msgs {
+				if m.From != "support@vendor.test" {
+					t.Errorf("message %d MAIL FROM %q", i, m.From)
+				}
+				if !slices.Equal(m.To, []string{emails[i].To}) {
+					t.Errorf("message %d RCPT %v, want %s", i, m.To, emails[i].To)
+				}
+				want, err := Render(emails[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The server receives exactly what Render gives.
+				if !bytes.Equal(m.Data, want) {
+					t.Errorf("message %d data differs from Render:\n%s\n---\n%s", i, m.Data, want)
+				}
+			}
+		})
 	}
 }
 
@@ -113,36 +122,39 @@ func TestSendFailures(t *testing.T) {
 		{"data 452", &backend{dataErr: map[string]error{victim: smtpReply(452, "mailbox full")}}, false},
 		{"data error without code", &backend{dataErr: map[string]error{victim: errors.New("backend broke")}}, true}, // go-smtp answers 554
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			addr := startServer(t, tc.be, SecurityNone)
-			s := newTestSender(t, SMTPConfig{Address: addr})
-			errs := s.Send(t.Context(), batch(3))
-			if errs[0] != nil || errs[2] != nil {
-				t.Errorf("emails around the failure: %v, %v", errs[0], errs[2])
-			}
-			if errs[1] == nil {
-				t.Fatal("refused email reported as sent")
-			}
-			if got := Permanent(errs[1]); got != tc.permanent {
-				t.Errorf("Permanent(%v) = %v, want %v", errs[1], got, tc.permanent)
-			}
-			if errors.Is(errs[1], ErrConnect) {
-				t.Errorf("a refusal is not a connection error: %v", errs[1])
-			}
-			if !strings.Contains(errs[1].Error(), "r-1@vendor.test") {
-				t.Errorf("error does not name the email: %v", errs[1])
-			}
-			var got []string
-			for _, m := range tc.be.messages() {
-				got = append(got, m.To...)
-			}
-			if want := []string{"user0@customer.test", "user2@customer.test"}; !slices.Equal(got, want) {
-				t.Errorf("delivered to %v, want %v", got, want)
-			}
-			if n := tc.be.connections(); n != 1 {
-				t.Errorf("server saw %d connections, want 1", n)
-			}
-		})
+		for _, pipelining := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/pipelining=%v", tc.name, pipelining), func(t *testing.T) {
+				be := &backend{rcptErr: tc.be.rcptErr, dataErr: tc.be.dataErr, noPipelining: !pipelining}
+				addr := startServer(t, be, SecurityNone)
+				s := newTestSender(t, SMTPConfig{Address: addr})
+				errs := s.Send(t.Context(), batch(3))
+				if errs[0] != nil || errs[2] != nil {
+					t.Errorf("emails around the failure: %v, %v", errs[0], errs[2])
+				}
+				if errs[1] == nil {
+					t.Fatal("refused email reported as sent")
+				}
+				if got := Permanent(errs[1]); got != tc.permanent {
+					t.Errorf("Permanent(%v) = %v, want %v", errs[1], got, tc.permanent)
+				}
+				if errors.Is(errs[1], ErrConnect) {
+					t.Errorf("a refusal is not a connection error: %v", errs[1])
+				}
+				if !strings.Contains(errs[1].Error(), "r-1@vendor.test") {
+					t.Errorf("error does not name the email: %v", errs[1])
+				}
+				var got []string
+				for _, m := range be.messages() {
+					got = append(got, m.To...)
+				}
+				if want := []string{"user0@customer.test", "user2@customer.test"}; !slices.Equal(got, want) {
+					t.Errorf("delivered to %v, want %v", got, want)
+				}
+				if n := be.connections(); n != 1 {
+					t.Errorf("server saw %d connections, want 1", n)
+				}
+			})
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package receipt
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -40,6 +41,9 @@ type backend struct {
 	username string           // when set, AUTH PLAIN is offered and required
 	password string
 	bearer   string // when set (with username), AUTH XOAUTH2 with this token is offered instead
+	// noPipelining hides PIPELINING from the EHLO reply, for the client's
+	// one-command-at-a-time path.
+	noPipelining bool
 	// dataStarted, when set, gets a value when DATA begins, and DATA then
 	// waits for release to be closed.
 	dataStarted chan struct{}
@@ -48,6 +52,62 @@ type backend struct {
 	mu    sync.Mutex
 	conns int
 	msgs  []received
+	reads [][]byte // what the server read from the wire, read by read
+}
+
+// pipelinedReads counts the reads from the wire that held a MAIL FROM and
+// a DATA together: the client sent them without waiting for replies.
+func (be *backend) pipelinedReads() int {
+	be.mu.Lock()
+	defer be.mu.Unlock()
+	n := 0
+	for _, r := range be.reads {
+		if bytes.Contains(r, []byte("MAIL FROM:")) && bytes.Contains(r, []byte("DATA\r\n")) {
+			n++
+		}
+	}
+	return n
+}
+
+// wireListener hands the server connections that record what they read
+// and, with noPipelining, drop PIPELINING from what they write.
+type wireListener struct {
+	net.Listener
+	be *backend
+}
+
+func (l wireListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &wireConn{Conn: c, be: l.be}, nil
+}
+
+type wireConn struct {
+	net.Conn
+	be *backend
+}
+
+func (c *wireConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.be.mu.Lock()
+		c.be.reads = append(c.be.reads, bytes.Clone(p[:n]))
+		c.be.mu.Unlock()
+	}
+	return n, err
+}
+
+func (c *wireConn) Write(p []byte) (int, error) {
+	if c.be.noPipelining {
+		// go-smtp writes its EHLO reply in one piece.
+		if _, err := c.Conn.Write(bytes.ReplaceAll(p, []byte("250-PIPELINING\r\n"), nil)); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
+	return c.Conn.Write(p)
 }
 
 func (be *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
@@ -169,6 +229,7 @@ func startServer(t *testing.T, be *backend, security string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ln = wireListener{Listener: ln, be: be}
 	switch security {
 	case SecurityTLS:
 		ln = tls.NewListener(ln, serverTLS(t))

@@ -1,0 +1,182 @@
+package receipt
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// smtpSession is one SMTP connection set up by go-mail (EHLO, STARTTLS, AUTH),
+// on which ticketd runs its own mail transactions: go-mail's Send would add
+// a RSET round trip after every message and cannot pipeline.
+type smtpSession struct {
+	sc      *smtp.Client
+	timeout time.Duration
+	// pipelining is true when the server offers PIPELINING (RFC 2920):
+	// MAIL, RCPT and DATA then go out in one write.
+	pipelining bool
+	// mailParams are the MAIL FROM parameters go-mail's own Mail would
+	// send to this server.
+	mailParams string
+}
+
+func newSMTPSession(sc *smtp.Client, timeout time.Duration) *smtpSession {
+	s := &smtpSession{sc: sc, timeout: timeout}
+	s.pipelining, _ = sc.Extension("PIPELINING")
+	if ok, _ := sc.Extension("8BITMIME"); ok {
+		s.mailParams += " BODY=8BITMIME"
+	}
+	if ok, _ := sc.Extension("SMTPUTF8"); ok {
+		s.mailParams += " SMTPUTF8"
+	}
+	return s
+}
+
+// send runs one mail transaction for m: the envelope, then the message.
+// A refused command ends the transaction with RSET, so the next one starts
+// clean; its error is the server's reply (a *textproto.Error, which
+// smtpCode reads). Any other error means the link is broken.
+func (s *smtpSession) send(m *mail.Msg) error {
+	from, err := m.GetSender(false)
+	if err != nil {
+		return fmt.Errorf("%w: envelope sender: %w", ErrInvalid, err)
+	}
+	rcpts, err := m.GetRecipients()
+	if err != nil {
+		return fmt.Errorf("%w: recipients: %w", ErrInvalid, err)
+	}
+	for _, a := range append([]string{from}, rcpts...) {
+		if strings.ContainsAny(a, "\r\n") {
+			return fmt.Errorf("%w: address %q holds a line break", ErrInvalid, a)
+		}
+	}
+	// go-mail sets one deadline at dial time; a long batch moves it on.
+	if err := s.sc.UpdateDeadline(s.timeout); err != nil {
+		return fmt.Errorf("set deadline: %w", err)
+	}
+	var data io.WriteCloser
+	if s.pipelining {
+		data, err = s.envelopePipelined(from, rcpts)
+	} else {
+		data, err = s.envelope(from, rcpts)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := m.WriteTo(data); err != nil {
+		return fmt.Errorf("write message: %w", err)
+	}
+	if err := data.Close(); err != nil {
+		return fmt.Errorf("end of data: %w", err)
+	}
+	return nil
+}
+
+// envelope sends MAIL, RCPT and DATA one at a time.
+func (s *smtpSession) envelope(from string, rcpts []string) (io.WriteCloser, error) {
+	if err := s.sc.Mail(from); err != nil {
+		return nil, s.reset(fmt.Errorf("MAIL FROM: %w", err))
+	}
+	for _, r := range rcpts {
+		if err := s.sc.Rcpt(r); err != nil {
+			return nil, s.reset(fmt.Errorf("RCPT TO %s: %w", r, err))
+		}
+	}
+	w, err := s.sc.Data()
+	if err != nil {
+		return nil, s.reset(fmt.Errorf("DATA: %w", err))
+	}
+	return w, nil
+}
+
+// envelopePipelined sends MAIL, RCPT and DATA in one write and then reads
+// their replies in order (RFC 2920, 3.1). If MAIL or a RCPT was refused but
+// the server still answered DATA with 354, an empty message ends the data
+// (a server refuses a transaction without valid recipients) before RSET.
+func (s *smtpSession) envelopePipelined(from string, rcpts []string) (io.WriteCloser, error) {
+	t := s.sc.Text
+	var b strings.Builder
+	b.WriteString("MAIL FROM:" + from + s.mailParams + "\r\n")
+	for _, r := range rcpts {
+		b.WriteString("RCPT TO:" + r + "\r\n")
+	}
+	b.WriteString("DATA\r\n")
+	if _, err := t.W.WriteString(b.String()); err != nil {
+		return nil, fmt.Errorf("send envelope: %w", err)
+	}
+	if err := t.W.Flush(); err != nil {
+		return nil, fmt.Errorf("send envelope: %w", err)
+	}
+	var refused error
+	if _, _, err := t.ReadResponse(250); err != nil {
+		if !isReply(err) {
+			return nil, fmt.Errorf("MAIL FROM: %w", err)
+		}
+		refused = fmt.Errorf("MAIL FROM: %w", err)
+	}
+	for _, r := range rcpts {
+		if _, _, err := t.ReadResponse(25); err != nil {
+			if !isReply(err) {
+				return nil, fmt.Errorf("RCPT TO %s: %w", r, err)
+			}
+			if refused == nil {
+				refused = fmt.Errorf("RCPT TO %s: %w", r, err)
+			}
+		}
+	}
+	_, _, err := t.ReadResponse(354)
+	if err != nil && !isReply(err) {
+		return nil, fmt.Errorf("DATA: %w", err)
+	}
+	if refused != nil {
+		if err == nil {
+			if err := t.DotWriter().Close(); err != nil {
+				return nil, fmt.Errorf("end empty data after %w: %w", refused, err)
+			}
+			if _, _, err := t.ReadResponse(250); err != nil && !isReply(err) {
+				return nil, fmt.Errorf("end empty data after %w: %w", refused, err)
+			}
+		}
+		return nil, s.reset(refused)
+	}
+	if err != nil {
+		return nil, s.reset(fmt.Errorf("DATA: %w", err))
+	}
+	return &dataWriter{WriteCloser: t.DotWriter(), t: t}, nil
+}
+
+// reset ends a refused transaction with RSET. refused is returned as is
+// when RSET works; when it does not, the link is in doubt and the error
+// says so (no longer a plain server reply).
+func (s *smtpSession) reset(refused error) error {
+	if err := s.sc.Reset(); err != nil {
+		return fmt.Errorf("%w; then RSET: %w", refused, errors.Join(errLinkInDoubt, err))
+	}
+	return refused
+}
+
+// errLinkInDoubt marks a refusal after which the session could not be
+// reset: the rest of the batch is not attempted on that link.
+var errLinkInDoubt = errors.New("SMTP session in an unknown state")
+
+// dataWriter is the message body writer of a pipelined transaction: Close
+// ends the data with "." and reads the server's verdict.
+type dataWriter struct {
+	io.WriteCloser
+	t interface {
+		ReadResponse(int) (int, string, error)
+	}
+}
+
+func (w *dataWriter) Close() error {
+	if err := w.WriteCloser.Close(); err != nil {
+		return err
+	}
+	_, _, err := w.t.ReadResponse(250)
+	return err
+}
