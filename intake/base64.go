@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"io"
@@ -45,18 +46,32 @@ func (b *base64Reader) Read(p []byte) (int, error) {
 // whole quantum; at the end it decodes what is left, padded or not.
 func (b *base64Reader) fill() {
 	n, err := b.r.Read(b.in)
-	b.enc = appendBase64Chars(b.enc, b.in[:n])
+	b.enc = appendBase64Lines(b.enc, b.in[:n])
 	if err != nil {
 		b.done = true
 		b.err = err
-		b.decode(len(b.enc), true)
+	}
+	if b.decode(b.done) {
 		return
 	}
-	b.decode(len(b.enc)/4*4, false)
+	// A character the decoder refuses: most likely white space inside a
+	// line, which appendBase64Lines lets through. Drop it and try again;
+	// a second refusal is bad data.
+	b.enc = appendBase64Chars(b.enc[:0], b.enc)
+	if !b.decode(b.done) {
+		b.done = true
+		b.err = errBase64
+	}
 }
 
-// decode decodes enc[:upto] into out and keeps the rest of enc.
-func (b *base64Reader) decode(upto int, last bool) {
+// decode decodes the whole quanta of enc (all of it when last) into out
+// and keeps the rest of enc. When the decoder refuses a character it
+// reports false and leaves enc as it was, out holding the quanta before it.
+func (b *base64Reader) decode(last bool) bool {
+	upto := len(b.enc) / 4 * 4
+	if last {
+		upto = len(b.enc)
+	}
 	src := b.enc[:upto]
 	// fill runs only when out is empty, so dec can be reused.
 	need := len(src)/4*3 + 3 // room for a partial quantum too
@@ -74,17 +89,35 @@ func (b *base64Reader) decode(upto int, last bool) {
 		n, err = base64.StdEncoding.Decode(dst, src)
 	}
 	b.out = dst[:n]
-	b.enc = append(b.enc[:0], b.enc[upto:]...)
 	if err != nil {
-		b.done = true
-		b.err = errBase64
+		return false
 	}
+	b.enc = append(b.enc[:0], b.enc[upto:]...)
+	return true
 }
 
-// appendBase64Chars appends src without its whitespace (and any other
+// appendBase64Lines appends src to dst without its line breaks (CR and
+// LF), a line at a time: a search for the next LF and one copy per line,
+// several times faster than looking at every byte. Other white space is
+// left for the decoder to refuse (see fill).
+func appendBase64Lines(dst, src []byte) []byte {
+	for len(src) > 0 {
+		i := bytes.IndexByte(src, '\n')
+		line := src
+		if i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			src = nil
+		}
+		dst = append(dst, bytes.TrimSuffix(line, []byte{'\r'})...)
+	}
+	return dst
+}
+
+// appendBase64Chars appends src without its white space (and any other
 // control character, none of which is base64) to dst, in one branch-light
 // pass: every byte is copied and the write position moves on only for the
-// characters kept.
+// characters kept. dst may be src[:0]: it filters in place.
 func appendBase64Chars(dst, src []byte) []byte {
 	n := len(dst)
 	dst = slices.Grow(dst, len(src))[:n+len(src)]
