@@ -90,7 +90,10 @@ type SMTP struct {
 	EnvelopeFrom       string        `mapstructure:"envelope_from"`
 	HeloName           string        `mapstructure:"helo_name"`
 	Timeout            time.Duration `mapstructure:"timeout"`
-	OAuth2             OAuth2        `mapstructure:"oauth2"`
+	// Connections is how many SMTP connections the outbox delivers over
+	// at once when it has more than one batch of emails due.
+	Connections int    `mapstructure:"connections"`
+	OAuth2      OAuth2 `mapstructure:"oauth2"`
 }
 
 // OAuth2 logs in with SASL XOAUTH2 or OAUTHBEARER and an access token

@@ -160,3 +160,22 @@ func TestValidateDaemon(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateDaemonRanges(t *testing.T) {
+	for _, tc := range []struct{ body, key string }{
+		{"smtp:\n  connections: 0\n", "smtp.connections"},
+		{"smtp:\n  connections: 17\n", "smtp.connections"},
+		{"imap:\n  batch_size: 0\n", "imap.batch_size"},
+	} {
+		cfg, err := Load(writeConfig(t, minimal+tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cfg.ValidateDaemon(); err == nil || !strings.Contains(err.Error(), tc.key) {
+			t.Errorf("%q: ValidateDaemon = %v, want an error naming %s", tc.body, err, tc.key)
+		}
+	}
+	if got := Default().SMTP.Connections; got != 2 {
+		t.Errorf("default smtp.connections = %d, want 2", got)
+	}
+}

@@ -26,8 +26,9 @@ func Default() Config {
 			ReconnectMax:      5 * time.Minute,
 		},
 		SMTP: SMTP{
-			Security: "starttls",
-			Timeout:  30 * time.Second,
+			Security:    "starttls",
+			Timeout:     30 * time.Second,
+			Connections: 2,
 		},
 		Store: Store{
 			Path:        "/var/lib/ticketd/ticketd.db",

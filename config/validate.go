@@ -195,6 +195,9 @@ func (c *Config) ValidateDaemon() error {
 	if c.IMAP.PollInterval < time.Second {
 		add("imap.poll_interval", "must be at least 1s")
 	}
+	if c.SMTP.Connections < 1 || c.SMTP.Connections > 16 {
+		add("smtp.connections", "must be from 1 to 16")
+	}
 	if c.IMAP.BatchSize < 1 || c.IMAP.BatchSize > 1000 {
 		add("imap.batch_size", "must be from 1 to 1000")
 	}

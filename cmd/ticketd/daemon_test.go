@@ -574,7 +574,8 @@ func TestRunOnceTriesEveryQueuedEmail(t *testing.T) {
 	r.cfg.Receipt.MaxPerSenderPerHour = 0
 	d := r.daemon()
 	defer d.Close()
-	for i := range outboxBatch + 5 {
+	failing := outboxBatch*r.cfg.SMTP.Connections + 5 // more than one pass of the outbox takes
+	for i := range failing {
 		if _, err := d.record(withMessageID(fixture(t, "en-incident-screenshot.eml"), fmt.Sprintf("<alice-%d@acme.example>", i)), time.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -593,6 +594,61 @@ func TestRunOnceTriesEveryQueuedEmail(t *testing.T) {
 		}
 	}
 	if toBob != 3 {
-		t.Errorf("%d of bob's 3 receipts delivered behind %d failing ones", toBob, outboxBatch+5)
+		t.Errorf("%d of bob's 3 receipts delivered behind %d failing ones", toBob, failing)
+	}
+}
+
+// A backlog of receipts goes out over smtp.connections sessions at once,
+// never more; a few receipts over one.
+func TestOutboxConnections(t *testing.T) {
+	for _, tc := range []struct{ connections, emails, want int }{
+		{2, 40, 2},
+		{1, 40, 1},
+		{3, 5, 1},
+	} {
+		t.Run(fmt.Sprintf("%d connections, %d emails", tc.connections, tc.emails), func(t *testing.T) {
+			r := newRig(t)
+			r.cfg.Receipt.MaxPerSenderPerHour = 0
+			r.cfg.SMTP.Connections = tc.connections
+			d := r.daemon()
+			defer d.Close()
+			for i := range tc.emails {
+				if _, err := d.record(withMessageID(fixture(t, "en-incident-screenshot.eml"), fmt.Sprintf("<c-%d@acme.example>", i)), time.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r.smtp.HoldDataUntilSessions(tc.want)
+			d.deliverDue(t.Context(), time.Time{})
+			if n := len(r.smtp.Messages()); n != tc.emails {
+				t.Errorf("%d receipts delivered, want %d", n, tc.emails)
+			}
+			if n := r.smtp.MaxSessions(); n != tc.want {
+				t.Errorf("at most %d SMTP sessions at once, want %d", n, tc.want)
+			}
+		})
+	}
+}
+
+func TestConnectionShares(t *testing.T) {
+	for _, tc := range []struct {
+		n, conns int
+		want     string
+	}{
+		{0, 2, "[]"},
+		{1, 2, "[[0 1]]"},
+		{10, 2, "[[0 10]]"},
+		{15, 2, "[[0 10] [10 15]]"},
+		{60, 2, "[[0 30] [30 60]]"},
+		{100, 2, "[[0 50] [50 100]]"},
+		{100, 1, "[[0 100]]"},
+		{25, 4, "[[0 10] [10 20] [20 25]]"},
+	} {
+		var got [][2]int
+		for lo, hi := range connectionShares(tc.n, tc.conns) {
+			got = append(got, [2]int{lo, hi})
+		}
+		if fmt.Sprint(got) != tc.want {
+			t.Errorf("connectionShares(%d, %d) = %v, want %s", tc.n, tc.conns, got, tc.want)
+		}
 	}
 }

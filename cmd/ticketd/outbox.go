@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
+	"sync"
 	"time"
 
 	"github.com/ticketd/ticketd/mailbox"
@@ -14,6 +16,11 @@ import (
 
 // outboxBatch is how many queued emails go over one SMTP connection.
 const outboxBatch = 50
+
+// minPerConnection is the fewest emails worth a connection of their own:
+// a handful of emails go over one connection, a backlog over
+// smtp.connections at once.
+const minPerConnection = 10
 
 // kickOutbox wakes the outbox worker without blocking.
 func (d *daemon) kickOutbox() {
@@ -64,7 +71,7 @@ func (d *daemon) deliverDue(ctx context.Context, now time.Time) {
 	// meanwhile is ahead of it.
 	var after uint64
 	for ctx.Err() == nil {
-		batch, err := d.db.DueOutbox(due, after, outboxBatch)
+		batch, err := d.db.DueOutbox(due, after, outboxBatch*d.cfg.SMTP.Connections)
 		if err != nil {
 			d.log.Error("outbox: cannot list due emails", "err", err)
 			return
@@ -110,7 +117,7 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 	// A batch in flight is finished, not cut off: cancelling it after the
 	// server accepted an email but before it was marked sent would send
 	// that email twice. For the same reason each acceptance is recorded
-	// at once, by group commits running alongside the SMTP session: a
+	// at once, by group commits running alongside the SMTP sessions: a
 	// crash can then resend only the emails accepted during one commit.
 	sendCtx, cancel := inHand(ctx, shutdownGrace, workLimit)
 	defer cancel()
@@ -120,7 +127,17 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 		defer close(marked)
 		d.markSentAsAccepted(accepted)
 	}()
-	errs := d.sender.SendNotify(sendCtx, emails, func(i int) { accepted <- sendable[i].ID })
+	// Over several connections at once when there are enough emails:
+	// each SMTP session waits on round trips, not on the CPU.
+	errs := make([]error, len(sendable))
+	var sessions sync.WaitGroup
+	for lo, hi := range connectionShares(len(sendable), d.cfg.SMTP.Connections) {
+		sessions.Go(func() {
+			part := d.sender.SendNotify(sendCtx, emails[lo:hi], func(i int) { accepted <- sendable[lo+i].ID })
+			copy(errs[lo:hi], part)
+		})
+	}
+	sessions.Wait()
 	close(accepted)
 	<-marked
 	for i, it := range sendable {
@@ -136,6 +153,20 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 			d.metrics.SMTPError()
 		}
 		d.markAttempt(it, err, permanent)
+	}
+}
+
+// connectionShares splits n emails into consecutive [lo, hi) shares, one
+// per SMTP connection: at most conns of them, none (but a lone one) smaller
+// than minPerConnection.
+func connectionShares(n, conns int) iter.Seq2[int, int] {
+	per := max((n+conns-1)/max(conns, 1), minPerConnection)
+	return func(yield func(int, int) bool) {
+		for lo := 0; lo < n; lo += per {
+			if !yield(lo, min(lo+per, n)) {
+				return
+			}
+		}
 	}
 }
 

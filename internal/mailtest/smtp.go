@@ -37,6 +37,9 @@ type SMTPServer struct {
 	failRcpt    map[string]*smtp.SMTPError
 	failAll     *smtp.SMTPError
 	connections atomic.Int64
+	// open and maxOpen count the sessions open now and at most at once;
+	// holdFor makes DATA wait until that many are open (mu guards them).
+	open, maxOpen, holdFor int
 }
 
 // StartSMTP starts the server; it stops when the test ends.
@@ -56,6 +59,11 @@ func StartSMTP(t testing.TB) *SMTPServer {
 func (s *SMTPServer) serve(ln net.Listener) {
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		s.connections.Add(1)
+		s.mu.Lock()
+		s.open++
+		s.maxOpen = max(s.maxOpen, s.open)
+		s.notifyLocked()
+		s.mu.Unlock()
 		return &session{s: s}, nil
 	}))
 	srv.Domain = "localhost"
@@ -126,6 +134,41 @@ func (s *SMTPServer) Messages() []Message {
 // Connections returns how many SMTP connections were opened.
 func (s *SMTPServer) Connections() int64 { return s.connections.Load() }
 
+// MaxSessions returns the most sessions that were open at once.
+func (s *SMTPServer) MaxSessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxOpen
+}
+
+// HoldDataUntilSessions makes DATA wait until n sessions have been open at
+// once (at most 10 seconds, then it goes on): a client that should use n
+// connections then cannot finish on fewer before they overlap. 0 clears it.
+func (s *SMTPServer) HoldDataUntilSessions(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holdFor = n
+}
+
+// waitForSessions waits as HoldDataUntilSessions asks.
+func (s *SMTPServer) waitForSessions() {
+	timeout := time.NewTimer(10 * time.Second)
+	defer timeout.Stop()
+	for {
+		s.mu.Lock()
+		enough, changed := s.maxOpen >= s.holdFor, s.changed
+		s.mu.Unlock()
+		if enough {
+			return
+		}
+		select {
+		case <-changed:
+		case <-timeout.C:
+			return
+		}
+	}
+}
+
 // WaitFor waits until at least n messages were accepted, or fails the test
 // after timeout.
 func (s *SMTPServer) WaitFor(n int, timeout time.Duration) []Message {
@@ -152,6 +195,11 @@ func (s *SMTPServer) add(m Message) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.msgs = append(s.msgs, m)
+	s.notifyLocked()
+}
+
+// notifyLocked wakes whoever waits on a change (s.mu held).
+func (s *SMTPServer) notifyLocked() {
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
@@ -189,10 +237,18 @@ func (ss *session) Data(r io.Reader) error {
 	if _, err := io.Copy(&buf, r); err != nil {
 		return err
 	}
+	ss.s.waitForSessions() // with the data read: the server's read timeout does not run
+
 	ss.s.add(Message{From: ss.from, To: ss.to, Data: buf.Bytes()})
 	return nil
 }
 
 func (ss *session) Reset() { ss.from, ss.to = "", nil }
 
-func (ss *session) Logout() error { return nil }
+func (ss *session) Logout() error {
+	ss.s.mu.Lock()
+	defer ss.s.mu.Unlock()
+	ss.s.open--
+	ss.s.notifyLocked()
+	return nil
+}
