@@ -34,6 +34,9 @@ type benchReport struct {
 	LimitRate      float64 `json:"limit_msgs_per_second"`
 	TicketdSeconds float64 `json:"ticketd_seconds"`
 	TicketdRate    float64 `json:"ticketd_msgs_per_second"`
+	// DrainedSeconds is when the mailbox was empty, every message recorded
+	// and moved; the receipts still queued then went out by TicketdSeconds.
+	DrainedSeconds float64 `json:"drained_seconds"`
 	Ratio          float64 `json:"ratio"`
 	Emails         int     `json:"emails"`
 	LatencySamples int     `json:"latency_samples"`
@@ -171,6 +174,7 @@ func bench(ctx context.Context, o benchOptions, progress io.Writer) (*benchRepor
 		return nil, err
 	}
 	took = time.Since(start)
+	rep.DrainedSeconds = d.drained.Sub(start).Seconds()
 	// The in-process IMAP server's mailboxes live in this heap too: count
 	// only what ticketd adds above them.
 	rep.PeakHeapMB = (peak.stop() - base) / (1 << 20)
@@ -402,6 +406,7 @@ func writeBenchText(w io.Writer, r *benchReport) error {
 	fmt.Fprintf(tw, "imap server\t%s\n", r.IMAP)
 	fmt.Fprintf(tw, "limit: bare client fetch + move\t%.2f s\t%.0f msg/s\n", r.LimitSeconds, r.LimitRate)
 	fmt.Fprintf(tw, "ticketd: run --once, %d receipts accepted\t%.2f s\t%.0f msg/s\n", r.Emails, r.TicketdSeconds, r.TicketdRate)
+	fmt.Fprintf(tw, "ticketd: mailbox drained after\t%.2f s\n", r.DrainedSeconds)
 	fmt.Fprintf(tw, "ratio ticketd / limit\t%.0f%%\n", r.Ratio*100)
 	if r.LatencySamples > 0 {
 		fmt.Fprintf(tw, "latency APPEND → receipt (IDLE), %d samples\tp50 %.1f ms\tp99 %.1f ms\n", r.LatencySamples, r.LatencyP50ms, r.LatencyP99ms)

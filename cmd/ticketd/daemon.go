@@ -104,6 +104,8 @@ type daemon struct {
 	uidValidity uint32
 	// now is the clock; tests may replace it.
 	now func() time.Time
+	// drained is when RunOnce found the mailbox empty (bench reports it).
+	drained time.Time
 }
 
 func newDaemon(cfg *config.Config, log *slog.Logger) (*daemon, error) {
@@ -263,6 +265,7 @@ func (d *daemon) RunOnce(ctx context.Context) error {
 		d.outboxWorker(outboxCtx)
 	}()
 	err = d.drain(ctx, c)
+	d.drained = time.Now()
 	stopOutbox()
 	<-outboxDone
 	if err != nil {

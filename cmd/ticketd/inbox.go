@@ -238,6 +238,11 @@ type fetchedBatch struct {
 func (d *daemon) fetchBatch(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet) (*fetchedBatch, error) {
 	b := &fetchedBatch{start: time.Now()}
 	var tooLarge []*mailbox.Fetched // quarantined after the FETCH: no other command may run during it
+	// Each message is judged as soon as it has arrived, while the rest of
+	// the batch downloads: the batch then costs the longer of the two, not
+	// their sum.
+	judging := d.startPreparing(len(uids))
+	defer judging.wait()
 	err := c.FetchMany(ctx, uids, d.cfg.IMAP.MaxMessageBytes, func(f *mailbox.Fetched, err error) error {
 		d.metrics.MessageFetched()
 		if errors.Is(err, mailbox.ErrTooLarge) {
@@ -250,6 +255,7 @@ func (d *daemon) fetchBatch(ctx context.Context, c *mailbox.Client, uids []imap.
 			return nil
 		}
 		b.fetched = append(b.fetched, f)
+		judging.add(f)
 		return nil
 	})
 	if err != nil {
@@ -260,7 +266,7 @@ func (d *daemon) fetchBatch(ctx context.Context, c *mailbox.Client, uids []imap.
 			return nil, err
 		}
 	}
-	b.preps = d.prepareAll(b.fetched)
+	b.preps = judging.wait()
 	return b, nil
 }
 
@@ -350,12 +356,56 @@ func (d *daemon) commitBatch(ctx context.Context, c *mailbox.Client, b *fetchedB
 	return nil
 }
 
-// prepareAll judges the fetched messages on every core, keeping order.
-func (d *daemon) prepareAll(fetched []*mailbox.Fetched) []*prepared {
-	preps := make([]*prepared, len(fetched))
-	forEachParallel(context.Background(), len(fetched), runtime.GOMAXPROCS(0), func(i int) {
-		preps[i] = d.prepare(fetched[i].Raw, fetched[i].InternalDate)
-	})
+// preparer judges fetched messages on every core as they arrive; wait
+// returns the judgements in the order of arrival.
+type preparer struct {
+	jobs  chan *preparing
+	wg    sync.WaitGroup
+	slots []*preparing // only the goroutine calling add and wait touches it
+	done  bool
+}
+
+// preparing is one message being judged.
+type preparing struct {
+	f *mailbox.Fetched
+	p *prepared
+}
+
+// startPreparing starts one judging goroutine per core. expected sizes the
+// queue so that add never blocks the download; more adds are fine.
+func (d *daemon) startPreparing(expected int) *preparer {
+	pr := &preparer{jobs: make(chan *preparing, expected)}
+	for range runtime.GOMAXPROCS(0) {
+		pr.wg.Go(func() {
+			for job := range pr.jobs {
+				job.p = d.prepare(job.f.Raw, job.f.InternalDate)
+			}
+		})
+	}
+	return pr
+}
+
+// add queues f to be judged.
+func (pr *preparer) add(f *mailbox.Fetched) {
+	job := &preparing{f: f}
+	pr.slots = append(pr.slots, job)
+	pr.jobs <- job
+}
+
+// wait waits for every queued message to be judged, stops the goroutines
+// and returns the judgements in the order of add. Calling it again returns
+// nil.
+func (pr *preparer) wait() []*prepared {
+	if pr.done {
+		return nil
+	}
+	pr.done = true
+	close(pr.jobs)
+	pr.wg.Wait()
+	preps := make([]*prepared, len(pr.slots))
+	for i, job := range pr.slots {
+		preps[i] = job.p
+	}
 	return preps
 }
 
