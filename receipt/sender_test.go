@@ -44,9 +44,9 @@ func newTestSender(t *testing.T, cfg SMTPConfig) *Sender {
 }
 
 func TestSendBatchOverOneConnection(t *testing.T) {
-	for _, pipelining := range []bool{true, false} {
-		t.Run(fmt.Sprintf("pipelining=%v", pipelining), func(t *testing.T) {
-			be := &backend{noPipelining: !pipelining}
+	for _, caps := range capabilities {
+		t.Run(caps.name, func(t *testing.T) {
+			be := &backend{noPipelining: caps.noPipelining, noChunking: caps.noChunking}
 			addr := startServer(t, be, SecurityNone)
 			s := newTestSender(t, SMTPConfig{Address: addr})
 			emails := batch(3)
@@ -64,9 +64,13 @@ func TestSendBatchOverOneConnection(t *testing.T) {
 				t.Errorf("server saw %d connections, want 1", n)
 			}
 			// With PIPELINING each envelope goes out in one write (RFC
-			// 2920); without it, one command at a time.
-			if n, want := be.pipelinedReads(), map[bool]int{true: 3, false: 0}[pipelining]; n != want {
-				t.Errorf("server read MAIL FROM and DATA together %d times, want %d", n, want)
+			// 2920); without it, one command at a time. With CHUNKING
+			// the message goes as BDAT (RFC 3030), else after DATA.
+			if n, want := be.pipelinedReads(), map[bool]int{false: 3, true: 0}[caps.noPipelining]; n != want {
+				t.Errorf("server read MAIL FROM and DATA or BDAT together %d times, want %d", n, want)
+			}
+			if n, want := be.readsWith("BDAT "), map[bool]int{false: 3, true: 0}[caps.noChunking]; n != want {
+				t.Errorf("server read %d BDAT commands, want %d", n, want)
 			}
 			msgs := be.messages()
 			if len(msgs) != 3 {
@@ -122,9 +126,9 @@ func TestSendFailures(t *testing.T) {
 		{"data 452", &backend{dataErr: map[string]error{victim: smtpReply(452, "mailbox full")}}, false},
 		{"data error without code", &backend{dataErr: map[string]error{victim: errors.New("backend broke")}}, true}, // go-smtp answers 554
 	} {
-		for _, pipelining := range []bool{true, false} {
-			t.Run(fmt.Sprintf("%s/pipelining=%v", tc.name, pipelining), func(t *testing.T) {
-				be := &backend{rcptErr: tc.be.rcptErr, dataErr: tc.be.dataErr, noPipelining: !pipelining}
+		for _, caps := range capabilities {
+			t.Run(tc.name+"/"+caps.name, func(t *testing.T) {
+				be := &backend{rcptErr: tc.be.rcptErr, dataErr: tc.be.dataErr, noPipelining: caps.noPipelining, noChunking: caps.noChunking}
 				addr := startServer(t, be, SecurityNone)
 				s := newTestSender(t, SMTPConfig{Address: addr})
 				errs := s.Send(t.Context(), batch(3))
@@ -155,6 +159,30 @@ func TestSendFailures(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A refused MAIL FROM fails each email on its own and leaves the session
+// in step for the next: every email is tried, over one connection.
+func TestSendMailFromRefused(t *testing.T) {
+	for _, caps := range capabilities {
+		t.Run(caps.name, func(t *testing.T) {
+			be := &backend{mailErr: smtpReply(451, "greylisted"), noPipelining: caps.noPipelining, noChunking: caps.noChunking}
+			addr := startServer(t, be, SecurityNone)
+			s := newTestSender(t, SMTPConfig{Address: addr})
+			errs := s.Send(t.Context(), batch(3))
+			for i, err := range errs {
+				if code := smtpCode(err); code != 451 || Permanent(err) || errors.Is(err, ErrConnect) {
+					t.Errorf("email %d: %v (code %d), want a temporary 451 refusal", i, err, code)
+				}
+			}
+			if n := be.readsWith("MAIL FROM:"); n < 3 {
+				t.Errorf("server read MAIL FROM %d times, want every email tried", n)
+			}
+			if n := be.connections(); n != 1 {
+				t.Errorf("server saw %d connections, want 1", n)
+			}
+		})
 	}
 }
 

@@ -35,15 +35,16 @@ type received struct {
 // go-smtp's own server_test.go.
 type backend struct {
 	// Set before the server starts.
+	mailErr  error            // MAIL FROM answer, when set
 	rcptErr  map[string]error // RCPT answer per recipient
 	dataErr  map[string]error // answer after DATA per (first) recipient
 	dropAt   map[string]bool  // drop the connection at RCPT of these recipients
 	username string           // when set, AUTH PLAIN is offered and required
 	password string
 	bearer   string // when set (with username), AUTH XOAUTH2 with this token is offered instead
-	// noPipelining hides PIPELINING from the EHLO reply, for the client's
-	// one-command-at-a-time path.
-	noPipelining bool
+	// noPipelining and noChunking hide PIPELINING and CHUNKING from the
+	// EHLO reply, for the client's other paths.
+	noPipelining, noChunking bool
 	// dataStarted, when set, gets a value when DATA begins, and DATA then
 	// waits for release to be closed.
 	dataStarted chan struct{}
@@ -55,18 +56,40 @@ type backend struct {
 	reads [][]byte // what the server read from the wire, read by read
 }
 
-// pipelinedReads counts the reads from the wire that held a MAIL FROM and
-// a DATA together: the client sent them without waiting for replies.
-func (be *backend) pipelinedReads() int {
+// readsWith counts the reads from the wire that held all of parts.
+func (be *backend) readsWith(parts ...string) int {
 	be.mu.Lock()
 	defer be.mu.Unlock()
 	n := 0
 	for _, r := range be.reads {
-		if bytes.Contains(r, []byte("MAIL FROM:")) && bytes.Contains(r, []byte("DATA\r\n")) {
+		all := true
+		for _, p := range parts {
+			all = all && bytes.Contains(r, []byte(p))
+		}
+		if all {
 			n++
 		}
 	}
 	return n
+}
+
+// pipelinedReads counts the reads from the wire that held a MAIL FROM and
+// a DATA or BDAT together: the client sent them without waiting for
+// replies.
+func (be *backend) pipelinedReads() int {
+	return be.readsWith("MAIL FROM:", "DATA\r\n") + be.readsWith("MAIL FROM:", "BDAT ")
+}
+
+// capabilities are the EHLO reply options of a test: every combination of
+// PIPELINING and CHUNKING.
+var capabilities = []struct {
+	name                     string
+	noPipelining, noChunking bool
+}{
+	{"pipelining+chunking", false, false},
+	{"pipelining", false, true},
+	{"chunking", true, false},
+	{"neither", true, true},
 }
 
 // wireListener hands the server connections that record what they read
@@ -100,14 +123,18 @@ func (c *wireConn) Read(p []byte) (int, error) {
 }
 
 func (c *wireConn) Write(p []byte) (int, error) {
+	// go-smtp writes its EHLO reply in one piece.
+	out := p
 	if c.be.noPipelining {
-		// go-smtp writes its EHLO reply in one piece.
-		if _, err := c.Conn.Write(bytes.ReplaceAll(p, []byte("250-PIPELINING\r\n"), nil)); err != nil {
-			return 0, err
-		}
-		return len(p), nil
+		out = bytes.ReplaceAll(out, []byte("250-PIPELINING\r\n"), nil)
 	}
-	return c.Conn.Write(p)
+	if c.be.noChunking {
+		out = bytes.ReplaceAll(out, []byte("250-CHUNKING\r\n"), nil)
+	}
+	if _, err := c.Conn.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func (be *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
@@ -171,6 +198,9 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if s.be.username != "" && s.user == "" {
 		return smtp.ErrAuthRequired
+	}
+	if s.be.mailErr != nil {
+		return s.be.mailErr
 	}
 	s.from, s.to = from, nil
 	return nil

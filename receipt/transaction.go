@@ -1,6 +1,7 @@
 package receipt
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -18,8 +19,14 @@ type smtpSession struct {
 	sc      *smtp.Client
 	timeout time.Duration
 	// pipelining is true when the server offers PIPELINING (RFC 2920):
-	// MAIL, RCPT and DATA then go out in one write.
+	// the envelope and DATA (or BDAT) then go out in one write.
 	pipelining bool
+	// chunking is true when the server offers CHUNKING (RFC 3030): the
+	// message then goes as one BDAT LAST chunk of its exact size, with no
+	// dot-stuffing on either side (and, pipelined, in the same write as
+	// its envelope: one round trip a message).
+	chunking bool
+	buf      bytes.Buffer // the message rendered for BDAT, reused
 	// mailParams are the MAIL FROM parameters go-mail's own Mail would
 	// send to this server.
 	mailParams string
@@ -28,6 +35,7 @@ type smtpSession struct {
 func newSMTPSession(sc *smtp.Client, timeout time.Duration) *smtpSession {
 	s := &smtpSession{sc: sc, timeout: timeout}
 	s.pipelining, _ = sc.Extension("PIPELINING")
+	s.chunking, _ = sc.Extension("CHUNKING")
 	if ok, _ := sc.Extension("8BITMIME"); ok {
 		s.mailParams += " BODY=8BITMIME"
 	}
@@ -59,6 +67,13 @@ func (s *smtpSession) send(m *mail.Msg) error {
 	if err := s.sc.UpdateDeadline(s.timeout); err != nil {
 		return fmt.Errorf("set deadline: %w", err)
 	}
+	if s.chunking {
+		s.buf.Reset()
+		if _, err := m.WriteTo(&s.buf); err != nil {
+			return fmt.Errorf("%w: render message: %w", ErrInvalid, err)
+		}
+		return s.sendChunk(from, rcpts, crlfLines(s.buf.Bytes()))
+	}
 	var data io.WriteCloser
 	if s.pipelining {
 		data, err = s.envelopePipelined(from, rcpts)
@@ -75,6 +90,90 @@ func (s *smtpSession) send(m *mail.Msg) error {
 		return fmt.Errorf("end of data: %w", err)
 	}
 	return nil
+}
+
+// sendChunk sends the envelope and the message as one BDAT LAST chunk:
+// all in one write when pipelining, else after MAIL and RCPT were each
+// answered. A server reads a chunk even after refusing its BDAT (RFC 3030,
+// 2), so a refused envelope leaves the session in step.
+func (s *smtpSession) sendChunk(from string, rcpts []string, msg []byte) error {
+	t := s.sc.Text
+	var refused error
+	if !s.pipelining {
+		if err := s.sc.Mail(from); err != nil {
+			return s.reset(fmt.Errorf("MAIL FROM: %w", err))
+		}
+		for _, r := range rcpts {
+			if err := s.sc.Rcpt(r); err != nil {
+				return s.reset(fmt.Errorf("RCPT TO %s: %w", r, err))
+			}
+		}
+	} else {
+		t.W.WriteString("MAIL FROM:" + from + s.mailParams + "\r\n")
+		for _, r := range rcpts {
+			t.W.WriteString("RCPT TO:" + r + "\r\n")
+		}
+	}
+	fmt.Fprintf(t.W, "BDAT %d LAST\r\n", len(msg))
+	t.W.Write(msg)
+	if err := t.W.Flush(); err != nil {
+		return fmt.Errorf("send message: %w", err)
+	}
+	if s.pipelining {
+		var err error
+		if refused, err = s.envelopeReplies(rcpts); err != nil {
+			return err
+		}
+	}
+	_, _, err := t.ReadResponse(250)
+	switch {
+	case err != nil && !isReply(err):
+		return fmt.Errorf("BDAT: %w", err)
+	case refused != nil:
+		return s.reset(refused)
+	case err != nil:
+		return s.reset(fmt.Errorf("BDAT: %w", err))
+	}
+	return nil
+}
+
+// envelopeReplies reads the replies to a pipelined MAIL and RCPTs. refused
+// is the first refusal; err a failure of the link.
+func (s *smtpSession) envelopeReplies(rcpts []string) (refused, err error) {
+	t := s.sc.Text
+	if _, _, err := t.ReadResponse(250); err != nil {
+		if !isReply(err) {
+			return nil, fmt.Errorf("MAIL FROM: %w", err)
+		}
+		refused = fmt.Errorf("MAIL FROM: %w", err)
+	}
+	for _, r := range rcpts {
+		if _, _, err := t.ReadResponse(25); err != nil {
+			if !isReply(err) {
+				return nil, fmt.Errorf("RCPT TO %s: %w", r, err)
+			}
+			if refused == nil {
+				refused = fmt.Errorf("RCPT TO %s: %w", r, err)
+			}
+		}
+	}
+	return refused, nil
+}
+
+// crlfLines returns msg with every bare LF made CRLF, as the wire wants
+// (go-mail writes CRLF already: then msg comes back as is).
+func crlfLines(msg []byte) []byte {
+	if bytes.Count(msg, []byte("\n")) == bytes.Count(msg, []byte("\r\n")) {
+		return msg
+	}
+	out := make([]byte, 0, len(msg)+len(msg)/32)
+	for i, c := range msg {
+		if c == '\n' && (i == 0 || msg[i-1] != '\r') {
+			out = append(out, '\r')
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // envelope sends MAIL, RCPT and DATA one at a time.
@@ -112,24 +211,11 @@ func (s *smtpSession) envelopePipelined(from string, rcpts []string) (io.WriteCl
 	if err := t.W.Flush(); err != nil {
 		return nil, fmt.Errorf("send envelope: %w", err)
 	}
-	var refused error
-	if _, _, err := t.ReadResponse(250); err != nil {
-		if !isReply(err) {
-			return nil, fmt.Errorf("MAIL FROM: %w", err)
-		}
-		refused = fmt.Errorf("MAIL FROM: %w", err)
+	refused, err := s.envelopeReplies(rcpts)
+	if err != nil {
+		return nil, err
 	}
-	for _, r := range rcpts {
-		if _, _, err := t.ReadResponse(25); err != nil {
-			if !isReply(err) {
-				return nil, fmt.Errorf("RCPT TO %s: %w", r, err)
-			}
-			if refused == nil {
-				refused = fmt.Errorf("RCPT TO %s: %w", r, err)
-			}
-		}
-	}
-	_, _, err := t.ReadResponse(354)
+	_, _, err = t.ReadResponse(354)
 	if err != nil && !isReply(err) {
 		return nil, fmt.Errorf("DATA: %w", err)
 	}
