@@ -74,8 +74,9 @@ func (b *budget) enterPart(depth int) error {
 	return nil
 }
 
-// rawReader reads the raw message once: it hashes and counts every byte,
-// refuses to go past Limits.MaxMessageBytes and checks the deadline.
+// rawReader reads the raw message once: it hashes (until hash is set to
+// nil) and counts every byte, refuses to go past Limits.MaxMessageBytes and
+// checks the deadline.
 type rawReader struct {
 	r    io.Reader
 	b    *budget
@@ -96,7 +97,9 @@ func (r *rawReader) Read(p []byte) (int, error) {
 		p = p[:room]
 	}
 	n, err := r.r.Read(p)
-	r.hash.Write(p[:n])
+	if r.hash != nil {
+		r.hash.Write(p[:n])
+	}
 	r.n += int64(n)
 	if r.n > r.b.limits.MaxMessageBytes {
 		return 0, r.b.fail(fmt.Errorf("intake: raw message larger than %d bytes: %w", r.b.limits.MaxMessageBytes, ErrTooLarge))

@@ -59,7 +59,14 @@ func checkResult(t testing.TB, m *Message, err error, limits Limits) {
 			t.Errorf("%s is not valid UTF-8: %q", name, s)
 		}
 	}
-	if !sha256HexRE.MatchString(m.ContentHash) || m.Size <= 0 || m.Size > limits.MaxMessageBytes {
-		t.Errorf("ContentHash %q, Size %d", m.ContentHash, m.Size)
+	if m.Size <= 0 || m.Size > limits.MaxMessageBytes {
+		t.Errorf("Size %d", m.Size)
+	}
+	// The content hash identifies exactly the messages without a Message-ID.
+	if (m.MessageID == "" && !sha256HexRE.MatchString(m.ContentHash)) || (m.MessageID != "" && m.ContentHash != "") {
+		t.Errorf("MessageID %q, ContentHash %q", m.MessageID, m.ContentHash)
+	}
+	if !strings.HasPrefix(m.Key(), "mid:") && !strings.HasPrefix(m.Key(), "sha256:") || m.Key() == "sha256:" {
+		t.Errorf("Key %q", m.Key())
 	}
 }

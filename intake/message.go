@@ -75,8 +75,9 @@ type Message struct {
 
 	// Size is the size of the raw message in bytes.
 	Size int64 `json:"size"`
-	// ContentHash is the hex SHA-256 of the raw message; it identifies a
-	// message that has no Message-ID.
+	// ContentHash is the hex SHA-256 of the raw message, computed only for
+	// a message without a Message-ID, which it then identifies (Key); ""
+	// for the others.
 	ContentHash string `json:"content_hash"`
 
 	// TextTruncated is true when body text past Limits.MaxTextBytes was

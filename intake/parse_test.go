@@ -570,6 +570,7 @@ Body.
 			wantEqual(t, "To", len(m.To), 0)
 			wantEqual(t, "Date", m.Date.IsZero(), true)
 			wantEqual(t, "MessageID", m.MessageID, "1234.local")
+			wantEqual(t, "ContentHash", m.ContentHash, "") // the Message-ID is the key
 			wantEqual(t, "InReplyTo", m.InReplyTo, []string{"ticket-41@ticketd.example"})
 			wantEqual(t, "References", m.References, []string{"a@x.example", "c@y.example"})
 			if !hasDefect(m, "Date") || !hasDefect(m, "From") {
