@@ -299,33 +299,35 @@ func TestSendCanceled(t *testing.T) {
 			t.Errorf("server received %d messages", n)
 		}
 	})
-	t.Run("during DATA", func(t *testing.T) {
-		be := &backend{dataStarted: make(chan struct{}, 1), release: make(chan struct{})}
-		addr := startServer(t, be, SecurityNone)
-		// A long timeout: only cancellation can end the blocked DATA soon.
-		s := newTestSender(t, SMTPConfig{Address: addr, Timeout: time.Minute})
-		ctx, cancel := context.WithCancel(t.Context())
-		defer cancel()
-		done := make(chan []error, 1)
-		go func() { done <- s.Send(ctx, batch(3)) }()
-		select {
-		case <-be.dataStarted:
-		case <-time.After(10 * time.Second):
-			t.Fatal("DATA never started")
-		}
-		cancel()
-		var errs []error
-		select {
-		case errs = <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatal("Send did not return after cancellation")
-		}
-		for i, err := range errs {
-			if !errors.Is(err, context.Canceled) || Permanent(err) {
-				t.Errorf("email %d: %v, want a temporary context.Canceled", i, err)
+	for _, caps := range capabilities {
+		t.Run("during DATA/"+caps.name, func(t *testing.T) {
+			be := &backend{dataStarted: make(chan struct{}, 1), release: make(chan struct{}), noPipelining: caps.noPipelining, noChunking: caps.noChunking}
+			addr := startServer(t, be, SecurityNone)
+			// A long timeout: only cancellation can end the blocked DATA soon.
+			s := newTestSender(t, SMTPConfig{Address: addr, Timeout: time.Minute})
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			done := make(chan []error, 1)
+			go func() { done <- s.Send(ctx, batch(3)) }()
+			select {
+			case <-be.dataStarted:
+			case <-time.After(10 * time.Second):
+				t.Fatal("DATA never started")
 			}
-		}
-	})
+			cancel()
+			var errs []error
+			select {
+			case errs = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Send did not return after cancellation")
+			}
+			for i, err := range errs {
+				if !errors.Is(err, context.Canceled) || Permanent(err) {
+					t.Errorf("email %d: %v, want a temporary context.Canceled", i, err)
+				}
+			}
+		})
+	}
 }
 
 func TestSendConnectionLostMidBatch(t *testing.T) {

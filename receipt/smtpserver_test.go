@@ -50,6 +50,9 @@ type backend struct {
 	dataStarted chan struct{}
 	release     chan struct{}
 
+	// sessions counts the sessions not logged out yet.
+	sessions sync.WaitGroup
+
 	mu    sync.Mutex
 	conns int
 	msgs  []received
@@ -141,6 +144,7 @@ func (be *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	be.mu.Lock()
 	be.conns++
 	be.mu.Unlock()
+	be.sessions.Add(1)
 	return &session{be: be, conn: c}, nil
 }
 
@@ -237,7 +241,10 @@ func (s *session) Data(r io.Reader) error {
 }
 
 func (s *session) Reset()        { s.from, s.to = "", nil }
-func (s *session) Logout() error { return nil }
+func (s *session) Logout() error {
+	s.be.sessions.Done()
+	return nil
+}
 
 // smtpReply is an SMTP error answer for failure injection.
 func smtpReply(code int, msg string) error {
@@ -271,6 +278,15 @@ func startServer(t *testing.T, be *backend, security string) string {
 	t.Cleanup(func() {
 		if be.release != nil {
 			close(be.release)
+			// Let the sessions the test left hanging end on their own
+			// before closing the server: go-smtp's Close races with a
+			// BDAT chunk still being read (its bdatPipe field).
+			ended := make(chan struct{})
+			go func() { be.sessions.Wait(); close(ended) }()
+			select {
+			case <-ended:
+			case <-time.After(5 * time.Second):
+			}
 		}
 		_ = srv.Close()
 		_ = ln.Close() // in case Serve had not registered it yet

@@ -87,7 +87,29 @@ func (s *SMTPServer) Stop() {
 		// Close the listener too: the server only learns of it once Serve
 		// has started, which may not have happened yet.
 		_ = ln.Close()
+		// Let sessions whose client went away end on their own first:
+		// go-smtp's Close races with a BDAT chunk still being read.
+		s.waitSessionsEnd(2 * time.Second)
 		_ = srv.Close()
+	}
+}
+
+// waitSessionsEnd waits until no session is open, at most timeout.
+func (s *SMTPServer) waitSessionsEnd(timeout time.Duration) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		open, changed := s.open, s.changed
+		s.mu.Unlock()
+		if open == 0 {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			return
+		}
 	}
 }
 
