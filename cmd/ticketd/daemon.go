@@ -106,6 +106,8 @@ type daemon struct {
 	now func() time.Time
 	// drained is when RunOnce found the mailbox empty (bench reports it).
 	drained time.Time
+	// markDelay replaces the outbox's markDelay when set (tests).
+	markDelay time.Duration
 }
 
 func newDaemon(cfg *config.Config, log *slog.Logger) (*daemon, error) {

@@ -629,6 +629,58 @@ func TestOutboxConnections(t *testing.T) {
 	}
 }
 
+// Acceptances are recorded as soon as markBatch of them wait, without
+// waiting for markDelay; the rest when the sessions are done.
+func TestAcceptancesRecordedInGroups(t *testing.T) {
+	r := newRig(t)
+	r.cfg.Receipt.MaxPerSenderPerHour = 0
+	d := r.daemon()
+	defer d.Close()
+	d.markDelay = time.Hour // only the count (or the end) may commit
+	for i := range markBatch + 3 {
+		if _, err := d.record(withMessageID(fixture(t, "en-incident-screenshot.eml"), fmt.Sprintf("<g-%d@acme.example>", i)), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	due, err := d.db.DueOutbox(time.Now().Add(time.Hour), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	for _, it := range due {
+		ids = append(ids, it.ID)
+	}
+	if len(ids) != markBatch+3 {
+		t.Fatalf("%d emails queued, want %d", len(ids), markBatch+3)
+	}
+	sent := func(id uint64) bool {
+		it, err := d.db.OutboxItem(id)
+		return err == nil && it.State == store.StateSent
+	}
+	accepted := make(chan uint64, len(ids))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.markSentAsAccepted(accepted)
+	}()
+	for _, id := range ids {
+		accepted <- id
+	}
+	waitUntil(t, 5*time.Second, "the first group recorded", func() bool { return sent(ids[markBatch-1]) })
+	for _, id := range ids[markBatch:] {
+		if sent(id) {
+			t.Errorf("email %d recorded before its group was full or the sessions ended", id)
+		}
+	}
+	close(accepted)
+	<-done
+	for _, id := range ids {
+		if !sent(id) {
+			t.Errorf("email %d not recorded after the sessions ended", id)
+		}
+	}
+}
+
 func TestConnectionShares(t *testing.T) {
 	for _, tc := range []struct {
 		n, conns int
