@@ -240,7 +240,7 @@ func (s *session) Data(r io.Reader) error {
 	return nil
 }
 
-func (s *session) Reset()        { s.from, s.to = "", nil }
+func (s *session) Reset() { s.from, s.to = "", nil }
 func (s *session) Logout() error {
 	s.be.sessions.Done()
 	return nil
