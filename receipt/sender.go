@@ -175,10 +175,12 @@ func (s *Sender) Send(ctx context.Context, emails []*Email) []error {
 	return s.SendNotify(ctx, emails, nil)
 }
 
-// SendNotify is Send that also calls accepted(i) as soon as the server has
-// accepted emails[i], before the next email goes out, so that a durable
-// queue can record it at once and a crash later in the batch does not send
-// it again. accepted runs on the caller's goroutine and must be quick.
+// SendNotify is Send that also calls accepted(i) as soon as the server's
+// acceptance of emails[i] is read (before the next email goes out, or,
+// when the server takes transactions in groups, before the next group), so
+// that a durable queue can record it at once and a crash later in the
+// batch does not send it again. accepted runs on the caller's goroutine
+// and must be quick.
 func (s *Sender) SendNotify(ctx context.Context, emails []*Email, accepted func(i int)) []error {
 	errs := make([]error, len(emails))
 	msgs := make([]*mail.Msg, len(emails))
@@ -201,29 +203,102 @@ func (s *Sender) SendNotify(ctx context.Context, emails []*Email, accepted func(
 	if pending == 0 {
 		return errs
 	}
-	failRest := func(from int, err error) {
-		for j := from; j < len(msgs); j++ {
-			if msgs[j] != nil && errs[j] == nil {
-				errs[j] = fmt.Errorf("receipt: deliver %s: %w", emails[j].MessageID, err)
-			}
-		}
-	}
-
 	conn, c, sc, err := s.dial(ctx)
 	if err != nil {
-		failRest(0, err)
+		failFrom(emails, msgs, errs, 0, err)
 		return errs
 	}
 	defer conn.close()
 	sess := newSMTPSession(sc, s.timeout)
+	if sess.grouped() {
+		s.sendGroups(ctx, sess, emails, msgs, errs, accepted)
+	} else {
+		s.sendOneByOne(ctx, sess, emails, msgs, errs, accepted)
+	}
+	// Every email was accepted or refused already, or the link is gone: a
+	// failed QUIT changes nothing for them.
+	_ = c.CloseWithSMTPClient(sc)
+	return errs
+}
 
+// failFrom sets, for every email from index from on that was built and has
+// no result yet, an error wrapping err.
+func failFrom(emails []*Email, msgs []*mail.Msg, errs []error, from int, err error) {
+	for j := from; j < len(msgs); j++ {
+		if msgs[j] != nil && errs[j] == nil {
+			errs[j] = fmt.Errorf("receipt: deliver %s: %w", emails[j].MessageID, err)
+		}
+	}
+}
+
+// sendGroups sends the emails groupMax at a time (see grouped).
+func (s *Sender) sendGroups(ctx context.Context, sess *smtpSession, emails []*Email, msgs []*mail.Msg, errs []error, accepted func(int)) {
+	for start := 0; start < len(msgs); {
+		if ctx.Err() != nil {
+			failFrom(emails, msgs, errs, start, context.Cause(ctx))
+			return
+		}
+		var idx []int
+		for ; start < len(msgs) && len(idx) < groupMax; start++ {
+			if msgs[start] != nil {
+				idx = append(idx, start)
+			}
+		}
+		group := make([]*mail.Msg, len(idx))
+		finished := make([]bool, len(idx))
+		for k, i := range idx {
+			group[k] = msgs[i]
+		}
+		err := sess.sendGroup(group, func(k int, err error) {
+			finished[k] = true
+			i := idx[k]
+			if err == nil {
+				if accepted != nil {
+					accepted(i)
+				}
+				return
+			}
+			errs[i] = fmt.Errorf("receipt: deliver %s to %s: %w", emails[i].MessageID, emails[i].To, err)
+		})
+		if err == nil {
+			continue
+		}
+		// The link broke (or cancellation closed it): the unfinished
+		// emails of the group may have been accepted, the others were
+		// not attempted. Either way they go again later.
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w (%w)", err, context.Cause(ctx))
+		}
+		first := true
+		for k, i := range idx {
+			switch {
+			case finished[k]:
+			case first || ctx.Err() != nil:
+				errs[i] = fmt.Errorf("receipt: deliver %s to %s: %w", emails[i].MessageID, emails[i].To, err)
+				first = false
+			default:
+				errs[i] = fmt.Errorf("receipt: deliver %s to %s: %w: not completed after an earlier failure: %w", emails[i].MessageID, emails[i].To, ErrConnect, err)
+			}
+		}
+		if ctx.Err() != nil {
+			failFrom(emails, msgs, errs, start, context.Cause(ctx))
+		} else {
+			failFrom(emails, msgs, errs, start, fmt.Errorf("%w: not attempted after an earlier failure: %w", ErrConnect, err))
+		}
+		return
+	}
+}
+
+// sendOneByOne sends the emails one transaction at a time.
+func (s *Sender) sendOneByOne(ctx context.Context, sess *smtpSession, emails []*Email, msgs []*mail.Msg, errs []error, accepted func(int)) {
+	failRest := func(from int, err error) { failFrom(emails, msgs, errs, from, err) }
 	for i, m := range msgs {
 		if m == nil {
 			continue
 		}
 		if ctx.Err() != nil {
 			failRest(i, context.Cause(ctx))
-			return errs
+			return
 		}
 		err := sess.send(m)
 		if err == nil {
@@ -236,7 +311,7 @@ func (s *Sender) SendNotify(ctx context.Context, emails []*Email, accepted func(
 		if ctx.Err() != nil {
 			errs[i] = fmt.Errorf("%w (%w)", errs[i], context.Cause(ctx))
 			failRest(i+1, context.Cause(ctx))
-			return errs
+			return
 		}
 		if errors.Is(err, ErrInvalid) {
 			continue // refused before anything was sent
@@ -246,13 +321,9 @@ func (s *Sender) SendNotify(ctx context.Context, emails []*Email, accepted func(
 			// broken or in an unknown state. Do not wait a timeout for
 			// each remaining email.
 			failRest(i+1, fmt.Errorf("%w: not attempted after an earlier failure: %w", ErrConnect, err))
-			return errs
+			return
 		}
 	}
-	// Every email was accepted or refused already: a failed QUIT changes
-	// nothing for them.
-	_ = c.CloseWithSMTPClient(sc)
-	return errs
 }
 
 // connection is the network link under one go-mail client.

@@ -63,14 +63,27 @@ func TestSendBatchOverOneConnection(t *testing.T) {
 			if n := be.connections(); n != 1 {
 				t.Errorf("server saw %d connections, want 1", n)
 			}
-			// With PIPELINING each envelope goes out in one write (RFC
-			// 2920); without it, one command at a time. With CHUNKING
-			// the message goes as BDAT (RFC 3030), else after DATA.
-			if n, want := be.pipelinedReads(), map[bool]int{false: 3, true: 0}[caps.noPipelining]; n != want {
-				t.Errorf("server read MAIL FROM and DATA or BDAT together %d times, want %d", n, want)
-			}
-			if n, want := be.readsWith("BDAT "), map[bool]int{false: 3, true: 0}[caps.noChunking]; n != want {
+			// With CHUNKING the messages go as BDAT (RFC 3030), else after
+			// DATA. With PIPELINING too, the transactions go in one group,
+			// each after the first opened by RSET (sent only when a
+			// transaction starts before the previous one was answered);
+			// with PIPELINING alone each envelope goes out in one write
+			// (RFC 2920); with neither, one command at a time.
+			if n, want := be.occurrences("BDAT "), map[bool]int{false: 3, true: 0}[caps.noChunking]; n != want {
 				t.Errorf("server read %d BDAT commands, want %d", n, want)
+			}
+			wantRSET, wantTogether := 0, 0
+			switch {
+			case grouped(caps.noPipelining, caps.noChunking):
+				wantRSET = 2
+			case !caps.noPipelining:
+				wantTogether = 3
+			}
+			if n := be.occurrences("RSET\r\nMAIL FROM:"); n != wantRSET {
+				t.Errorf("server read %d transactions opened by RSET, want %d", n, wantRSET)
+			}
+			if n := be.readsWith("MAIL FROM:", "DATA\r\n"); n != wantTogether {
+				t.Errorf("server read MAIL FROM and DATA together %d times, want %d", n, wantTogether)
 			}
 			msgs := be.messages()
 			if len(msgs) != 3 {
@@ -176,7 +189,7 @@ func TestSendMailFromRefused(t *testing.T) {
 					t.Errorf("email %d: %v (code %d), want a temporary 451 refusal", i, err, code)
 				}
 			}
-			if n := be.readsWith("MAIL FROM:"); n < 3 {
+			if n := be.occurrences("MAIL FROM:"); n < 3 {
 				t.Errorf("server read MAIL FROM %d times, want every email tried", n)
 			}
 			if n := be.connections(); n != 1 {
@@ -332,24 +345,29 @@ func TestSendCanceled(t *testing.T) {
 
 func TestSendConnectionLostMidBatch(t *testing.T) {
 	// The link breaks at the second email's RCPT: the third is not
-	// attempted and is reported as a connection error.
-	be := &backend{dropAt: map[string]bool{"user1@customer.test": true}}
-	addr := startServer(t, be, SecurityNone)
-	s := newTestSender(t, SMTPConfig{Address: addr})
-	errs := s.Send(t.Context(), batch(3))
-	if errs[0] != nil {
-		t.Errorf("first email: %v", errs[0])
-	}
-	for i := 1; i < 3; i++ {
-		if errs[i] == nil || Permanent(errs[i]) {
-			t.Errorf("email %d: %v, want a temporary error", i, errs[i])
-		}
-	}
-	if !errors.Is(errs[2], ErrConnect) {
-		t.Errorf("email 2: %v, want ErrConnect", errs[2])
-	}
-	if n := len(be.messages()); n != 1 {
-		t.Errorf("server received %d messages, want 1", n)
+	// attempted (or, sent in the same group, never answered) and is
+	// reported as a connection error.
+	for _, caps := range capabilities {
+		t.Run(caps.name, func(t *testing.T) {
+			be := &backend{dropAt: map[string]bool{"user1@customer.test": true}, noPipelining: caps.noPipelining, noChunking: caps.noChunking}
+			addr := startServer(t, be, SecurityNone)
+			s := newTestSender(t, SMTPConfig{Address: addr})
+			errs := s.Send(t.Context(), batch(3))
+			if errs[0] != nil {
+				t.Errorf("first email: %v", errs[0])
+			}
+			for i := 1; i < 3; i++ {
+				if errs[i] == nil || Permanent(errs[i]) {
+					t.Errorf("email %d: %v, want a temporary error", i, errs[i])
+				}
+			}
+			if !errors.Is(errs[2], ErrConnect) {
+				t.Errorf("email 2: %v, want ErrConnect", errs[2])
+			}
+			if n := len(be.messages()); n != 1 {
+				t.Errorf("server received %d messages, want 1", n)
+			}
+		})
 	}
 }
 
@@ -409,22 +427,33 @@ func TestPermanent(t *testing.T) {
 }
 
 func TestSendNotifyReportsEachAcceptance(t *testing.T) {
-	be := &backend{rcptErr: map[string]error{"user1@customer.test": smtpReply(550, "no such user")}}
-	addr := startServer(t, be, SecurityNone)
-	s := newTestSender(t, SMTPConfig{Address: addr})
-	var accepted []int
-	errs := s.SendNotify(t.Context(), batch(3), func(i int) {
-		// Called before the next email goes out: the server has exactly
-		// the emails accepted so far.
-		if got := len(be.messages()); got != len(accepted)+1 {
-			t.Errorf("accepted(%d) called with %d messages at the server, want %d", i, got, len(accepted)+1)
-		}
-		accepted = append(accepted, i)
-	})
-	if len(accepted) != 2 || accepted[0] != 0 || accepted[1] != 2 {
-		t.Fatalf("accepted %v, want [0 2]", accepted)
-	}
-	if errs[0] != nil || errs[1] == nil || errs[2] != nil {
-		t.Errorf("errs %v", errs)
+	for _, caps := range capabilities {
+		t.Run(caps.name, func(t *testing.T) {
+			be := &backend{rcptErr: map[string]error{"user1@customer.test": smtpReply(550, "no such user")}, noPipelining: caps.noPipelining, noChunking: caps.noChunking}
+			addr := startServer(t, be, SecurityNone)
+			s := newTestSender(t, SMTPConfig{Address: addr})
+			var accepted []int
+			errs := s.SendNotify(t.Context(), batch(3), func(i int) {
+				// Called as soon as the acceptance is read: the server has
+				// the email. One at a time, before the next email goes out,
+				// so the server has exactly the emails accepted so far; in
+				// groups (PIPELINING and CHUNKING), before the next group.
+				got := len(be.messages())
+				if got < len(accepted)+1 || (!grouped(caps.noPipelining, caps.noChunking) && got != len(accepted)+1) {
+					t.Errorf("accepted(%d) called with %d messages at the server", i, got)
+				}
+				accepted = append(accepted, i)
+			})
+			if len(accepted) != 2 || accepted[0] != 0 || accepted[1] != 2 {
+				t.Fatalf("accepted %v, want [0 2]", accepted)
+			}
+			if errs[0] != nil || errs[1] == nil || errs[2] != nil {
+				t.Errorf("errs %v", errs)
+			}
+		})
 	}
 }
+
+// grouped reports whether a server with these capabilities gets whole
+// transactions in groups.
+func grouped(noPipelining, noChunking bool) bool { return !noPipelining && !noChunking }

@@ -27,6 +27,10 @@ type smtpSession struct {
 	// its envelope: one round trip a message).
 	chunking bool
 	buf      bytes.Buffer // the message rendered for BDAT, reused
+	group    bytes.Buffer // a group's commands and chunks (sendGroup), reused
+	// dirty is true when the last transaction of a group was refused: the
+	// next one opens with RSET.
+	dirty bool
 	// mailParams are the MAIL FROM parameters go-mail's own Mail would
 	// send to this server.
 	mailParams string
@@ -50,18 +54,9 @@ func newSMTPSession(sc *smtp.Client, timeout time.Duration) *smtpSession {
 // clean; its error is the server's reply (a *textproto.Error, which
 // smtpCode reads). Any other error means the link is broken.
 func (s *smtpSession) send(m *mail.Msg) error {
-	from, err := m.GetSender(false)
+	from, rcpts, err := envelopeOf(m)
 	if err != nil {
-		return fmt.Errorf("%w: envelope sender: %w", ErrInvalid, err)
-	}
-	rcpts, err := m.GetRecipients()
-	if err != nil {
-		return fmt.Errorf("%w: recipients: %w", ErrInvalid, err)
-	}
-	for _, a := range append([]string{from}, rcpts...) {
-		if strings.ContainsAny(a, "\r\n") {
-			return fmt.Errorf("%w: address %q holds a line break", ErrInvalid, a)
-		}
+		return err
 	}
 	// go-mail sets one deadline at dial time; a long batch moves it on.
 	if err := s.sc.UpdateDeadline(s.timeout); err != nil {

@@ -49,6 +49,7 @@ type benchReport struct {
 
 type benchOptions struct {
 	messages, attachmentKB, latency, largeMB, batchSize int
+	smtpConnections                                     int
 	imapAddr, imapUser, imapPassword, imapSecurity      string
 	dir                                                 string
 	cpuProfile, memProfile                              string
@@ -62,6 +63,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&o.attachmentKB, "attachment-kb", 200, "size of the screenshot a third of the messages carry")
 	fs.IntVar(&o.latency, "latency-messages", 100, "messages sent one by one to the idling daemon for the latency percentiles")
 	fs.IntVar(&o.batchSize, "batch-size", config.Default().IMAP.BatchSize, "imap.batch_size of the daemon under test")
+	fs.IntVar(&o.smtpConnections, "smtp-connections", config.Default().SMTP.Connections, "smtp.connections of the daemon under test")
 	fs.IntVar(&o.largeMB, "large-mb", 0, "also process one message with an attachment of this many MB with run --once in a child process and report its peak RSS")
 	fs.StringVar(&o.imapAddr, "imap", "", "a real IMAP server (host:port) instead of the in-process one; its INBOX must be empty")
 	fs.StringVar(&o.imapUser, "imap-user", "", "user on --imap")
@@ -80,6 +82,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if o.messages < 1 || o.attachmentKB < 0 || o.latency < 0 || o.largeMB < 0 {
 		return fmt.Errorf("%w: --messages must be positive, the others not negative", errUsage)
+	}
+	if o.batchSize < 1 || o.smtpConnections < 1 {
+		return fmt.Errorf("%w: --batch-size and --smtp-connections must be positive", errUsage)
 	}
 	if o.imapPassword == "" {
 		o.imapPassword = os.Getenv("TICKETD_IMAP_PASSWORD")
@@ -147,6 +152,7 @@ func bench(ctx context.Context, o benchOptions, progress io.Writer) (*benchRepor
 	}
 	cfg := benchConfig(box.config(), smtpSink.addr, filepath.Join(dir, "ticketd.db"))
 	cfg.IMAP.BatchSize = o.batchSize
+	cfg.SMTP.Connections = o.smtpConnections
 	d, err := newDaemon(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, err
