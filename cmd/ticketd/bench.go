@@ -140,6 +140,7 @@ func bench(ctx context.Context, o benchOptions, progress io.Writer) (*benchRepor
 	if err := box.appendAll(ctx, backlog); err != nil {
 		return nil, err
 	}
+	runtime.GC() // each phase starts from a collected heap
 	took, err := bareDrain(ctx, box.config(), "BenchBare")
 	if err != nil {
 		return nil, fmt.Errorf("bare client: %w", err)
