@@ -1,7 +1,6 @@
 package receipt
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -96,10 +95,9 @@ func (s *smtpSession) sendGroup(ms []*mail.Msg, done func(k int, err error)) err
 	for _, p := range plan {
 		if p.rset {
 			if _, _, err := t.ReadResponse(250); err != nil {
-				if isReply(err) {
-					err = errors.Join(errLinkInDoubt, err)
-				}
-				return fmt.Errorf("RSET: %w", err)
+				// Not wrapped: a refused RSET's code is no verdict on
+				// the email that follows it.
+				return fmt.Errorf("RSET: %w: %v", errLinkInDoubt, err)
 			}
 		}
 		refused, err := s.envelopeReplies(p.rcpts)

@@ -216,11 +216,13 @@ func (s *smtpSession) envelopePipelined(from string, rcpts []string) (io.WriteCl
 	}
 	if refused != nil {
 		if err == nil {
+			// A failure here leaves the session out of step: in doubt,
+			// whatever code the refusal carried.
 			if err := t.DotWriter().Close(); err != nil {
-				return nil, fmt.Errorf("end empty data after %w: %w", refused, err)
+				return nil, fmt.Errorf("end empty data after %w: %w", refused, errors.Join(errLinkInDoubt, err))
 			}
 			if _, _, err := t.ReadResponse(250); err != nil && !isReply(err) {
-				return nil, fmt.Errorf("end empty data after %w: %w", refused, err)
+				return nil, fmt.Errorf("end empty data after %w: %w", refused, errors.Join(errLinkInDoubt, err))
 			}
 		}
 		return nil, s.reset(refused)
