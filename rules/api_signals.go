@@ -99,14 +99,18 @@ func nextStatusCandidate(s string, from int) int {
 }
 
 // statusWindowAround returns the stretch of s around the number at p that
-// statusCodes runs httpStatus on. Its ends fall where a word ends (or at
-// the ends of s), so that \b means there what it means in the whole text.
+// statusCodes runs httpStatus on. Its ends fall outside words (or at the
+// ends of s), so that \b means there what it means in the whole text.
 // It reports false when the number ends a run of letters and digits longer
 // than the window: no word of httpStatus can then start on a word boundary
 // before the number, nor can the number start a word, so nothing matches.
 func statusWindowAround(s string, p int) (from, to int, ok bool) {
 	from = max(p-statusWindow, 0)
-	for from > 0 && from < p && isASCIIWord(s[from-1]) {
+	// Start on a byte that is not part of a word (or at 0): every \b of
+	// httpStatus comes before a word character, so it means there what it
+	// means in the whole text, and a match may start on that byte (the
+	// quote of "status":).
+	for from > 0 && from < p && isASCIIWord(s[from]) {
 		from++
 	}
 	if from == p && p > 0 && isASCIIWord(s[p-1]) {

@@ -54,6 +54,7 @@ var statusTexts = []string{
 	strings.Repeat("error 500 ", 30),
 	strings.Repeat("1 22 333 ", 50) + "returns 503",
 	"el servidor respondio 504\n\ny luego 429 too many requests",
+	strings.Repeat("a", 60) + `"status":500}`, // a long word up to the quote
 }
 
 func TestStatusCodesMatchWholeText(t *testing.T) {
