@@ -52,7 +52,7 @@ var templateHTML = template.Must(template.New("letter").Parse(`<!DOCTYPE html>
 `))
 
 func TestRenderHTMLMatchesTemplate(t *testing.T) {
-	hostile := `<script>alert("x")</script> & 'quoted' a+b=c ` + "`tick` \x00 nul"
+	hostile := `<script>alert("x")</script> & 'quoted' a+b=c ` + "`tick` \x00 nul \xff\xfe é ✓"
 	letters := []*letter{
 		{Lang: rules.English, Subject: hostile, Greeting: hostile, Closing: "Regards,", Signature: hostile},
 		{Lang: rules.Spanish, Subject: "Ticket", Greeting: "Hola", Blocks: []block{
