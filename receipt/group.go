@@ -70,10 +70,7 @@ func (s *smtpSession) sendGroup(ms []*mail.Msg, done func(k int, err error)) err
 		if rset {
 			w.WriteString("RSET\r\n")
 		}
-		w.WriteString("MAIL FROM:" + from + s.mailParams + "\r\n")
-		for _, r := range rcpts {
-			w.WriteString("RCPT TO:" + r + "\r\n")
-		}
+		s.writeEnvelope(w, from, rcpts)
 		fmt.Fprintf(w, "BDAT %d LAST\r\n", len(msg))
 		w.Write(msg)
 		plan = append(plan, planned{k: k, rset: rset, rcpts: rcpts})

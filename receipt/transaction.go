@@ -87,49 +87,42 @@ func (s *smtpSession) send(m *mail.Msg) error {
 	return nil
 }
 
-// sendChunk sends the envelope and the message as one BDAT LAST chunk:
-// all in one write when pipelining, else after MAIL and RCPT were each
-// answered. A server reads a chunk even after refusing its BDAT (RFC 3030,
-// 2), so a refused envelope leaves the session in step.
+// sendChunk sends the envelope one command at a time, then the message as
+// one BDAT LAST chunk. (With PIPELINING too, sendGroup does the work.) A
+// server reads a chunk even after refusing its BDAT (RFC 3030, 2), so the
+// session stays in step.
 func (s *smtpSession) sendChunk(from string, rcpts []string, msg []byte) error {
-	t := s.sc.Text
-	var refused error
-	if !s.pipelining {
-		if err := s.sc.Mail(from); err != nil {
-			return s.reset(fmt.Errorf("MAIL FROM: %w", err))
-		}
-		for _, r := range rcpts {
-			if err := s.sc.Rcpt(r); err != nil {
-				return s.reset(fmt.Errorf("RCPT TO %s: %w", r, err))
-			}
-		}
-	} else {
-		t.W.WriteString("MAIL FROM:" + from + s.mailParams + "\r\n")
-		for _, r := range rcpts {
-			t.W.WriteString("RCPT TO:" + r + "\r\n")
+	if err := s.sc.Mail(from); err != nil {
+		return s.reset(fmt.Errorf("MAIL FROM: %w", err))
+	}
+	for _, r := range rcpts {
+		if err := s.sc.Rcpt(r); err != nil {
+			return s.reset(fmt.Errorf("RCPT TO %s: %w", r, err))
 		}
 	}
+	t := s.sc.Text
 	fmt.Fprintf(t.W, "BDAT %d LAST\r\n", len(msg))
 	t.W.Write(msg)
 	if err := t.W.Flush(); err != nil {
 		return fmt.Errorf("send message: %w", err)
 	}
-	if s.pipelining {
-		var err error
-		if refused, err = s.envelopeReplies(rcpts); err != nil {
-			return err
-		}
-	}
 	_, _, err := t.ReadResponse(250)
 	switch {
 	case err != nil && !isReply(err):
 		return fmt.Errorf("BDAT: %w", err)
-	case refused != nil:
-		return s.reset(refused)
 	case err != nil:
 		return s.reset(fmt.Errorf("BDAT: %w", err))
 	}
 	return nil
+}
+
+// writeEnvelope writes the MAIL and RCPT commands of a pipelined
+// transaction.
+func (s *smtpSession) writeEnvelope(w io.StringWriter, from string, rcpts []string) {
+	w.WriteString("MAIL FROM:" + from + s.mailParams + "\r\n")
+	for _, r := range rcpts {
+		w.WriteString("RCPT TO:" + r + "\r\n")
+	}
 }
 
 // envelopeReplies reads the replies to a pipelined MAIL and RCPTs. refused
@@ -195,10 +188,7 @@ func (s *smtpSession) envelope(from string, rcpts []string) (io.WriteCloser, err
 func (s *smtpSession) envelopePipelined(from string, rcpts []string) (io.WriteCloser, error) {
 	t := s.sc.Text
 	var b strings.Builder
-	b.WriteString("MAIL FROM:" + from + s.mailParams + "\r\n")
-	for _, r := range rcpts {
-		b.WriteString("RCPT TO:" + r + "\r\n")
-	}
+	s.writeEnvelope(&b, from, rcpts)
 	b.WriteString("DATA\r\n")
 	if _, err := t.W.WriteString(b.String()); err != nil {
 		return nil, fmt.Errorf("send envelope: %w", err)
