@@ -14,6 +14,15 @@ type Limits struct {
 	MaxTextBytes    int           // body text kept for the rules
 	MaxURLs         int           // URLs recorded
 	MaxDuration     time.Duration // time spent on one message
+	// MaxInspectBytes bounds the bytes of one attachment held to look
+	// inside it (ZIP entries, TNEF attachments, PDF images); a larger
+	// container is recorded but not opened.
+	MaxInspectBytes int64
+	// MaxInspectEntries bounds the entries listed per container.
+	MaxInspectEntries int
+	// MaxInspectText bounds the bytes of a text attachment kept in
+	// Attachment.Text.
+	MaxInspectText int
 }
 
 // DefaultLimits are generous enough for real support mail (a 50 MB video)
@@ -28,6 +37,10 @@ var DefaultLimits = Limits{
 	MaxTextBytes:    1 << 20,
 	MaxURLs:         200,
 	MaxDuration:     30 * time.Second,
+
+	MaxInspectBytes:   16 << 20,
+	MaxInspectEntries: 200,
+	MaxInspectText:    64 << 10,
 }
 
 // withDefaults returns l with every zero field replaced by its default.
@@ -59,6 +72,15 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxDuration > 0 {
 		d.MaxDuration = l.MaxDuration
+	}
+	if l.MaxInspectBytes > 0 {
+		d.MaxInspectBytes = l.MaxInspectBytes
+	}
+	if l.MaxInspectEntries > 0 {
+		d.MaxInspectEntries = l.MaxInspectEntries
+	}
+	if l.MaxInspectText > 0 {
+		d.MaxInspectText = l.MaxInspectText
 	}
 	return d
 }

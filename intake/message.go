@@ -21,6 +21,45 @@ type Attachment struct {
 	SHA256    string `json:"sha256"`
 	ContentID string `json:"content_id,omitempty"` // without angle brackets
 	Inline    bool   `json:"inline,omitempty"`
+
+	// Width and Height are an image's pixel dimensions, read from its
+	// header (PNG, JPEG, GIF, BMP, WebP); 0 when unknown or not an image.
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
+	// Referenced is true when the HTML body shows this part through a
+	// cid: reference; Source says where the attachment came from when it
+	// was not a MIME part of its own: "data" for a data: image in the
+	// HTML, "tnef" for a file inside winmail.dat, "zip" for a ZIP entry.
+	Referenced bool   `json:"referenced,omitempty"`
+	Source     string `json:"source,omitempty"`
+	// Contents lists the files a container holds: the entries of a ZIP,
+	// the attachments inside a TNEF winmail.dat (one level, at most
+	// Limits.MaxInspectEntries; their Source says which).
+	Contents []Attachment `json:"contents,omitempty"`
+	// PDFImages counts the images embedded in a PDF (image XObjects) in
+	// the first Limits.MaxInspectBytes of the file.
+	PDFImages int `json:"pdf_images,omitempty"`
+	// Text is the start of a text attachment's content (.txt, .json,
+	// .log, .har, .xml, text/*), decoded to UTF-8, at most
+	// Limits.MaxInspectText bytes: rules read it for API calls.
+	Text string `json:"text,omitempty"`
+}
+
+// Quote is text the customer passed on below their own words: a quoted
+// reply or a forwarded message, inline or attached.
+type Quote struct {
+	// Author is the address named by the quote's attribution line ("On
+	// ..., Dave <dave@acme.example> wrote:") or its From: line, lower-cased;
+	// "" when none names one.
+	Author string `json:"author,omitempty"`
+	// Forwarded is true for a forwarded message, false for a quoted reply.
+	Forwarded bool `json:"forwarded,omitempty"`
+	// Subject is the forwarded or quoted message's subject when its header
+	// block names one.
+	Subject string `json:"subject,omitempty"`
+	// Text is the quote's own words: its quote markers, nested quotes,
+	// signature and footer removed, bounded like OwnText.
+	Text string `json:"text"`
 }
 
 // LoopHeaders are the headers that tell automated mail from a person's mail
@@ -65,6 +104,9 @@ type Message struct {
 	// OwnText is the customer's own words: Text without quoted replies,
 	// forwarded blocks, signatures and confidentiality footers.
 	OwnText string `json:"own_text"`
+	// Quotes are the quoted replies and forwarded messages below the own
+	// words, outermost first (at most 8).
+	Quotes []Quote `json:"quotes,omitempty"`
 	// HTMLOnly is true when the text came from an HTML part.
 	HTMLOnly bool `json:"html_only,omitempty"`
 
