@@ -175,6 +175,13 @@ type Limits struct {
 	MaxTextBytes    int           `mapstructure:"max_text_bytes"`
 	MaxURLs         int           `mapstructure:"max_urls"`
 	MaxDuration     time.Duration `mapstructure:"max_duration"`
+	// MaxInspectBytes bounds the decoded bytes of one attachment held to
+	// look inside it (ZIP, winmail.dat, PDF); MaxInspectEntries the entries
+	// listed per container; MaxInspectText the bytes of a text attachment
+	// (.txt, .json, .log, .har) kept for the rules.
+	MaxInspectBytes   int64 `mapstructure:"max_inspect_bytes"`
+	MaxInspectEntries int   `mapstructure:"max_inspect_entries"`
+	MaxInspectText    int   `mapstructure:"max_inspect_text"`
 }
 
 // Organization is one customer organization and its plan.

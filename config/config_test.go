@@ -69,6 +69,25 @@ func TestDefaultsApplyUnderFile(t *testing.T) {
 	}
 }
 
+func TestInspectLimitsReachIntake(t *testing.T) {
+	cfg, err := Load(writeConfig(t, minimal+"limits:\n  max_inspect_bytes: 1048576\n  max_inspect_entries: 50\n  max_inspect_text: 4096\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := cfg.IntakeLimits()
+	if l.MaxInspectBytes != 1<<20 || l.MaxInspectEntries != 50 || l.MaxInspectText != 4096 {
+		t.Fatalf("IntakeLimits = %+v", l)
+	}
+	t.Setenv("TICKETD_LIMITS_MAX_INSPECT_TEXT", "8192")
+	cfg, err = Load(writeConfig(t, minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := cfg.IntakeLimits(); l.MaxInspectText != 8192 || l.MaxInspectBytes != 0 {
+		t.Fatalf("environment or zero default: %+v", l)
+	}
+}
+
 func TestEnvironmentOverridesKeysAbsentFromFile(t *testing.T) {
 	t.Setenv("TICKETD_IMAP_PASSWORD", "s3cret")
 	t.Setenv("TICKETD_SMTP_ADDRESS", "127.0.0.1:2525")
@@ -122,6 +141,9 @@ func TestInvalidConfigNamesKeyAndFile(t *testing.T) {
 		{"bad prefix", "tickets:\n  prefix: sup-1\n" + minimal[strings.Index(minimal, "organizations"):], "tickets.prefix"},
 		{"bad duration", minimal + "imap:\n  poll_interval: soon\n", "poll_interval"},
 		{"not yaml", "organizations: [\n", "config "},
+		{"negative inspect bytes", minimal + "limits:\n  max_inspect_bytes: -1\n", "limits.max_inspect_bytes"},
+		{"negative inspect entries", minimal + "limits:\n  max_inspect_entries: -1\n", "limits.max_inspect_entries"},
+		{"negative inspect text", minimal + "limits:\n  max_inspect_text: -1\n", "limits.max_inspect_text"},
 		{"support address is a contact", minimal + "rules:\n  support_addresses: [alice@acme.example]\n", "rules.support_addresses[0]"},
 	}
 	for _, tt := range tests {

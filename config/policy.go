@@ -27,6 +27,10 @@ func (c *Config) IntakeLimits() intake.Limits {
 		MaxTextBytes:    c.Limits.MaxTextBytes,
 		MaxURLs:         c.Limits.MaxURLs,
 		MaxDuration:     c.Limits.MaxDuration,
+
+		MaxInspectBytes:   c.Limits.MaxInspectBytes,
+		MaxInspectEntries: c.Limits.MaxInspectEntries,
+		MaxInspectText:    c.Limits.MaxInspectText,
 	}
 }
 

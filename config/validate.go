@@ -65,6 +65,8 @@ func (c *Config) Validate() error {
 		"limits.max_depth": int64(c.Limits.MaxDepth), "limits.max_attachments": int64(c.Limits.MaxAttachments),
 		"limits.max_decoded_bytes": c.Limits.MaxDecodedBytes, "limits.max_text_bytes": int64(c.Limits.MaxTextBytes),
 		"limits.max_urls": int64(c.Limits.MaxURLs), "limits.max_duration": int64(c.Limits.MaxDuration),
+		"limits.max_inspect_bytes": c.Limits.MaxInspectBytes, "limits.max_inspect_entries": int64(c.Limits.MaxInspectEntries),
+		"limits.max_inspect_text": int64(c.Limits.MaxInspectText),
 	} {
 		if v < 0 {
 			add(c.fieldError(key, "must not be negative (0 takes the default)"))
