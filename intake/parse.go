@@ -120,6 +120,13 @@ func (w *walker) finish(m *Message) {
 	m.TextTruncated = w.truncated || cut1 || cut2
 	m.HTMLOnly = html > 0 && plain == 0
 	m.URLs, m.URLsOmitted = collectURLs(w.b.limits.MaxURLs, append(urls, unusedURLs...)...)
+	if len(w.cids) > 0 {
+		for i := range w.atts {
+			if id := w.atts[i].ContentID; id != "" && w.cids[strings.ToLower(id)] {
+				w.atts[i].Referenced = true
+			}
+		}
+	}
 	m.Attachments = w.atts
 	m.AttachmentsOmitted = w.attsOmitted
 	m.Defects = w.defects

@@ -218,7 +218,7 @@ Second part of my text.
 			wantEqual(t, "Text", m.Text, "First part of my text.\n\nSecond part of my text.")
 			png := b64decode(t, pngPixel)
 			wantEqual(t, "Attachments", m.Attachments, []Attachment{
-				{Filename: "error.png", MediaType: "image/png", Size: int64(len(png)), SHA256: sum(png)},
+				{Filename: "error.png", MediaType: "image/png", Size: int64(len(png)), SHA256: sum(png), Width: 1, Height: 1},
 				{Filename: "invoice 2026-10.pdf", MediaType: "application/pdf", Size: int64(len(pdfBytes)), SHA256: sum(pdfBytes)},
 			})
 		},
@@ -242,7 +242,7 @@ Content-Transfer-Encoding: base64
 `),
 		check: func(t *testing.T, m *Message) {
 			png := b64decode(t, pngPixel)
-			wantEqual(t, "Attachments", m.Attachments, []Attachment{{Filename: "screenshot.png", MediaType: "application/octet-stream", Size: int64(len(png)), SHA256: sum(png)}})
+			wantEqual(t, "Attachments", m.Attachments, []Attachment{{Filename: "screenshot.png", MediaType: "application/octet-stream", Size: int64(len(png)), SHA256: sum(png), Width: 1, Height: 1}})
 		},
 	},
 	{
@@ -274,7 +274,7 @@ Content-Transfer-Encoding: base64
 		check: func(t *testing.T, m *Message) {
 			wantEqual(t, "Text", m.Text, "The chart shows an error, screenshot inline.")
 			png := b64decode(t, pngPixel)
-			wantEqual(t, "Attachments", m.Attachments, []Attachment{{MediaType: "image/png", Size: int64(len(png)), SHA256: sum(png), ContentID: "chart@acme.example", Inline: true}})
+			wantEqual(t, "Attachments", m.Attachments, []Attachment{{MediaType: "image/png", Size: int64(len(png)), SHA256: sum(png), ContentID: "chart@acme.example", Inline: true, Width: 1, Height: 1, Referenced: true}})
 		},
 	},
 	{
@@ -312,7 +312,7 @@ notes
 			wantEqual(t, "Text", m.Text, "The import of the attached file fails.")
 			wantEqual(t, "Attachments", m.Attachments, []Attachment{
 				{Filename: "clientes.csv", MediaType: "text/csv", Size: int64(len("id,name\r\n1,Ana")), SHA256: sum("id,name\r\n1,Ana")},
-				{Filename: "notes.txt", MediaType: "text/plain", Size: 5, SHA256: sum("notes"), Inline: true},
+				{Filename: "notes.txt", MediaType: "text/plain", Size: 5, SHA256: sum("notes"), Inline: true, Text: "notes"},
 			})
 		},
 	},
@@ -394,7 +394,7 @@ Content-Transfer-Encoding: base64
 				"The export button shows error 500. See https://app.example.com/exports/42.")
 			wantEqual(t, "OwnText", m.OwnText, "Bob found this yesterday, his report is below.")
 			png := b64decode(t, pngPixel)
-			wantEqual(t, "Attachments", m.Attachments, []Attachment{{Filename: "error.png", MediaType: "image/png", Size: int64(len(png)), SHA256: sum(png)}})
+			wantEqual(t, "Attachments", m.Attachments, []Attachment{{Filename: "error.png", MediaType: "image/png", Size: int64(len(png)), SHA256: sum(png), Width: 1, Height: 1}})
 			wantEqual(t, "URLs", m.URLs, []string{"https://app.example.com/exports/42"})
 		},
 	},

@@ -27,6 +27,7 @@ type walker struct {
 	groups      int // multipart/alternative and message scopes handed out
 	forwards    int // forwarded messages seen
 	truncated   bool
+	cids        map[string]bool // Content-IDs referenced by cid: in HTML bodies, lower-cased
 }
 
 // partCtx is what a part inherits from its ancestors.
@@ -225,6 +226,16 @@ func (w *walker) bodyText(e *message.Entity, html bool, pc partCtx) error {
 	text := fixUTF8(string(data))
 	seg := segment{html: html, group: pc.group, fwd: pc.fwd}
 	if html {
+		lower := asciiLower(text)
+		if strings.Contains(lower, "cid:") {
+			if w.cids == nil {
+				w.cids = map[string]bool{}
+			}
+			cidRefs(lower, w.cids)
+		}
+		if strings.Contains(lower, "data:image/") {
+			w.dataImages(text, lower)
+		}
 		text = stripHTMLNoise(text)
 		seg.urls = htmlURLs(text)
 		seg.text = htmlToText(text)
@@ -236,34 +247,90 @@ func (w *walker) bodyText(e *message.Entity, html bool, pc partCtx) error {
 	return nil
 }
 
-// attachment streams one attachment through SHA-256 and a counter; its
-// content is never held.
+// attachment streams one attachment through SHA-256 and a counter. Its
+// content is never held, except the first bytes that tell an image's
+// dimensions, the start of a text attachment (Limits.MaxInspectText) and a
+// ZIP or TNEF container within Limits.MaxInspectBytes, which is opened.
 func (w *walker) attachment(e *message.Entity, ct, disp headerValue) error {
 	dr := &decodedReader{r: e.Body, b: w.b}
 	if len(w.atts) >= w.b.limits.MaxAttachments {
 		w.attsOmitted++
 		return w.drain(dr, "attachment")
 	}
-	h := sha256.New()
-	n, err := io.CopyBuffer(h, onlyReader{dr}, w.buf)
-	if err := w.readErr(err, "attachment"); err != nil {
-		return err
-	}
 	name := disp.params["filename"]
 	if name == "" {
 		name = ct.params["name"]
 	}
+	name = stripControls(name)
+	lim := w.b.limits
+	var (
+		dst   io.Writer
+		img   *imageSize
+		pdf   *pdfImages
+		hold  *holdKeeper
+		text  *headKeeper
+		h     = sha256.New()
+		kind  = inspectKindOf(ct.value, name)
+		extra io.Writer
+	)
+	switch kind {
+	case inspectImage:
+		img = newImageSize(lim.MaxInspectBytes)
+		extra = img
+	case inspectPDF:
+		pdf = &pdfImages{limit: lim.MaxInspectBytes}
+		extra = pdf
+	case inspectZIP, inspectTNEF:
+		hold = &holdKeeper{limit: lim.MaxInspectBytes}
+		extra = hold
+	case inspectText:
+		text = &headKeeper{limit: lim.MaxInspectText}
+		extra = text
+	}
+	dst = h
+	if extra != nil {
+		dst = io.MultiWriter(h, extra)
+	}
+	n, err := io.CopyBuffer(onlyWriter{dst}, onlyReader{dr}, w.buf)
+	if err := w.readErr(err, "attachment"); err != nil {
+		return err
+	}
 	cid := strings.TrimSpace(e.Header.Get("Content-Id"))
 	cid = stripControls(fixUTF8(strings.TrimSuffix(strings.TrimPrefix(cid, "<"), ">")))
-	w.atts = append(w.atts, Attachment{
-		Filename:  stripControls(name),
+	a := Attachment{
+		Filename:  name,
 		MediaType: ct.value,
 		Size:      n,
 		SHA256:    hex.EncodeToString(h.Sum(nil)),
 		ContentID: cid,
 		Inline:    disp.value == "inline" || (disp.value == "" && cid != ""),
-	})
+	}
+	switch {
+	case img != nil:
+		a.Width, a.Height = img.size()
+	case pdf != nil:
+		a.PDFImages = pdf.count
+	case text != nil:
+		a.Text = cleanAttachmentText(text.buf, text.over, lim.MaxInspectText)
+	case hold != nil && hold.over:
+		w.defect("%s attachment larger than %d bytes: not opened", kindName(kind), lim.MaxInspectBytes)
+	case hold != nil && kind == inspectTNEF:
+		a.Contents = tnefContents(hold.buf.Bytes(), lim.MaxInspectEntries, lim)
+	case hold != nil:
+		var err error
+		if a.Contents, err = zipContents(hold.buf.Bytes(), lim.MaxInspectEntries, lim, w.buf); err != nil {
+			w.defect("ZIP attachment: %v", err)
+		}
+	}
+	w.atts = append(w.atts, a)
 	return nil
+}
+
+func kindName(k inspectKind) string {
+	if k == inspectTNEF {
+		return "TNEF"
+	}
+	return "ZIP"
 }
 
 // drain reads and discards the rest of r.
