@@ -140,56 +140,51 @@ func hasErrorStatus(codes []int) bool {
 	return false
 }
 
-// Text attachments that stand in for the call or the response. Customers
-// often attach what they cannot paste; the file name says what it is:
-//   - a .har file (browser network export) holds both the call and the response;
-//   - a text file (.txt .json .log .xml .http .sh .curl) whose name mentions
-//     the request ("request", "call", "curl", "peticion", "solicitud",
-//     "llamada") counts as the call;
-//   - one whose name mentions the response ("response", "respuesta", "error",
-//     "output", "salida", "log"), or any .log, .json or .xml file without a
-//     hint, counts as the response (that is what people attach);
-//   - a .txt without a hint counts as neither: it could be anything.
-var (
-	apiTextExtensions = map[string]bool{
-		".txt": true, ".json": true, ".log": true, ".xml": true, ".http": true,
-		".sh": true, ".curl": true,
-	}
-	callNameHints     = []string{"request", "call", "curl", "peticion", "solicitud", "llamada"}
-	responseNameHints = []string{"response", "respuesta", "error", "output", "salida", "log"}
-)
+// apiTextExtensions are the text files customers attach in place of what
+// they cannot paste.
+var apiTextExtensions = map[string]bool{
+	".txt": true, ".json": true, ".log": true, ".xml": true, ".http": true,
+	".sh": true, ".curl": true, ".har": true, ".md": true, ".out": true,
+}
 
-// apiAttachments tells whether the attachments carry the call and the
-// response, by the rules above.
-func apiAttachments(atts []intake.Attachment) (call, response bool) {
+// apiAttachments tells which attachments carry the call and the response,
+// judged by what they hold (Attachment.Text, read by intake), not by their
+// names: a file named request.txt that holds something else counts for
+// nothing. A browser recording (.har) holds both when its text shows a
+// request and a response, or when it was too large to be read.
+func apiAttachments(atts []intake.Attachment) (call, response string) {
 	for _, a := range atts {
 		ext := extension(a)
-		if ext == ".har" || mediaType(a) == "application/har+json" {
-			call, response = true, true
+		isHAR := ext == ".har" || mediaType(a) == "application/har+json"
+		if !isHAR && !apiTextExtensions[ext] && !strings.HasPrefix(mediaType(a), "text/") && mediaType(a) != "application/json" {
 			continue
 		}
-		if !apiTextExtensions[ext] {
+		if isCSV(a) {
 			continue
 		}
-		name := fold(a.Filename)
-		hintCall := containsAny(name, callNameHints)
-		hintResp := containsAny(name, responseNameHints)
-		if hintCall {
-			call = true
+		name := attachmentName(a)
+		if isHAR && (a.Text == "" || strings.Contains(a.Text, `"request"`) && strings.Contains(a.Text, `"response"`)) {
+			if call == "" {
+				call = name
+			}
+			if response == "" {
+				response = name
+			}
+			continue
 		}
-		if hintResp || (!hintCall && (ext == ".log" || ext == ".json" || ext == ".xml")) {
-			response = true
+		if a.Text == "" {
+			continue
+		}
+		text := truncate(a.Text, maxAnalyzedBytes)
+		if call == "" && apiCall.MatchString(text) {
+			call = name
+		}
+		if response == "" {
+			f := fold(text)
+			if len(statusCodes(f)) > 0 || responseBody.MatchString(f) {
+				response = name
+			}
 		}
 	}
 	return call, response
-}
-
-// containsAny reports whether s contains any of subs.
-func containsAny(s string, subs []string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
-		}
-	}
-	return false
 }

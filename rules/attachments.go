@@ -48,14 +48,81 @@ func isVisual(a intake.Attachment) bool {
 }
 
 // isScreenshot reports whether the attachment can show the customer's
-// screen: an image or video, but not a small inline image, which is a
-// signature logo rather than a screenshot.
+// screen: a video, or an image that is not a signature logo, an icon or a
+// tracking pixel. A careful reader tells them apart by dimensions when the
+// image's header gave them (a logo or icon is small: under 200 pixels on
+// its longer side or under 40,000 pixels in all), else by size and place:
+// a small image shown inline is a logo.
 func isScreenshot(a intake.Attachment) bool {
 	if !isVisual(a) {
 		return false
 	}
+	if strings.HasPrefix(mediaType(a), "video/") || isVideoExt(extension(a)) {
+		return true
+	}
+	if a.Width > 0 && a.Height > 0 {
+		return max(a.Width, a.Height) >= 200 && a.Width*a.Height >= 40000
+	}
 	small := a.Size > 0 && a.Size < logoMaxBytes
-	return !(a.Inline && small && !strings.HasPrefix(mediaType(a), "video/"))
+	return !((a.Inline || a.Source == "data") && small)
+}
+
+func isVideoExt(ext string) bool {
+	switch ext {
+	case ".mp4", ".mov", ".webm", ".avi", ".mkv", ".m4v", ".wmv":
+		return true
+	}
+	return false
+}
+
+// visualEvidence returns the name of the first attachment that shows the
+// problem: a screenshot or video, one inside a ZIP or winmail.dat, a PDF
+// holding images, or a browser recording (.har); "" when none does.
+func visualEvidence(atts []intake.Attachment) string {
+	for _, a := range atts {
+		if isScreenshot(a) {
+			return attachmentName(a)
+		}
+	}
+	for _, a := range atts {
+		for _, c := range a.Contents {
+			if isScreenshot(c) {
+				return attachmentName(a) + ": " + attachmentName(c)
+			}
+		}
+		if a.PDFImages > 0 && !isBusinessPDF(a) {
+			return attachmentName(a)
+		}
+		if extension(a) == ".har" || mediaType(a) == "application/har+json" {
+			return attachmentName(a)
+		}
+	}
+	return ""
+}
+
+// isBusinessPDF reports whether a PDF's name says it is a business document
+// (an invoice or a contract, whose images are logos), not screenshots.
+func isBusinessPDF(a intake.Attachment) bool {
+	n := fold(a.Filename)
+	for _, w := range []string{"invoice", "factura", "contract", "contrato", "albaran", "quote", "presupuesto", "pedido", "order"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// attachmentName names an attachment for a finding's evidence.
+func attachmentName(a intake.Attachment) string {
+	switch {
+	case a.Filename != "":
+		return a.Filename
+	case a.Source == "data":
+		return "image in the message body (" + mediaType(a) + ")"
+	case a.ContentID != "":
+		return "inline " + mediaType(a) + " <" + a.ContentID + ">"
+	}
+	return mediaType(a)
 }
 
 // isMailNoise reports whether the attachment is added by mail software
@@ -83,6 +150,26 @@ func isMailNoise(a intake.Attachment) bool {
 // spreadsheet, archive, XML...
 func isCustomerFile(a intake.Attachment) bool {
 	return !isVisual(a) && !isMailNoise(a)
+}
+
+// customerFile returns the name of the first file a customer attached for
+// an upload (one inside a ZIP or winmail.dat counts); csv asks for a CSV.
+func customerFile(atts []intake.Attachment, csv bool) string {
+	for _, a := range atts {
+		if csv && isCSV(a) || !csv && isCustomerFile(a) && !isTNEF(a) {
+			return attachmentName(a)
+		}
+		for _, c := range a.Contents {
+			if csv && isCSV(c) || !csv && isCustomerFile(c) {
+				return attachmentName(a) + ": " + attachmentName(c)
+			}
+		}
+	}
+	return ""
+}
+
+func isTNEF(a intake.Attachment) bool {
+	return mediaType(a) == "application/ms-tnef" || strings.EqualFold(strings.TrimSpace(a.Filename), "winmail.dat")
 }
 
 // isCSV reports whether the attachment is a CSV file.

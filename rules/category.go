@@ -1,47 +1,178 @@
 package rules
 
-// signals are what the classification and the checks learn from the text.
-type signals struct {
-	failure     bool // incident words, or an HTTP status of 400 or more
-	api         bool // API words
-	status      bool // any HTTP status
-	upload      bool // upload words
-	bulk        bool // bulk upload words
-	document    bool // a phrase pointing at one specific document
-	docLink     bool // a URL matching Policy.DocumentURLPatterns
-	selfService bool // a request the customer can do alone
-	question    bool // a how-to question
+import (
+	"regexp"
+	"strings"
+)
+
+// A statement is a sentence of the customer's that says something in the
+// product malfunctions, with the phrase that says so.
+type statement struct {
+	unit    int // index into input.units; -1 for the subject
+	text    string
+	fold    string
+	symptom string
 }
 
-// classify puts a message into exactly one category. When several keyword
-// sets match, the first rule that applies wins:
+// Topic expressions, over folded sentences. Each names what a malfunction
+// is about; a topic counts only in a statement of malfunction (or the
+// subject), never in passing context, signatures or footers.
+var (
+	// apiStrong names an API on its own.
+	apiStrong = regexp.MustCompile(`\b(?:apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
+	// apiWeak names an integration; with an HTTP error status it is an API error.
+	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http)\b`)
+	// uploadAction is the act of uploading or importing (not "uploaded",
+	// which describes something already in).
+	uploadAction = regexp.MustCompile(`\b(?:upload|uploads|uploading|uploader|import|imports|importing|importer|bulk|mass upload|mass import|subir|subo|subimos|suben|subiendo|subida|subidas|importar|importo|importamos|importando|importacion|importaciones|carga masiva|carga de (?:archivos|ficheros|documentos|facturas|datos)|cargar (?:el |un |los |unos |la |las )?(?:archivos?|ficheros?|csv|excel|documentos?|pdfs?|facturas?|xml)|adjuntar (?:el |un |los )?(?:archivos?|ficheros?))\b` +
+		`|\b(?:can't|cannot|couldn't|could not|won't|not|never|failed to|fails to|unable to)\s+(?:be\s+)?(?:uploaded|imported)\b` +
+		`|\bno se (?:ha |han |puede |pueden |pudo |pudieron )?(?:subir|subido|subidos|subidas|importar|importado|importados|importadas|cargar|cargado)\b`)
+	// uploadFine says the upload itself worked and what fails comes after.
+	uploadFine = regexp.MustCompile(`\b(?:uploaded|imported|upload|import) (?:fine|ok|okay|successfully|correctly|without (?:any )?(?:problem|issue|error)s?)|\b(?:after|once) (?:uploading|upload|importing|import|they are uploaded|they're uploaded|being uploaded)|\bse (?:suben|sube|importan|importa|cargan|carga) (?:bien|correctamente|sin problema)|\b(?:despues de|tras|una vez) (?:subir|subirlas|subirlos|subidas|subidos|importar|importarlas|cargar)`)
+	// bulkWords mark a bulk upload, which needs the CSV.
+	bulkWords = regexp.MustCompile(`\b(?:bulk|mass upload|mass import|csv|masiva|masivo|importacion de (?:clientes|usuarios|contactos|productos|datos)|batch import|import file|fichero de importacion|plantilla de importacion)\b`)
+	// docNoun is a business document a customer can link.
+	docNoun = `(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|order confirmation|quote|quotation|proposal|envelope|bill of lading|waybill|packing list|documento|factura|contrato|albaran|presupuesto|pedido|acuerdo|sobre|nota de entrega|nota de credito|orden de compra|abono)`
+	// docSpecific points at one document: "this invoice", "one contract",
+	// "invoice INV-2026-0042", "la factura F-2026/118", "este contrato".
+	docSpecific = regexp.MustCompile(`\b(?:this|that|the|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|el|la|un|una|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?` + docNoun + `\b` +
+		`|\b` + docNoun + `\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?[a-z]{0,6}[-_/ ]?\d[\w/.-]{2,}`)
+	// docGenericAfter is a word after a document noun that makes it a
+	// feature ("the document list", "the invoice editor"), not one document.
+	docGenericAfter = regexp.MustCompile(`^\s*(?:list|lists|editor|viewer|module|page|pages|section|search|tab|menu|view|library|templates?|settings|upload|uploads|management|folder|folders|history|queue|screen|area|center|centre|numbering|series|type|types|flow|workflow|archive|storage|export|exports|import|imports|generator|status|overview|dashboard|inbox|portal|feature|function)\b`)
+	// howTo opens a question about how to do something.
+	howTo = regexp.MustCompile(`^(?:hi|hello|hola|buenas|buenos dias)?[, ]*(?:how do|how can|how should|how would|how to|is it possible|is there a way|can i|can we|could you tell|where can|where do|what is the best way|como puedo|como podemos|como se|como hago|como hacemos|es posible|se puede|hay alguna forma|hay alguna manera|hay forma|donde puedo|donde se|podriais indicarme|podrian indicarme|quisiera saber|queria saber|me gustaria saber)`)
+	// accessLoss is a symptom that a self-service request resolves: "she
+	// lost her phone and can't log in; please reset her 2FA".
+	accessLoss = regexp.MustCompile(`\b(?:can't|cannot|unable to|couldn't|no puede|no pueden|no puedo|no consigue) (?:log ?in|sign in|access|get in|entrar|acceder|iniciar sesion|loguearse)|\b(?:lost|forgot|new phone|changed (?:his|her|their) phone|locked out|doesn't remember|does not remember|don't remember|no recuerda|no se acuerda|ha perdido|perdio|olvido|ha olvidado|movil nuevo|telefono nuevo|cambio de movil|bloquead[oa])\b`)
+)
+
+// selfServiceRequest is a request of something the customer's own
+// administrators can do (verb and object within a few words).
+var selfServiceRequest = regexp.MustCompile(`\b(?:create|add|set up|setup|remove|delete|deactivate|disable|reactivate|enable|reset|change|update|replace|rename|unlock|invite|grant|revoke|assign|crear|crea|dar de alta|alta de|anadir|agregar|eliminar|borrar|dar de baja|baja de|desactivar|reactivar|activar|restablecer|resetear|reiniciar|cambiar|actualizar|sustituir|reemplazar|renombrar|desbloquear|invitar|quitar|asignar|modificar)\b[^.?!\n]{0,48}?\b(?:users?|accounts?|logins?|passwords?|2fa|two[- ]factor|mfa|multi[- ]factor|authenticator|logo|logos|email address|e-mail address|role|roles|permissions?|access rights|admin rights|workspace name|company name|branding|colou?rs?|time ?zone|signers?|seats?|usuarios?|usuarias?|cuentas?|contrasenas?|claves? de acceso|doble factor|segundo factor|autenticacion|verificacion en dos pasos|logotipo|correo electronico|direccion de correo|rol|roles|permisos?|nombre de la empresa|colores|zona horaria|firmantes?|licencias?)\b`)
+
+// decideCategory puts the message into one category by what its
+// statements of malfunction are about, and keeps the sentence that decided.
 //
-//  1. api_error: API words with a failure or any HTTP status ("the orders
-//     endpoint returns 500"). It needs the call and response, no screenshot.
-//  2. upload: upload words with a failure ("the import of invoices.xlsx
-//     fails"). It needs the failing file, no screenshot.
-//  3. document: a link to a document (Policy.DocumentURLPatterns), or a
-//     phrase pointing at one specific document ("the document", "el
-//     documento"), unless it is a how-to question with no failure and no
-//     link ("how do I share the document?"). It needs the link.
-//  4. incident: failure words ("the export fails", "no funciona"). It needs
-//     a screenshot or video.
-//  5. self_service: a request the customer can do alone ("please reset the
-//     password of juan@...", "crear un usuario").
-//  6. question: everything else, including how-to questions.
-func classify(s signals) Category {
-	switch {
-	case s.api && (s.failure || s.status):
-		return APIError
-	case s.upload && s.failure:
-		return Upload
-	case s.docLink || (s.document && !(s.question && !s.failure)):
-		return Document
-	case s.failure:
-		return Incident
-	case s.selfService:
-		return SelfService
-	default:
-		return Question
+//  1. api_error: a malfunction of an API, webhook or integration call (API
+//     words, or an HTTP error status next to an integration word), or one
+//     reported with the exact call. It needs the call and the response.
+//  2. upload: the act of uploading or importing fails. Something uploaded
+//     fine that misbehaves later is an incident.
+//  3. document: the malfunction concerns one specific document ("this
+//     invoice", "contract C-2026-118"), or its link is given. It needs the link.
+//  4. incident: any other malfunction. It needs a screenshot or video.
+//  5. self_service: a request the customer's administrators can do alone
+//     (a how-to question about it is a question); it wins over an incident
+//     that only says someone lost access.
+//  6. question: no malfunction.
+func (in *input) decideCategory() {
+	ms := in.statements
+	selfReq := ""
+	for _, s := range in.allSentences() {
+		if m := selfServiceRequest.FindString(s.fold); m != "" && !howTo.MatchString(s.fold) && !hypothetical.MatchString(s.fold) {
+			selfReq = s.text
+			break
+		}
+		if in.kw.selfService.match(s.fold) && !howTo.MatchString(s.fold) {
+			selfReq = s.text
+			break
+		}
 	}
+	if len(ms) == 0 {
+		switch {
+		case selfReq != "":
+			in.setCategory(SelfService, selfReq)
+		default:
+			in.setCategory(Question, "")
+		}
+		return
+	}
+	if selfReq != "" && onlyAccessLoss(ms) {
+		in.setCategory(SelfService, selfReq)
+		return
+	}
+	for _, s := range ms {
+		if in.isAPIStatement(s) {
+			in.setCategory(APIError, s.text)
+			return
+		}
+	}
+	if s, ok := in.firstCall(); ok {
+		in.setCategory(APIError, s)
+		return
+	}
+	for _, s := range ms {
+		if uploadAction.MatchString(s.fold) && !uploadFine.MatchString(s.fold) {
+			in.setCategory(Upload, s.text)
+			in.bulk = bulkWords.MatchString(s.fold) || bulkWords.MatchString(in.foldSubject)
+			return
+		}
+	}
+	for _, s := range ms {
+		if specificDocument(s.fold) {
+			in.setCategory(Document, s.text)
+			return
+		}
+	}
+	if in.docLink {
+		in.setCategory(Document, ms[0].text)
+		return
+	}
+	in.setCategory(Incident, ms[0].text)
+}
+
+func (in *input) setCategory(c Category, why string) {
+	in.category = c
+	in.categoryWhy = why
+}
+
+// isAPIStatement reports whether a statement of malfunction is about an API.
+func (in *input) isAPIStatement(s statement) bool {
+	if apiStrong.MatchString(s.fold) || in.kw.api.match(s.fold) {
+		return true
+	}
+	return hasErrorStatus(statusCodes(s.fold)) && apiWeak.MatchString(s.fold) || isStatus(s.symptom) && apiWeak.MatchString(s.fold)
+}
+
+// firstCall returns the sentence holding an exact API call (a method and a
+// path, or a curl command) when the customer gave one with a malfunction.
+func (in *input) firstCall() (string, bool) {
+	if loc := apiCall.FindStringIndex(in.own); loc != nil {
+		return lineAround(in.own, loc[0]), true
+	}
+	return "", false
+}
+
+// onlyAccessLoss reports whether every statement only says someone lost
+// access, which a self-service reset resolves.
+func onlyAccessLoss(ms []statement) bool {
+	for _, s := range ms {
+		if !accessLoss.MatchString(s.fold) {
+			return false
+		}
+	}
+	return true
+}
+
+// specificDocument reports whether a folded sentence points at one document.
+func specificDocument(f string) bool {
+	for _, loc := range docSpecific.FindAllStringIndex(f, 8) {
+		if !docGenericAfter.MatchString(f[loc[1]:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// lineAround returns the line of s around offset i, bounded.
+func lineAround(s string, i int) string {
+	start := strings.LastIndexByte(s[:i], '\n') + 1
+	end := strings.IndexByte(s[i:], '\n')
+	if end < 0 {
+		end = len(s)
+	} else {
+		end += i
+	}
+	return truncate(strings.TrimSpace(s[start:end]), 300)
 }

@@ -1,5 +1,7 @@
 package rules
 
+import "fmt"
+
 // checkAPICallResponse fires for an API error whose mail lacks the exact call
 // (an HTTP method with a path or URL, or a curl command) or the server's
 // response (an HTTP status or a response body), in the customer's own
@@ -8,11 +10,17 @@ func checkAPICallResponse(in *input) *Finding {
 	if in.category != APIError {
 		return nil
 	}
-	call := apiCall.MatchString(in.subject) || apiCall.MatchString(in.own)
+	call := apiCall.MatchString(in.subject) || apiCall.MatchString(in.own) || apiCall.MatchString(in.passed)
 	response := len(in.codes) > 0 || responseBody.MatchString(in.foldOwn)
 	attCall, attResponse := apiAttachments(in.msg.Attachments)
-	call = call || attCall
-	response = response || attResponse
+	if attCall != "" {
+		in.note(RuleAPICallResponse, false, "call in "+attCall)
+	}
+	if attResponse != "" {
+		in.note(RuleAPICallResponse, false, "response in "+attResponse)
+	}
+	call = call || attCall != ""
+	response = response || attResponse != ""
 	var msg Text
 	switch {
 	case call && response:
@@ -33,6 +41,7 @@ func checkAPICallResponse(in *input) *Finding {
 			ES: "Para investigar un error de la API necesitamos la llamada exacta y la respuesta del servidor; su mensaje no incluye ninguna de las dos.",
 		}
 	}
+	in.note(RuleAPICallResponse, true, fmt.Sprintf("call given: %v, response given: %v", call, response))
 	return &Finding{
 		Rule:    RuleAPICallResponse,
 		Outcome: NeedsInfo,

@@ -26,11 +26,20 @@ func TestAPICallAndResponse(t *testing.T) {
 		{"en har attachment", enMail(subject(enSj), attach(file("session.har", "application/json")), own("Our ERP "+
 			"integration calls the orders API and since this morning every call fails with an error; the browser "+
 			"network export is attached.")), false},
-		{"en request and response files", enMail(subject(enSj), attach(file("request.txt", "text/plain"),
-			file("response.json", "application/json")), own("Our ERP integration calls the orders API and since this "+
+		{"en request and response files", enMail(subject(enSj), attach(
+			textFile("request.txt", "text/plain", "POST https://api.acme.example/v1/orders\nContent-Type: application/json\n\n{\"sku\": \"A-1\"}"),
+			textFile("response.json", "application/json", `{"status": 500, "error": "internal"}`)), own("Our ERP integration calls the orders API and since this "+
 			"morning every call fails with an error; the request and the response are attached.")), false},
-		{"en call with response file", enMail(subject(enSj), attach(file("error.log", "text/plain")), own("Our ERP "+
+		{"en call with response file", enMail(subject(enSj), attach(textFile("error.log", "text/plain",
+			"2026-10-12T08:00:01Z HTTP/1.1 502 Bad Gateway\n<html><body>upstream timed out</body></html>")), own("Our ERP "+
 			"integration sends POST /v1/orders and since this morning every call fails; the log of the answer is attached.")), false},
+		{"en files named for the call and response hold neither", enMail(subject(enSj), attach(
+			textFile("request.txt", "text/plain", "Hi team, see the ticket from last week, same thing again."),
+			textFile("response.json", "application/json", `{"customer": "ACME", "orders": 12}`)), own("Our ERP "+
+			"integration calls the orders API and since this morning every call fails with an error; the request and the response are attached.")), true},
+		{"en har recording holds both", enMail(subject(enSj), attach(textFile("orders.har", "application/octet-stream",
+			`{"log": {"entries": [{"request": {"method": "POST", "url": "https://api.acme.example/v1/orders"}, "response": {"status": 500}}]}}`)),
+			own("Our ERP integration calls the orders API and since this morning every call fails with an error; the browser recording is attached.")), false},
 		{"en unnamed txt is not evidence", enMail(subject(enSj), attach(file("notes.txt", "text/plain")), own("Our ERP "+
 			"integration sends POST /v1/orders and since this morning every call fails; my notes are attached to this mail.")), true},
 		{"en not an api error", enMail(), false},

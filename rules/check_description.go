@@ -10,9 +10,14 @@ import (
 func checkDescription(in *input) *Finding {
 	n := in.policy.DescriptionMinWords
 	got := countWords(in.own)
+	if in.passed != "" {
+		got += countWords(in.passed)
+		in.note(RuleDescription, got < n, "a colleague's report passed on below the own words counts as the description")
+	}
 	if got >= n {
 		return nil
 	}
+	in.note(RuleDescription, true, fmt.Sprintf("%d words of the customer's own (quotes, signatures and footers left out); %d needed", got, n))
 	msg := Text{
 		EN: fmt.Sprintf("Your message is too short for us to understand the problem: it has %d words and we need at least %d.", got, n),
 		ES: fmt.Sprintf("Su mensaje es demasiado breve para entender el problema: tiene %d palabras y necesitamos al menos %d.", got, n),

@@ -4,12 +4,17 @@ package rules
 // no URL of the mail matches Policy.DocumentURLPatterns. Without patterns
 // configured, any http(s) URL counts as the link.
 func checkDocumentLink(in *input) *Finding {
-	if in.category != Document || in.docLink {
+	if in.category != Document {
+		return nil
+	}
+	if in.docLink {
+		in.note(RuleDocumentLink, false, "document link given")
 		return nil
 	}
 	if len(in.policy.DocumentURLPatterns) == 0 && len(in.urls) > 0 {
 		return nil
 	}
+	in.note(RuleDocumentLink, true, "no link matching rules.document_url_patterns")
 	return &Finding{
 		Rule:    RuleDocumentLink,
 		Outcome: NeedsInfo,

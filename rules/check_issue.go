@@ -3,38 +3,209 @@ package rules
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
-// listItem matches the start of a numbered or bulleted list item: "1.",
-// "2)", "(3)", "a)", "-", "*", "•", "·", "–", followed by white space.
-var listItem = regexp.MustCompile(`^\s*(?:\d{1,2}[.)]|\(\d{1,2}\)|[a-zA-Z]\)|[-*•·–])\s+(.*)$`)
-
 // stepsIntro are words of a line that introduces steps to reproduce or what
-// the customer tried, rather than a list of problems (folded).
+// the customer tried, or the symptoms of one problem, rather than a list of
+// problems (folded).
 var stepsIntro = phrases{"step", "steps", "to reproduce", "reproduce", "pasos", "paso",
 	"reproducir", "what i did", "lo que hice", "procedure", "procedimiento", "tried",
-	"probado", "probamos", "intentado", "intentamos"}
+	"probado", "probamos", "intentado", "intentamos", "symptoms", "sintomas",
+	"what we checked", "hemos comprobado", "comprobaciones", "checked", "expected",
+	"esperado"}
 
 // attachmentWords in a sentence make it about the evidence, not about
 // another problem: "Also, attached is a screenshot of the error."
 var attachmentWords = phrases{"attached", "attach", "attaching", "attachment", "screenshot",
-	"screenshots", "video", "adjunto", "adjunta", "adjuntamos", "adjuntos", "captura",
-	"capturas", "pantallazo"}
+	"screenshots", "video", "recording", "adjunto", "adjunta", "adjuntamos", "adjuntos", "captura",
+	"capturas", "pantallazo", "grabacion", "te paso", "os paso", "les paso", "see below",
+	"ver abajo", "link", "enlace"}
 
-// maxMarkerWindow bounds the sentence read after a marker phrase, and
-// maxMarkers the marker phrases looked at.
-const (
-	maxMarkerWindow = 300
-	maxMarkers      = 100
-)
+// oneCause says that several symptoms are one problem: "same problem",
+// "probably related", "since the update", "misma causa".
+var oneCause = regexp.MustCompile(`\b(?:same (?:problem|issue|error|cause|root cause|bug|thing)|one problem|one issue|single (?:problem|issue)|related|caused by|because of (?:this|that|it)|probably the same|all (?:of )?(?:this|these|them) (?:started|began|since)|both (?:started|began|since|happen)|symptoms?|as a result|which means|which causes|that's why|this means|so (?:now|our|the|we)|mismo (?:problema|error|fallo)|misma (?:causa|incidencia)|un solo problema|relacionad[oa]s?|causad[oa]s? por|por culpa de|sintomas?|como consecuencia|por eso|por lo que|lo que hace que|asi que)\b`)
+
+// areaStop are words that do not name what misbehaves (folded, stemmed
+// to five letters as area() does).
+var areaStop = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`
+		about after again also always another anything because before being could does doing
+		don't every from have having into just more most much never only other same since some
+		still such than that their them then there these they this those through today very were
+		what when where which while with would your yesterday morning afternoon evening tonight week
+		weeks month hours minutes minute hour times time since error errors problem problems issue
+		issues fail fails failed failing failure working works work anymore longer again users user
+		customers customer people team colleague colleagues please thanks thank hello could would
+		should system platform application screen page message shows showing appear appears
+		everything something nothing anyone someone wrong incorrect instead seems seem getting
+		happens happened happening keeps still stuck empty missing strange weird random randomly
+		help need needs urgent asap also besides apart another second thing further moreover
+		como cuando donde desde hasta para pero porque sobre tambien todos todas todo toda esta este
+		esto estos estas estan ellos ellas nuestro nuestra nuestros nuestras tenemos tiene tienen
+		hemos hace hacer puede pueden podemos sigue siguen otra otro otros otras problema problemas
+		error errores fallo fallos falla fallan funciona funcionan usuarios usuario clientes cliente
+		gracias favor saludos hola ayuda urgente ademas parte lado cosa cosas desde ayer manana tarde
+		semana semanas horas minutos veces siempre nunca nada algo alguien sistema plataforma
+		aplicacion pantalla pagina mensaje aparece aparecen sale salen incorrecto incorrecta raro
+		extrano vacio vacia pendiente cada tambien mismo misma muchas muchos mucho poco
+		actual actually expected result results resultado esperado obtenido real`) {
+		areaStop[stem(w)] = true
+	}
+}
+
+// stem reduces a folded word to what compares across inflections: plural
+// endings dropped, then at most five letters ("invoices", "invoicing" and
+// "invoice" all give "invoi").
+func stem(w string) string {
+	w = strings.TrimSuffix(w, "es")
+	w = strings.TrimSuffix(w, "s")
+	if len(w) > 5 {
+		w = w[:5]
+	}
+	return w
+}
+
+// area returns the stems of the content words of a folded text: what it is
+// about.
+func area(f string) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range tokens(f) {
+		if len(t) < 4 || isDigit(t[0]) {
+			continue
+		}
+		if s := stem(t); !areaStop[s] {
+			out[s] = true
+		}
+	}
+	return out
+}
+
+func overlaps(a, b map[string]bool) bool {
+	for k := range a {
+		if b[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// pasted reports whether a unit is a pasted call, response or log rather
+// than a sentence: an HTTP request or status line, a JSON or XML body, a
+// curl command, header lines, or mostly symbols and digits.
+func pasted(text string) bool {
+	if apiCall.MatchString(text) || httpStatusLine.MatchString(text) || responseBody.MatchString(text) {
+		return true
+	}
+	letters, other := 0, 0
+	for _, r := range text {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case !unicode.IsSpace(r):
+			other++
+		}
+	}
+	return other > letters/2
+}
+
+// httpStatusLine is the first line of an HTTP response, or a header line.
+var httpStatusLine = regexp.MustCompile(`(?i)\bHTTP/[0-9.]+\s+[1-5]\d\d\b|^\s*(?:content-type|x-request-id|date|server|authorization)\s*:`)
+
+// anotherProblem says outright that what follows is another problem.
+var anotherProblem = regexp.MustCompile(`\b(?:another (?:problem|issue|bug|error|thing)|a second (?:problem|issue|bug)|second (?:problem|issue)|a different (?:problem|issue)|unrelated|separate (?:problem|issue)|otro problema|otra incidencia|otro fallo|otro error|un segundo problema|una segunda incidencia|segundo problema|otra cosa|no relacionad[oa]|aparte de esto)\b`)
+
+// problemUnit is a unit that states a malfunction, with what it is about.
+type problemUnit struct {
+	text   string
+	area   map[string]bool
+	marked bool
+	item   bool
+	other  bool // says outright it is another problem
+}
+
+// problemUnits returns the units of own words that state a malfunction of
+// their own: not steps to reproduce, not sentences about attachments.
+func (in *input) problemUnits() []problemUnit {
+	var out []problemUnit
+	byUnit := map[int][]statement{}
+	for _, s := range in.statements {
+		if s.unit >= 0 && !attachmentWords.match(s.fold) {
+			byUnit[s.unit] = append(byUnit[s.unit], s)
+		}
+	}
+	for i, u := range in.units {
+		ss := byUnit[i]
+		if len(ss) == 0 || u.item && stepsIntro.match(u.intro) || pasted(u.text) {
+			continue
+		}
+		var f strings.Builder
+		for _, s := range ss {
+			f.WriteString(s.fold + " ")
+		}
+		a := area(f.String())
+		if len(a) == 0 && len(out) > 0 {
+			continue // "Actual: error 500" under the problem it details
+		}
+		out = append(out, problemUnit{text: u.text, area: a, marked: u.marked, item: u.item, other: len(out) > 0 && anotherProblem.MatchString(fold(u.text))})
+	}
+	return out
+}
+
+func anyOther(pus []problemUnit) bool {
+	for _, pu := range pus {
+		if pu.other {
+			return true
+		}
+	}
+	return false
+}
 
 // checkIssueSingle fires when the mail reports several distinct problems:
-// a list with two or more items that each describe a problem, or a marker
-// phrase ("another issue", "also,", "además,", "por otro lado") that starts
-// a sentence describing a problem. One ticket is one problem.
+// two or more units (list items, paragraphs, or sentences opened by "Also,",
+// "Por otro lado", "Otra cosa:") that each state a malfunction of a
+// different feature or area, with nothing saying they are one problem (one
+// cause, symptoms of the same thing). One ticket is one problem.
 func checkIssueSingle(in *input) *Finding {
-	if !problemList(in.own, in.kw.problem.phrases) && !problemMarker(in.text, in.kw) {
+	pus := in.problemUnits()
+	if len(pus) < 2 {
 		return nil
+	}
+	if m := oneCause.FindString(in.foldOwn); m != "" && !anyOther(pus) {
+		in.note(RuleIssueSingle, false, "one problem: the customer ties the symptoms together (\""+m+"\")")
+		return nil
+	}
+	// Group units that share what they are about. The first problem
+	// opens the first group, whatever it names.
+	groups := []problemUnit{pus[0]}
+	for _, pu := range pus[1:] {
+		joined := false
+		for gi := range groups {
+			if !pu.other && overlaps(groups[gi].area, pu.area) {
+				for k := range pu.area {
+					groups[gi].area[k] = true
+				}
+				joined = true
+				break
+			}
+		}
+		if !joined {
+			groups = append(groups, pu)
+		}
+	}
+	if len(groups) < 2 {
+		return nil
+	}
+	// A separate problem is one that is announced as such (a marker or a
+	// list item), or a paragraph of its own about another area.
+	distinct := []string{groups[0].text}
+	for _, g := range groups[1:] {
+		distinct = append(distinct, g.text)
+	}
+	for _, d := range distinct {
+		in.note(RuleIssueSingle, true, "separate problem: "+d)
 	}
 	return &Finding{
 		Rule:    RuleIssueSingle,
@@ -48,75 +219,4 @@ func checkIssueSingle(in *input) *Finding {
 			ES: "Responda a este correo indicando a qué problema se refiere esta incidencia, y envíe cada uno de los demás problemas en un correo aparte con su propio asunto.",
 		},
 	}
-}
-
-// problemList reports whether the text holds a list of which two or more
-// items describe a problem (hold an incident word or a problem noun). An
-// item goes on over the following lines until a blank line or the next
-// item. A list introduced by a line about steps or attempts ("Steps to
-// reproduce:", "We tried:", "Pasos:") is a procedure, not a list of problems.
-func problemList(own string, problem phrases) bool {
-	var (
-		intro    string             // last non-item line before the current list
-		items    []*strings.Builder // items of the current list
-		inItem   bool               // the previous line belongs to an item
-		lastText string             // last non-blank, non-item line
-	)
-	flush := func() bool {
-		n := 0
-		if !stepsIntro.match(fold(intro)) {
-			for _, it := range items {
-				if problem.match(fold(it.String())) {
-					n++
-				}
-			}
-		}
-		items = items[:0]
-		return n >= 2
-	}
-	for line := range strings.Lines(own) {
-		line = strings.TrimRight(line, "\r\n")
-		if m := listItem.FindStringSubmatch(line); m != nil {
-			if len(items) == 0 {
-				intro = lastText
-			}
-			it := new(strings.Builder)
-			it.WriteString(m[1])
-			items = append(items, it)
-			inItem = true
-			continue
-		}
-		if strings.TrimSpace(line) == "" {
-			inItem = false
-			continue
-		}
-		if inItem {
-			items[len(items)-1].WriteString(" " + line)
-			continue
-		}
-		if len(items) > 0 && flush() {
-			return true
-		}
-		lastText = line
-	}
-	return len(items) > 0 && flush()
-}
-
-// problemMarker reports whether a marker phrase of another problem starts a
-// sentence that describes a problem and is not about attachments.
-func problemMarker(text string, kw *compiledKeywords) bool {
-	spans := kw.multiple.spans(text)
-	if len(spans) > maxMarkers {
-		spans = spans[:maxMarkers]
-	}
-	for _, sp := range spans {
-		window := truncate(text[sp[0]:], maxMarkerWindow)
-		if end := strings.IndexAny(window, ".!?\n"); end >= 0 {
-			window = window[:end]
-		}
-		if kw.problem.match(window) && !attachmentWords.match(window) {
-			return true
-		}
-	}
-	return false
 }

@@ -19,5 +19,6 @@ func checkSelfService(in *input) *Finding {
 		msg.EN += ", and it counts as one of the tickets included in your plan."
 		msg.ES += ", y cuenta como una de las incidencias incluidas en su plan."
 	}
+	in.note(RuleSelfService, true, "request: "+in.categoryWhy)
 	return &Finding{Rule: RuleSelfService, Outcome: Accepted, Message: msg}
 }

@@ -1,22 +1,24 @@
 package rules
 
-// checkUploadFiles fires for a failed upload without the file that fails:
+// checkUploadFiles fires for a failed upload without the files that fail:
 // any attachment other than screenshots, videos and mail noise (signatures,
-// vCards...). A bulk upload (BulkUpload words: "bulk", "csv", "import",
-// "carga masiva"...) needs the CSV file itself.
+// vCards...), a file inside a ZIP or winmail.dat, or a link to a file share
+// (Policy.EvidenceHosts). A bulk upload ("bulk", "csv", "carga masiva"...)
+// needs the CSV file itself (attached, zipped or shared).
 func checkUploadFiles(in *input) *Finding {
 	if in.category != Upload {
 		return nil
 	}
-	var file, csv bool
-	for _, a := range in.msg.Attachments {
-		file = file || isCustomerFile(a)
-		csv = csv || isCSV(a)
+	if f := customerFile(in.msg.Attachments, in.bulk); f != "" {
+		in.note(RuleUploadFiles, false, "file: "+f)
+		return nil
 	}
-	if in.sig.bulk {
-		if csv {
-			return nil
-		}
+	if u := in.evidenceLink(); u != "" {
+		in.note(RuleUploadFiles, false, "shared files: "+u)
+		return nil
+	}
+	if in.bulk {
+		in.note(RuleUploadFiles, true, "bulk import without a CSV attached or shared")
 		return &Finding{
 			Rule:    RuleUploadFiles,
 			Outcome: NeedsInfo,
@@ -30,9 +32,7 @@ func checkUploadFiles(in *input) *Finding {
 			},
 		}
 	}
-	if file {
-		return nil
-	}
+	in.note(RuleUploadFiles, true, "upload without the failing file attached or shared")
 	return &Finding{
 		Rule:    RuleUploadFiles,
 		Outcome: NeedsInfo,

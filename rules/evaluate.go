@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/ticketd/ticketd/intake"
 )
@@ -43,21 +44,52 @@ type input struct {
 
 	subject     string // subject without reply prefixes and ticket tags, as written
 	own         string // the customer's own words, as written, bounded
+	passed      string // a colleague's report passed on below short own words
 	foldSubject string // subject, folded
-	foldOwn     string // own words, folded
-	// text is what keyword checks search: the folded subject and own words,
-	// separated so that no phrase matches across them.
-	text string
+	foldOwn     string // own words (and passed-on report), folded
+	// text is the folded subject and own words, separated so that no
+	// phrase matches across them.
+	text  string
+	words *textWords
 
-	codes    []int    // HTTP status codes mentioned in text
-	urls     []string // http(s) URLs in the body, subject and own words
-	docLink  bool     // a URL matches Policy.DocumentURLPatterns
-	org      *Organization
-	contact  *Contact
-	warranty bool // the organization's warranty covers this message
-	sig      signals
-	category Category
-	lang     Lang
+	codes      []int       // HTTP status codes mentioned in text
+	urls       []string    // http(s) URLs in the body, subject and own words, unwrapped
+	docLink    bool        // a URL matches Policy.DocumentURLPatterns
+	units      []unit      // the own words, segmented
+	statements []statement // sentences that state a malfunction, subject first
+	org        *Organization
+	contact    *Contact
+	warranty   bool // the organization's warranty covers this message
+	bulk       bool // an upload category about a bulk import
+	category   Category
+	// categoryWhy is the sentence that decided the category.
+	categoryWhy string
+	lang        Lang
+	reasons     []Reason
+}
+
+// maxReasonText bounds one quoted sentence in a reason.
+const maxReasonText = 240
+
+// note records why a rule fired or did not.
+func (in *input) note(rule string, fired bool, why string) {
+	in.reasons = append(in.reasons, Reason{Rule: rule, Fired: fired, Why: oneLine(why, maxReasonText)})
+}
+
+// oneLine collapses white space, drops control and format characters
+// (terminal escapes, bidirectional overrides) and bounds s to n bytes.
+func oneLine(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		return truncate(s, n) + "…"
+	}
+	return s
 }
 
 // Evaluate judges one message received at received against the policy. It
@@ -93,14 +125,25 @@ func Evaluate(m *intake.Message, p *Policy, received time.Time) Verdict {
 			return v
 		}
 	}
+	why := "no statement of malfunction"
+	if in.categoryWhy != "" {
+		why = "decided by: " + in.categoryWhy
+	}
+	in.note("category", false, string(in.category)+": "+why)
 	for _, c := range contentChecks {
 		if f := c(in); f != nil {
+			for _, r := range in.reasons {
+				if r.Rule == f.Rule && r.Fired {
+					f.Evidence = append(f.Evidence, r.Why)
+				}
+			}
 			v.Findings = append(v.Findings, *f)
 			if f.Outcome.precedence() > v.Outcome.precedence() {
 				v.Outcome = f.Outcome
 			}
 		}
 	}
+	v.Reasons = in.reasons
 	if v.Registered() {
 		v.Warranty = in.warranty
 		v.DeductsQuota = !in.warranty
@@ -128,13 +171,19 @@ func newInput(m *intake.Message, p *Policy, received time.Time) *input {
 		subject:  cleanSubject(truncate(m.Subject, maxAnalyzedBytes)),
 		own:      truncate(m.OwnText, maxAnalyzedBytes),
 	}
+	in.passed = passedOn(m, p, countWords(in.own))
+	analysed := in.own
+	if in.passed != "" {
+		analysed = truncate(in.own+"\n\n"+in.passed, maxAnalyzedBytes)
+	}
 	in.foldSubject = fold(in.subject)
-	in.foldOwn = fold(in.own)
+	in.foldOwn = fold(analysed)
 	in.text = in.foldSubject + " .\n" + in.foldOwn
+	in.words = newTextWords(in.text)
 
-	in.urls = append(in.urls, m.URLs...)
+	in.urls = unwrapAll(m.URLs)
 	if strings.Contains(in.text, "http") { // the folded text: any case of "http" is there
-		in.urls = append(in.urls, urlInText.FindAllString(in.subject+"\n"+in.own, 200)...)
+		in.urls = append(in.urls, unwrapAll(urlInText.FindAllString(in.subject+"\n"+analysed, 200))...)
 	}
 	in.docLink = matchesDocument(in.urls, p.DocumentURLPatterns)
 
@@ -142,21 +191,36 @@ func newInput(m *intake.Message, p *Policy, received time.Time) *input {
 	in.warranty = underWarranty(in.org, received)
 
 	in.codes = statusCodes(in.text)
-	kw, words := in.kw, newTextWords(in.text)
-	in.sig = signals{
-		failure:     kw.incident.matchWords(words) || hasErrorStatus(in.codes),
-		api:         kw.api.matchWords(words),
-		status:      len(in.codes) > 0,
-		upload:      kw.upload.matchWords(words),
-		bulk:        kw.bulk.matchWords(words),
-		document:    kw.document.matchWords(words),
-		docLink:     in.docLink,
-		selfService: kw.selfService.matchWords(words),
-		question:    kw.question.matchWords(words),
-	}
-	in.category = classify(in.sig)
+	in.units = segment(analysed, in.kw)
+	in.findStatements()
+	in.decideCategory()
 	in.lang = detectLang(in.subject+"\n"+in.own, in.text)
 	return in
+}
+
+// findStatements collects the sentences that state a malfunction: the
+// subject's, then the units'.
+func (in *input) findStatements() {
+	set := in.symptomSet()
+	if sym := malfunction(in.foldSubject, set, in.words); sym != "" {
+		in.statements = append(in.statements, statement{unit: -1, text: in.subject, fold: in.foldSubject, symptom: sym})
+	}
+	for i, u := range in.units {
+		for _, s := range u.sentences {
+			if sym := malfunction(s.fold, set, in.words); sym != "" {
+				in.statements = append(in.statements, statement{unit: i, text: s.text, fold: s.fold, symptom: sym})
+			}
+		}
+	}
+}
+
+// allSentences returns the subject and every sentence of the units.
+func (in *input) allSentences() []sentence {
+	out := []sentence{{text: in.subject, fold: in.foldSubject}}
+	for _, u := range in.units {
+		out = append(out, u.sentences...)
+	}
+	return out
 }
 
 // matchesDocument reports whether any URL matches any pattern.

@@ -132,6 +132,13 @@ func file(name, mediaType string) intake.Attachment {
 	return intake.Attachment{Filename: name, MediaType: mediaType, Size: 48_120, SHA256: strings.Repeat("b", 64)}
 }
 
+// textFile is a text attachment holding text, as intake reads it.
+func textFile(name, mediaType, text string) intake.Attachment {
+	a := file(name, mediaType)
+	a.Size, a.Text = int64(len(text)), text
+	return a
+}
+
 // ruleCase is one message and whether a rule must fire on it.
 type ruleCase struct {
 	name string

@@ -65,6 +65,8 @@ type compiledKeywords struct {
 	// problem is what makes a list item or a sentence "a problem" for
 	// issue.single: the incident words plus problem nouns.
 	problem phraseSet
+	// symptom is the shipped symptom vocabulary plus the incident words.
+	symptom phraseSet
 }
 
 // compiled caches the last compiled keyword set: a daemon judges every
@@ -101,6 +103,7 @@ func compileKeywords(k Keywords) *compiledKeywords {
 		question:    compile(k.Question).indexed(),
 		multiple:    compile(k.MultipleIssues).indexed(),
 		problem:     compile(k.Incident, problemNouns).indexed(),
+		symptom:     compile(symptoms, k.Incident).indexed(),
 	}
 	for i, l := range lists {
 		lists[i] = slices.Clone(l) // the caller may change its slices later

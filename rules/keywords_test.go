@@ -76,11 +76,11 @@ func TestMergedKeywordsFire(t *testing.T) {
 		},
 		{
 			name:  "self-service phrase",
-			extra: Keywords{SelfService: []string{"unlock the account"}},
+			extra: Keywords{SelfService: []string{"add a cost centre"}},
 			rule:  RuleSelfService,
 			run: func(p *Policy) Verdict {
-				return Evaluate(enMail(subject("Account of Bob Stone"), attach(), own("Could you unlock the account "+
-					"of bob@acme.example? He typed his password wrongly three times this morning and is locked out.")), p, received)
+				return Evaluate(enMail(subject("Cost centres for the north"), attach(), own("Could you add a cost centre "+
+					"called North-2 to our organization? The warehouses of the northern region will book their freight on it.")), p, received)
 			},
 		},
 	} {

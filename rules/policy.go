@@ -23,6 +23,14 @@ type Policy struct {
 	// SupportAddresses are ticketd's own addresses; mail from them is
 	// treated as automated (a loop).
 	SupportAddresses []string
+
+	// EvidenceHosts are the recording and file-share hosts whose links
+	// count as evidence and as an upload's files; empty means
+	// DefaultEvidenceHosts.
+	EvidenceHosts []string
+	// PlusAddressing makes a sub-address of a contact
+	// (alice+dms@acme.example) count as that contact.
+	PlusAddressing bool
 }
 
 // Plan periods and over-plan behaviours an Organization may name.

@@ -91,6 +91,19 @@ type Finding struct {
 	Message Text    `json:"message"` // what the customer is told
 	// Request, when set, says what the customer should send by replying.
 	Request Text `json:"request,omitempty"`
+	// Evidence is what made the rule fire, in the customer's words or
+	// parts: the sentences, units, attachments or links a support lead
+	// can check (never sent to the customer).
+	Evidence []string `json:"evidence,omitempty"`
+}
+
+// Reason records what decided the category or one rule, fired or not: the
+// sentence that decided the category, the units judged as separate
+// problems, the attachment or link that counted as evidence.
+type Reason struct {
+	Rule  string `json:"rule"` // a rule ID, or "category"
+	Fired bool   `json:"fired"`
+	Why   string `json:"why"`
 }
 
 // Blocking reports whether the finding stops the ticket from being complete.
@@ -108,6 +121,9 @@ type Verdict struct {
 	// plan's included tickets (every registered ticket but warranty ones).
 	DeductsQuota bool `json:"deducts_quota"`
 	Warranty     bool `json:"warranty"`
+	// Reasons says why, rule by rule: for support staff and for tuning
+	// rules.keywords, never for the customer.
+	Reasons []Reason `json:"reasons,omitempty"`
 }
 
 // Registered reports whether the verdict creates a ticket.

@@ -31,11 +31,18 @@ type replayResult struct {
 	Findings     []replayFinding `json:"findings"`
 	DeductsQuota bool            `json:"deducts_quota"`
 	Error        string          `json:"error,omitempty"`
+	// Reasons say why: the sentence that decided the category, the units
+	// judged as separate problems, the attachment or link that counted as
+	// evidence (rules.Reason).
+	Reasons []rules.Reason `json:"reasons,omitempty"`
+
+	blocking []string // rules that fired and block the ticket
 }
 
 type replayFinding struct {
-	Rule    string `json:"rule"`
-	Message string `json:"message"`
+	Rule     string   `json:"rule"`
+	Message  string   `json:"message"`
+	Evidence []string `json:"evidence,omitempty"`
 }
 
 func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -43,8 +50,17 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cfgPath := fset.String("config", "config.example.yaml", "configuration file (only tickets, rules and organizations are used)")
 	format := fset.String("format", "text", "output format: text or json")
 	workers := fset.Int("workers", runtime.GOMAXPROCS(0), "messages judged in parallel")
+	var expect stringList
+	fset.Var(&expect, "expect", "label file (JSON lines: file, verdict, rules, reason) to score against; repeatable; with no PATH, the labelled files are judged")
 	if err := parseFlags(fset, args); err != nil {
 		return err
+	}
+	if len(expect) > 0 {
+		cfg, err := config.Load(*cfgPath)
+		if err != nil {
+			return err
+		}
+		return replayExpect(ctx, expect, fset.Args(), cfg, *workers, stdout)
 	}
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("%w: --format must be text or json", errUsage)
@@ -169,8 +185,12 @@ func newReplayResult(file string, j *judgement) replayResult {
 		res.MessageID = "<" + j.Msg.MessageID + ">"
 	}
 	for _, f := range v.Findings {
-		res.Findings = append(res.Findings, replayFinding{Rule: f.Rule, Message: f.Message.In(v.Lang)})
+		res.Findings = append(res.Findings, replayFinding{Rule: f.Rule, Message: f.Message.In(v.Lang), Evidence: f.Evidence})
+		if f.Blocking() {
+			res.blocking = append(res.blocking, f.Rule)
+		}
 	}
+	res.Reasons = v.Reasons
 	return res
 }
 
@@ -204,6 +224,13 @@ func writeReplayText(w io.Writer, results []replayResult) error {
 			quota = "deducts"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.File, r.Verdict, dash(r.Category), dash(r.Organization), quota, dash(detail))
+		for _, why := range r.Reasons {
+			mark := " "
+			if why.Fired {
+				mark = "!"
+			}
+			fmt.Fprintf(tw, "  %s %s: %s\t\t\t\t\t\n", mark, why.Rule, oneLine(why.Why, 240))
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err

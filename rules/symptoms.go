@@ -1,0 +1,202 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+)
+
+// symptoms are what customers write when something in the product does not
+// behave (folded: lower case, no accents). Beyond the incident keywords of
+// the configuration, which are added to them, they cover the ways people
+// describe a fault without the words "error" or "fails": states ("stuck",
+// "se queda vacío"), wrong results ("skips numbers", "salen duplicadas",
+// "in English instead of Spanish"), lost sessions ("logs out every few
+// minutes", "me echa"), things that do not happen ("never arrive", "no
+// llega").
+var symptoms = []string{
+	// English
+	"error", "errors", "erroring", "errored", "fail", "fails", "failed", "failing", "failure",
+	"failures", "crash", "crashes", "crashed", "crashing", "broken", "breaks", "broke", "bug",
+	"bugs", "buggy", "exception", "glitch", "glitches", "not working", "isn't working",
+	"is not working", "aren't working", "are not working", "doesn't work", "does not work",
+	"don't work", "do not work", "didn't work", "did not work", "stopped working",
+	"no longer works", "no longer work", "no longer", "not anymore", "anymore",
+	"won't", "will not", "wont", "doesn't", "does not", "didn't", "did not", "don't load",
+	"isn't", "aren't", "wasn't", "weren't", "can't", "cannot", "can not", "couldn't",
+	"could not", "unable to", "not able to", "not possible to", "impossible to",
+	"freezes", "freeze", "frozen", "freezing", "hangs", "hanging", "hung", "stuck", "spins",
+	"spinning", "keeps loading", "keeps spinning", "blank", "white screen", "empty", "comes up empty",
+	"missing", "disappeared", "disappear", "disappears", "vanished", "gone", "lost", "duplicate",
+	"duplicates", "duplicated", "twice", "doubled", "skips", "skipped", "skipping", "jumps",
+	"wrong", "incorrect", "incorrectly", "inaccurate", "mismatch", "doesn't match", "don't match",
+	"out of sync", "logs out", "logs me out", "logs us out", "logs them out", "logged out",
+	"kicks me out", "kicks us out", "kicked out", "keeps asking", "keeps logging",
+	"keeps failing", "keeps showing", "keeps crashing", "session expires", "times out",
+	"timed out", "timeout", "time out", "slow", "slower", "sluggish", "takes forever",
+	"takes minutes", "never arrive", "never arrives", "never arrived", "not arriving",
+	"not received", "never received", "not receiving", "bounced", "bounce back", "rejected",
+	"rejects", "declined", "refuses", "refused", "corrupt", "corrupted", "garbled", "unreadable",
+	"cut off", "truncated", "overlapping", "misaligned", "greyed out", "grayed out",
+	"unexpected", "unexpectedly", "strange", "strangely", "weird", "is odd", "looks odd", "looks wrong", "looks off", "is off", "instead of",
+	"nothing happens", "does nothing", "no response", "not responding", "unresponsive",
+	"500", "502", "503", "504", "401", "403", "404", "outage", "invalid",
+	"not showing", "not shown", "not appearing", "not visible", "not updating", "not syncing",
+	"not saving", "not loading", "not sending", "not sent", "won't load", "doesn't load",
+	"reverts", "resets", "reset itself", "wiped", "overwritten", "stuck in", "pending forever",
+	"still pending", "still shows", "still showing", "shows the old", "wrong language",
+	"in english instead", "in spanish instead", "repeatedly", "randomly", "is down",
+	"went down", "goes down",
+	// Spanish
+	"error", "errores", "falla", "fallan", "fallo", "fallos", "fallando", "fallaba", "fallado",
+	"fallida", "fallido", "fallidas", "fallidos", "no funciona", "no funcionan", "no funciono",
+	"no funcionaba", "deja de funcionar", "dejo de funcionar", "ha dejado de funcionar",
+	"han dejado de funcionar", "ya no", "no carga", "no cargan", "no abre", "no se abre",
+	"no responde", "no me deja", "no nos deja", "no le deja", "no les deja", "no puedo",
+	"no podemos", "no pueden", "no puede", "no se puede", "imposible", "no consigo",
+	"no conseguimos", "no se guarda", "no se guardan", "no guarda", "se cuelga", "se cuelgan",
+	"colgado", "se bloquea", "bloqueado", "bloqueada", "se queda", "se quedan", "se quedo",
+	"se quedaron", "atascado", "atascada", "atascadas", "atascados", "vacio", "vacia", "vacios",
+	"vacias", "en blanco", "pantalla en blanco", "desaparece", "desaparecen", "desaparecio",
+	"desaparecieron", "ha desaparecido", "han desaparecido", "no aparece", "no aparecen",
+	"no sale", "no salen", "no llega", "no llegan", "no ha llegado", "no han llegado",
+	"no se envia", "no se envian", "no se genera", "no se generan", "no se actualiza",
+	"no se actualizan", "no sincroniza", "no se sincroniza", "duplicado", "duplicada",
+	"duplicados", "duplicadas", "por duplicado", "dos veces", "repetido", "repetida",
+	"repetidos", "repetidas", "se salta", "se saltan", "salta", "saltan", "se come",
+	"incorrecto", "incorrecta", "incorrectos", "incorrectas", "erroneo", "erronea", "erroneos",
+	"erroneas", "equivocado", "equivocada", "mal", "me echa", "nos echa", "les echa", "le echa",
+	"cierra la sesion", "se cierra la sesion", "caduca", "expira", "lento", "lenta", "lentisimo",
+	"lentisima", "tarda mucho", "tarda muchisimo", "tarda una eternidad", "rechaza",
+	"rechazado", "rechazada", "rechazados", "rechazadas", "caido", "caida", "excepcion",
+	"tiempo de espera", "se pierde", "se pierden", "perdido", "perdida", "perdidos", "perdidas",
+	"corrupto", "corrupta", "cortado", "cortada", "no coincide", "no coinciden", "no cuadra",
+	"no cuadran", "descuadre", "raro", "rara", "extrano", "extrana", "en lugar de", "en vez de",
+	"no hace nada", "no pasa nada", "sigue apareciendo", "sigue saliendo", "sigue mostrando",
+	"sigue en", "siguen en", "en otro idioma", "en ingles", "cada pocos minutos", "todo el rato", "de forma aleatoria", "aleatoriamente", "no va",
+}
+
+// positiveFaultWords name a fault on their own ("error", "fallo"), so a
+// negation before them ("no errors", "nothing is broken", "nada falla",
+// "sin errores") undoes them. Phrases that hold their own negation ("doesn't
+// work", "no funciona") are not in this list.
+var positiveFaultWords = map[string]bool{
+	"error": true, "errors": true, "fail": true, "fails": true, "failed": true, "failing": true,
+	"failure": true, "failures": true, "crash": true, "crashes": true, "crashed": true,
+	"broken": true, "bug": true, "bugs": true, "issue": true, "issues": true, "problem": true,
+	"problems": true, "falla": true, "fallan": true, "fallo": true, "fallos": true,
+	"errores": true, "problema": true, "problemas": true, "roto": true, "rota": true,
+	"wrong": true, "incorrect": true, "missing": true, "slow": true, "down": true,
+	"duplicate": true, "duplicates": true, "empty": true, "stuck": true, "lost": true,
+	"invalid": true, "mal": true, "lento": true, "lenta": true, "caido": true,
+	"incorrecto": true, "incorrecta": true, "keeps": true,
+}
+
+// weakSymptoms count only next to a verb of the product acting ("it
+// doesn't save", "won't sync"): alone, "doesn't", "can't" or "down" say
+// nothing ("I don't know how", "scroll down").
+var weakSymptoms = map[string]bool{
+	"won't": true, "will not": true, "wont": true, "doesn't": true, "does not": true,
+	"didn't": true, "did not": true, "isn't": true, "aren't": true, "wasn't": true,
+	"weren't": true, "can't": true, "cannot": true, "can not": true, "couldn't": true,
+	"could not": true, "unable to": true, "not able to": true, "no puedo": true,
+	"no podemos": true, "no pueden": true, "no puede": true, "no se puede": true,
+	"no consigo": true, "no conseguimos": true,
+	"ya no": true, "salta": true, "saltan": true, "se queda": true, "se quedan": true,
+	"se quedo": true, "se quedaron": true,
+	"anymore": true, "500": true, "502": true, "503": true, "504": true,
+	"401": true, "403": true, "404": true, "gone": true,
+	"lost": true, "no va": true, "caduca": true, "expira": true, "en ingles": true,
+	"empty": true, "blank": true, "invalid": true, "resets": true, "repeatedly": true,
+	"randomly": true, "instead of": true, "en lugar de": true, "en vez de": true,
+	"twice": true, "dos veces": true, "sigue en": true, "siguen en": true, "no longer": true,
+	"unexpected": true, "strange": true, "weird": true, "raro": true, "rara": true,
+}
+
+// knowHow are verbs after "can't"/"no puedo" that ask how to do something
+// rather than report a fault: "I can't find the setting", "no sé cómo".
+var knowHow = regexp.MustCompile(`\b(?:can't|cannot|can not|couldn't|could not|unable to|don't|doesn't|didn't|no puedo|no podemos|no consigo|no conseguimos|no se)\s+(?:find|figure|see how|see where|understand|tell|know|remember|decide|wait|recall|encontrar|entender|ver donde|ver como|saber|averiguar|recordar|como|donde)\b|\bdon't know\b|\bno se (?:como|donde|si)\b|\bno sabemos\b|\bno tengo claro\b|\bnot sure\b`)
+
+// productVerbs are what the product does; a weak symptom counts when one of
+// these (or a state word) is close after it: "doesn't save", "can't log in",
+// "no se guarda", "won't sync".
+var productVerb = regexp.MustCompile(`\b(?:work|works|load|loads|open|opens|save|saves|send|sends|arrive|arrives|appear|appears|show|shows|display|displays|sync|syncs|synchronize|update|updates|refresh|print|prints|download|downloads|export|exports|import|imports|upload|uploads|generate|generates|calculate|calculates|match|connect|connects|respond|responds|start|starts|finish|finishes|complete|completes|accept|accepts|let|lets|allow|allows|log|logs|login|sign|signs|receive|receives|access|edit|delete|create|submit|process|processes|validate|run|runs|go|get|see|reach|find|click|select|attach|add|change|move|close|post|read|verify|pay|approve|book|dispatch|assign|scan|print|trabajar|funcionar|cargar|abrir|guardar|enviar|llegar|aparecer|mostrar|sincronizar|actualizar|imprimir|descargar|exportar|importar|subir|generar|calcular|conectar|responder|iniciar|entrar|acceder|editar|borrar|eliminar|crear|firmar|validar|procesar|ver|seleccionar|adjuntar|anadir|cambiar|mover|cerrar|registrar|escanear|asignar|aprobar|pagar|facturar|emitir|timbrar|completar|terminar|finalizar|recibir|loguear|loguearme|logearme|iniciar sesion|pending|loading|processing|en pendiente|en estado|en proceso|en cola|atascad[oa]s?|sent|loaded|saved|shown|found|processed|synced|updated|generated|imported|uploaded|delivered|signed|created|completed|approved|visible|available|accessible|cargado|guardado|enviado|enviada|enviadas|enviados|firmado|firmada|generado|generada|actualizado|actualizada|importado|importadas|subido|subida|visible|disponible|accesible|vacio|vacia|en blanco|colgad[oa]s?|pensando|cargando|procesando|bloquead[oa]s?|esperando)\b`)
+
+// negation before a positive fault word undoes it.
+var negationBefore = regexp.MustCompile(`(?:\b(?:no|not|never|without|nothing|none|zero|nada|ningun|ninguna|ninguno|sin|nunca|ni)\b|n't)[^.!?;]{0,24}$`)
+
+// hypothetical opens a sentence that imagines a fault or plans ahead:
+// "If the import fails, ...", "What happens if...", "Si la carga falla,",
+// "next month we will import...".
+var hypothetical = regexp.MustCompile(`^(?:and |but |so |y |pero |entonces )?(?:if |what if|what happens if|what would|what should we do if|in case|in the event|should |would |could it|will it|si |en caso de|que pasa si|que pasaria si|que ocurre si|que ocurriria si|que hacemos si|y si )|\b(?:to avoid|to prevent|para evitar|evitar que|prevenir|in the future|en el futuro|next month|next week|next year|el mes que viene|el proximo mes|la proxima semana|el ano que viene|we plan to|we are planning|we're planning|we will be|we'll be|planeamos|tenemos previsto|estamos planeando|vamos a (?:importar|subir|cargar|migrar)|before we (?:import|upload|migrate|start)|antes de (?:importar|subir|cargar|migrar|empezar))\b`)
+
+// symptomSet is the symptoms plus the configured incident words.
+func (in *input) symptomSet() phraseSet { return in.kw.symptom }
+
+// symptomAt describes where a sentence states a malfunction: the phrase
+// that says so, or "" when it does not.
+func malfunction(f string, set phraseSet, words *textWords) string {
+	if hypothetical.MatchString(f) {
+		return ""
+	}
+	for i, p := range set.phrases {
+		if l := set.lead[i]; l != "" && words != nil {
+			if _, ok := words.words[l]; !ok {
+				continue
+			}
+		}
+		for from := 0; from < len(f); {
+			at, ok := findPhrase(f, p, from)
+			if !ok {
+				break
+			}
+			from = at + len(p)
+			if positiveFaultWords[p] && negationBefore.MatchString(f[:at]) {
+				continue
+			}
+			if weakSymptoms[p] && !isStatus(p) {
+				if knowHow.MatchString(f[max(0, at-12):min(len(f), from+30)]) || !productVerb.MatchString(nextWords(f[from:], 3)) {
+					continue
+				}
+			}
+			if isStatus(p) && !statusContext(f, at) {
+				continue
+			}
+			return p
+		}
+	}
+	if hasErrorStatus(statusCodes(f)) {
+		return "HTTP error status"
+	}
+	return ""
+}
+
+// nextWords returns the first n words of s (folded), space-separated.
+func nextWords(s string, n int) string {
+	fs := strings.Fields(truncate(s, 80))
+	if len(fs) > n {
+		fs = fs[:n]
+	}
+	return strings.Join(fs, " ")
+}
+
+// isStatus reports whether a symptom phrase is a bare HTTP status code.
+func isStatus(p string) bool { return len(p) == 3 && isDigit(p[0]) }
+
+// statusContext reports whether a bare three-digit number at i reads as an
+// HTTP status: "a 401", "got 500", "error 403", "HTTP 502", "un 401".
+func statusContext(f string, i int) bool {
+	before := strings.Fields(f[max(0, i-24):i])
+	if len(before) == 0 {
+		return false
+	}
+	switch before[len(before)-1] {
+	case "a", "an", "un", "una", "got", "get", "gets", "getting", "receive", "receives",
+		"received", "receiving", "return", "returns", "returned", "returning", "http", "error",
+		"status", "code", "with", "recibe", "recibimos", "recibo", "da", "dan", "devuelve",
+		"devuelven", "devolvio", "responde", "codigo", "estado", "throws", "throw", "gives",
+		"give", "giving", "answers", "answered", "con", "el", "of", "de", "http/1.1",
+		"http/2", "api", "(":
+		return true
+	}
+	return false
+}
