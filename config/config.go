@@ -40,6 +40,11 @@ type Rules struct {
 	Keywords Keywords `mapstructure:"keywords"`
 	// SupportAddresses are ticketd's own addresses (mail from them is a loop).
 	SupportAddresses []string `mapstructure:"support_addresses"`
+	// EvidenceHosts are the recording and file-share hosts whose links
+	// count as evidence and as an upload's files.
+	EvidenceHosts []string `mapstructure:"evidence_hosts"`
+	// PlusAddressing makes alice+tag@ count as the contact alice@.
+	PlusAddressing bool `mapstructure:"plus_addressing"`
 }
 
 // Keywords are extra words for each keyword set of the rules.

@@ -1,6 +1,11 @@
 package config
 
-import "time"
+import (
+	"slices"
+	"time"
+
+	"github.com/ticketd/ticketd/rules"
+)
 
 // Default returns the configuration every file is read over.
 func Default() Config {
@@ -10,6 +15,8 @@ func Default() Config {
 		Rules: Rules{
 			SubjectMinWords:     3,
 			DescriptionMinWords: 20,
+			EvidenceHosts:       slices.Clone(rules.DefaultEvidenceHosts),
+			PlusAddressing:      true,
 		},
 		IMAP: IMAP{
 			Security:          "tls",

@@ -50,6 +50,8 @@ func (c *Config) Policy() *rules.Policy {
 	for _, pat := range c.Rules.DocumentURLPatterns {
 		p.DocumentURLPatterns = append(p.DocumentURLPatterns, regexp.MustCompile(pat)) // validated
 	}
+	p.EvidenceHosts = append(p.EvidenceHosts, c.Rules.EvidenceHosts...)
+	p.PlusAddressing = c.Rules.PlusAddressing
 	p.SupportAddresses = append(p.SupportAddresses, c.Rules.SupportAddresses...)
 	if c.SMTP.From != "" {
 		p.SupportAddresses = append(p.SupportAddresses, c.SMTP.From)
