@@ -89,6 +89,7 @@ func (w *walker) finish(m *Message) {
 		}
 	}
 	var all, own []string
+	fwdText := map[int][]string{} // text of each attached forwarded message, its header summary first
 	var urls, unusedURLs [][]string
 	plain, html := 0, 0
 	for _, s := range w.segs {
@@ -112,12 +113,17 @@ func (w *walker) finish(m *Message) {
 		if s.fwd == 0 && !s.summary {
 			own = append(own, text)
 		}
+		if s.fwd > 0 {
+			fwdText[s.fwd] = append(fwdText[s.fwd], text)
+		}
 	}
 	limit := w.b.limits.MaxTextBytes
 	var cut1, cut2 bool
 	m.Text, cut1 = truncateUTF8(strings.Join(all, "\n\n"), limit)
 	m.OwnText, cut2 = truncateUTF8(ownWords(strings.Join(own, "\n\n")), limit)
-	m.TextTruncated = w.truncated || cut1 || cut2
+	var cut3 bool
+	m.Quotes, cut3 = w.quotes(m.Subject, strings.Join(own, "\n\n"), fwdText)
+	m.TextTruncated = w.truncated || cut1 || cut2 || cut3
 	m.HTMLOnly = html > 0 && plain == 0
 	m.URLs, m.URLsOmitted = collectURLs(w.b.limits.MaxURLs, append(urls, unusedURLs...)...)
 	if len(w.cids) > 0 {
@@ -130,4 +136,29 @@ func (w *walker) finish(m *Message) {
 	m.Attachments = w.atts
 	m.AttachmentsOmitted = w.attsOmitted
 	m.Defects = w.defects
+}
+
+// quotes finds the quoted replies and forwarded messages below the own
+// words: those inline in the customer's text, then each attached forwarded
+// message with the quotes inside it. Their texts share one MaxTextBytes
+// budget; it reports whether some text was cut for it.
+func (w *walker) quotes(subject, own string, fwdText map[int][]string) ([]Quote, bool) {
+	quotes := findQuotes(own, subject, maxQuotes)
+	for k := 1; k <= w.forwards && len(quotes) < maxQuotes; k++ {
+		if texts := fwdText[k]; len(texts) > 0 {
+			quotes = append(quotes, findQuotes(strings.Join(texts, "\n\n"), subject, maxQuotes-len(quotes))...)
+		}
+	}
+	left := w.b.limits.MaxTextBytes
+	cut := false
+	for i := range quotes {
+		var c bool
+		quotes[i].Text, c = truncateUTF8(quotes[i].Text, left)
+		left -= len(quotes[i].Text)
+		cut = cut || c
+	}
+	if len(quotes) == 0 {
+		return nil, cut
+	}
+	return quotes, cut
 }
