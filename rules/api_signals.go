@@ -13,7 +13,7 @@ import (
 // "get /" of a sentence does not count): a method followed by a path or a
 // URL ("POST /v1/orders", "GET https://api.example.com/v1/orders?id=3"), or
 // a curl command.
-var apiCall = regexp.MustCompile(`\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(?:https?://\S+|/\S*)|(?i:\bcurl\s+(?:-|'|"|https?://))`)
+var apiCall = regexp.MustCompile(`"method"\s*:\s*"(?:GET|POST|PUT|PATCH|DELETE)"|"url"\s*:\s*"https?://|\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(?:https?://\S+|/\S*)|(?i:\bcurl\s+(?:-|'|"|https?://))`)
 
 // httpStatus matches an HTTP status in folded text and captures its code:
 // "HTTP/1.1 500", "status 422", "status code: 404", "error 500", "returns 401",

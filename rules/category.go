@@ -19,23 +19,29 @@ type statement struct {
 // subject), never in passing context, signatures or footers.
 var (
 	// apiStrong names an API on its own.
-	apiStrong = regexp.MustCompile(`\b(?:apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
+	apiStrong = regexp.MustCompile(`\b(?:(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
 	// apiWeak names an integration; with an HTTP error status it is an API error.
-	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http)\b`)
+	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http|our system|our software|our erp|our app|nuestro sistema|nuestro software|nuestro programa|nuestra intranet|intranet|parametros?|parameters?|query|consulta|script|scripts|sync|sincronizacion|sincronizaciones|cron|job)\b`)
+	// positiveClause is a clause that says something works; its words
+	// are not what the malfunction is about ("the API works fine, the
+	// problem is on the screen").
+	positiveClause = regexp.MustCompile(`[^.;,:]*\b(?:works? (?:fine|well|correctly|ok|perfectly)|worked (?:fine|well)|is fine|are fine|is correct|are correct|is ok|are ok|funcionan? (?:bien|correctamente|perfectamente)|esta(?:n)? bien|son correct[oa]s|es correct[oa]|va bien|van bien)\b[^.;,:]*`)
+	// apiTimeout is a timeout, which with an integration word is an API error.
+	apiTimeout = regexp.MustCompile(`\b(?:timeouts?|time ?outs?|timed out|tiempo de espera|se agota el tiempo)\b`)
 	// uploadAction is the act of uploading or importing (not "uploaded",
 	// which describes something already in).
-	uploadAction = regexp.MustCompile(`\b(?:upload|uploads|uploading|uploader|import|imports|importing|importer|bulk|mass upload|mass import|subir|subo|subimos|suben|subiendo|subida|subidas|importar|importo|importamos|importando|importacion|importaciones|carga masiva|carga de (?:archivos|ficheros|documentos|facturas|datos)|cargar (?:el |un |los |unos |la |las )?(?:archivos?|ficheros?|csv|excel|documentos?|pdfs?|facturas?|xml)|adjuntar (?:el |un |los )?(?:archivos?|ficheros?))\b` +
+	uploadAction = regexp.MustCompile(`\b(?:upload|uploads|uploading|uploader|import|imports|importing|importer|bulk|mass upload|mass import|subir|subirla|subirlas|subirlo|subirlos|subo|subimos|suben|subiendo|(?:la|una|de la|en la|durante la|tras la) subida|importar|importarla|importarlo|importarlas|importarlos|importo|importamos|importando|importacion|importaciones|carga masiva|carga de (?:archivos|ficheros|documentos|facturas|datos)|cargar (?:el |un |los |unos |la |las )?(?:archivos?|ficheros?|csv|excel|documentos?|pdfs?|facturas?|xml)|adjuntar (?:el |un |los )?(?:archivos?|ficheros?))\b` +
 		`|\b(?:can't|cannot|couldn't|could not|won't|not|never|failed to|fails to|unable to)\s+(?:be\s+)?(?:uploaded|imported)\b` +
 		`|\bno se (?:ha |han |puede |pueden |pudo |pudieron )?(?:subir|subido|subidos|subidas|importar|importado|importados|importadas|cargar|cargado)\b`)
 	// uploadFine says the upload itself worked and what fails comes after.
-	uploadFine = regexp.MustCompile(`\b(?:uploaded|imported|upload|import) (?:fine|ok|okay|successfully|correctly|without (?:any )?(?:problem|issue|error)s?)|\b(?:after|once) (?:uploading|upload|importing|import|they are uploaded|they're uploaded|being uploaded)|\bse (?:suben|sube|importan|importa|cargan|carga) (?:bien|correctamente|sin problema)|\b(?:despues de|tras|una vez) (?:subir|subirlas|subirlos|subidas|subidos|importar|importarlas|cargar)`)
+	uploadFine = regexp.MustCompile(`\b(?:upload|import)s? (?:itself |themselves )?(?:went|worked|was|were|goes|go|is|are) (?:fine|ok|okay|well|through|successful)|`+`\b(?:uploaded|imported|upload|import) (?:fine|ok|okay|successfully|correctly|without (?:any )?(?:problem|issue|error)s?)|\b(?:after|once) (?:uploading|upload|importing|import|they are uploaded|they're uploaded|being uploaded)|\bse (?:suben|sube|importan|importa|cargan|carga) (?:bien|correctamente|sin problema)|\b(?:despues de|tras|una vez) (?:subir|subirlas|subirlos|subidas|subidos|importar|importarlas|cargar)`)
 	// bulkWords mark a bulk upload, which needs the CSV.
 	bulkWords = regexp.MustCompile(`\b(?:bulk|mass upload|mass import|csv|masiva|masivo|importacion de (?:clientes|usuarios|contactos|productos|datos)|batch import|import file|fichero de importacion|plantilla de importacion)\b`)
 	// docNoun is a business document a customer can link.
 	docNoun = `(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|order confirmation|quote|quotation|proposal|envelope|bill of lading|waybill|packing list|documento|factura|contrato|albaran|presupuesto|pedido|acuerdo|sobre|nota de entrega|nota de credito|orden de compra|abono)`
 	// docSpecific points at one document: "this invoice", "one contract",
 	// "invoice INV-2026-0042", "la factura F-2026/118", "este contrato".
-	docSpecific = regexp.MustCompile(`\b(?:this|that|the|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|el|la|un|una|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?` + docNoun + `\b` +
+	docSpecific = regexp.MustCompile(`\b(?:this|that|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las|our|my|nuestro|nuestra|mi)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?` + docNoun + `\b` +
 		`|\b` + docNoun + `\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?[a-z]{0,6}[-_/ ]?\d[\w/.-]{2,}`)
 	// docGenericAfter is a word after a document noun that makes it a
 	// feature ("the document list", "the invoice editor"), not one document.
@@ -98,6 +104,10 @@ func (in *input) decideCategory() {
 			return
 		}
 	}
+	if loc := pastedResponse.FindStringIndex(in.own); loc != nil {
+		in.setCategory(APIError, lineAround(in.own, loc[0]))
+		return
+	}
 	if s, ok := in.firstCall(); ok {
 		in.setCategory(APIError, s)
 		return
@@ -110,7 +120,7 @@ func (in *input) decideCategory() {
 		}
 	}
 	for _, s := range ms {
-		if specificDocument(s.fold) {
+		if specificDocumentIn(s.fold, s.text) || in.theDocument(s) {
 			in.setCategory(Document, s.text)
 			return
 		}
@@ -129,10 +139,14 @@ func (in *input) setCategory(c Category, why string) {
 
 // isAPIStatement reports whether a statement of malfunction is about an API.
 func (in *input) isAPIStatement(s statement) bool {
-	if apiStrong.MatchString(s.fold) || in.kw.api.match(s.fold) {
+	f := positiveClause.ReplaceAllString(s.fold, " ")
+	if apiStrong.MatchString(f) || in.kw.api.match(f) {
 		return true
 	}
-	return hasErrorStatus(statusCodes(s.fold)) && apiWeak.MatchString(s.fold) || isStatus(s.symptom) && apiWeak.MatchString(s.fold)
+	if !apiWeak.MatchString(f) {
+		return false
+	}
+	return hasErrorStatus(statusCodes(f)) || isStatus(s.symptom) || s.symptom == "HTTP error status" || apiTimeout.MatchString(f)
 }
 
 // firstCall returns the sentence holding an exact API call (a method and a
@@ -144,6 +158,26 @@ func (in *input) firstCall() (string, bool) {
 	return "", false
 }
 
+// theDocument reports whether a statement says "the invoice" (or "el
+// albarán") of a subject that names one document: "Wrong total in delivery
+// note" over "The document shows the wrong total".
+func (in *input) theDocument(s statement) bool {
+	if s.unit < 0 || !theDocNoun.MatchString(s.fold) {
+		return false
+	}
+	m := subjectDocNoun.FindStringSubmatch(in.foldSubject)
+	return m != nil && !docGenericAfter.MatchString(in.foldSubject[len(m[0]):])
+}
+
+var (
+	theDocNoun     = regexp.MustCompile(`^(?:the|el|la) ` + docNoun + `\b`)
+	subjectDocNoun = regexp.MustCompile(`\b(?:in|on|of|for|en|del|de la|de una|de un|in the|on the|en el|en la) ` + docNoun + `\b`)
+)
+
+// pastedResponse is a server's answer pasted into a report of malfunction:
+// an HTTP status line or a JSON error body.
+var pastedResponse = regexp.MustCompile(`(?i)\bHTTP/[0-9.]+\s+[45]\d\d\b|\{\s*"(?:error|errors|message|status|code|detail|title)"\s*:`)
+
 // onlyAccessLoss reports whether every statement only says someone lost
 // access, which a self-service reset resolves.
 func onlyAccessLoss(ms []statement) bool {
@@ -153,6 +187,17 @@ func onlyAccessLoss(ms []statement) bool {
 		}
 	}
 	return true
+}
+
+// namedDocument is a document named by its counterparty ("the contract
+// with Lopez SL", "la factura de Alba Retail"), read in the sentence as
+// written (capitals tell a name).
+var namedDocument = regexp.MustCompile(`(?i:\b(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form))\s+(?:(?i:for|with|from|to|of|de|para|con|del)\s+)(?:[A-ZÁÉÍÓÚÑ][\w&.'-]+|(?i:one|a single|un solo|una sola|customer|client|cliente|patient|paciente|january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre))`)
+
+// specificDocument reports whether a sentence (folded f, as written text)
+// points at one document.
+func specificDocumentIn(f, text string) bool {
+	return specificDocument(f) || namedDocument.MatchString(text)
 }
 
 // specificDocument reports whether a folded sentence points at one document.

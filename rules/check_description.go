@@ -2,14 +2,42 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 )
+
+// signatureLine marks a unit that is a signature block or a legal footer
+// that intake could not cut (no "-- " line): contact details, or the
+// wording of a disclaimer.
+var (
+	contactDetail = regexp.MustCompile(`(?i)[\w.+-]+@[\w-]+\.[\w.-]+|\bwww\.|\+\d{2}[\d ()-]{6,}|\b(?:tel|phone|mobile|m|t|tfno|movil)\.?:?\s*\+?\d`)
+	disclaimer    = regexp.MustCompile(`(?i)\b(?:intended (?:only )?for|intended recipient|confidential|privileged|disclaimer|registered in|registered office|do not print|think before printing|aviso legal|confidencial|destinatario|protecci[oó]n de datos|RGPD|GDPR|LOPD|antes de imprimir)\b`)
+)
+
+// ownWordCount counts the customer's own words, leaving out units that
+// are a signature block or a disclaimer that intake could not separate.
+func (in *input) ownWordCount() int {
+	units := segment(in.own, in.kw)
+	n := 0
+	for i, u := range units {
+		w := countWords(u.text)
+		if i > 0 && (disclaimer.MatchString(u.text) || contactDetail.MatchString(u.text) && !strings.ContainsAny(u.text, ".?!")) {
+			continue
+		}
+		if i > 0 && contactDetail.MatchString(u.text) && w < 40 && len(sentenceEnd.FindAllString(u.text+" ", -1)) <= 1 {
+			continue
+		}
+		n += w
+	}
+	return n
+}
 
 // checkDescription fires when the customer's own words (quotes and
 // signatures removed) have fewer than Policy.DescriptionMinWords words.
 func checkDescription(in *input) *Finding {
 	n := in.policy.DescriptionMinWords
-	got := countWords(in.own)
+	got := in.ownWordCount()
 	if in.passed != "" {
 		got += countWords(in.passed)
 		in.note(RuleDescription, got < n, "a colleague's report passed on below the own words counts as the description")

@@ -20,7 +20,9 @@ var stepsIntro = phrases{"step", "steps", "to reproduce", "reproduce", "pasos", 
 var attachmentWords = phrases{"attached", "attach", "attaching", "attachment", "screenshot",
 	"screenshots", "video", "recording", "adjunto", "adjunta", "adjuntamos", "adjuntos", "captura",
 	"capturas", "pantallazo", "grabacion", "te paso", "os paso", "les paso", "see below",
-	"ver abajo", "link", "enlace"}
+	"ver abajo", "link", "enlace", "sent you", "we sent", "i sent", "shared", "via", "here is",
+	"here are", "compartido", "compartimos", "os envio", "te envio", "les envio", "os mando",
+	"wetransfer", "dropbox", "drive", "onedrive", "loom"}
 
 // oneCause says that several symptoms are one problem: "same problem",
 // "probably related", "since the update", "misma causa".
@@ -117,6 +119,17 @@ var httpStatusLine = regexp.MustCompile(`(?i)\bHTTP/[0-9.]+\s+[1-5]\d\d\b|^\s*(?
 // anotherProblem says outright that what follows is another problem.
 var anotherProblem = regexp.MustCompile(`\b(?:another (?:problem|issue|bug|error|thing)|a second (?:problem|issue|bug)|second (?:problem|issue)|a different (?:problem|issue)|unrelated|separate (?:problem|issue)|otro problema|otra incidencia|otro fallo|otro error|un segundo problema|una segunda incidencia|segundo problema|otra cosa|no relacionad[oa]|aparte de esto)\b`)
 
+// severalIntro introduces a list of several problems: "we have two things
+// going on:", "tenemos varias incidencias:".
+var severalIntro = regexp.MustCompile(`\b(?:two|three|four|several|a few|a couple of|multiple|some|dos|tres|cuatro|varias|varios|algunas|algunos) (?:things|issues|problems|errors|bugs|faults|failures|cosas|incidencias|problemas|errores|fallos)\b`)
+
+// isAskBack reports whether a unit only asks support a short question
+// ("Can you tell us what's wrong?").
+func isAskBack(text string) bool {
+	t := strings.TrimSpace(text)
+	return strings.HasSuffix(t, "?") && countWords(t) <= 12
+}
+
 // problemUnit is a unit that states a malfunction, with what it is about.
 type problemUnit struct {
 	text   string
@@ -138,18 +151,21 @@ func (in *input) problemUnits() []problemUnit {
 	}
 	for i, u := range in.units {
 		ss := byUnit[i]
-		if len(ss) == 0 || u.item && stepsIntro.match(u.intro) || pasted(u.text) {
+		if len(ss) == 0 && !(u.item && severalIntro.MatchString(u.intro)) || u.item && stepsIntro.match(u.intro) || pasted(u.text) || isAskBack(u.text) {
 			continue
 		}
 		var f strings.Builder
 		for _, s := range ss {
 			f.WriteString(s.fold + " ")
 		}
+		if len(ss) == 0 {
+			f.WriteString(fold(u.text))
+		}
 		a := area(f.String())
 		if len(a) == 0 && len(out) > 0 {
 			continue // "Actual: error 500" under the problem it details
 		}
-		out = append(out, problemUnit{text: u.text, area: a, marked: u.marked, item: u.item, other: len(out) > 0 && anotherProblem.MatchString(fold(u.text))})
+		out = append(out, problemUnit{text: u.text, area: a, marked: u.marked, item: u.item, other: len(out) > 0 && (u.marked || anotherProblem.MatchString(fold(u.text)))})
 	}
 	return out
 }

@@ -180,13 +180,19 @@ var markerStarts = []string{
 	"ademas", "por otro lado", "por otra parte", "otra cosa", "otro problema",
 	"otra incidencia", "aparte de eso", "aparte,", "tambien ", "tambien,", "y otra cosa",
 	"y otro", "en segundo lugar", "segundo,", "asimismo", "al margen de esto",
-	"no relacionado", "sin relacion",
+	"no relacionado", "sin relacion", "aprovecho para", "aprovecho el correo", "aprovechando",
+	"while i'm at it", "while i am at it", "while we're at it", "unrelated to this",
+	"i also wanted", "we also noticed", "we also have", "tambien queria", "tambien hemos visto",
+	"also noticed", "another one",
 }
 
 // startsWithMarker reports whether a folded sentence opens with a marker of
 // another problem.
 func startsWithMarker(f string, kw *compiledKeywords) bool {
 	f = strings.TrimLeft(f, " -*•·–>\"'(")
+	for _, conj := range []string{"and ", "but ", "oh and ", "y ", "pero ", "ah, ", "ah y "} {
+		f = strings.TrimPrefix(f, conj)
+	}
 	for _, m := range markerStarts {
 		if strings.HasPrefix(f, m) {
 			return true

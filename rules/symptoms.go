@@ -32,7 +32,7 @@ var symptoms = []string{
 	"out of sync", "logs out", "logs me out", "logs us out", "logs them out", "logged out",
 	"kicks me out", "kicks us out", "kicked out", "keeps asking", "keeps logging",
 	"keeps failing", "keeps showing", "keeps crashing", "session expires", "times out",
-	"timed out", "timeout", "time out", "slow", "slower", "sluggish", "takes forever",
+	"timed out", "timeout", "timeouts", "time out", "slow", "slower", "sluggish", "takes forever",
 	"takes minutes", "never arrive", "never arrives", "never arrived", "not arriving",
 	"not received", "never received", "not receiving", "bounced", "bounce back", "rejected",
 	"rejects", "declined", "refuses", "refused", "corrupt", "corrupted", "garbled", "unreadable",
@@ -45,7 +45,11 @@ var symptoms = []string{
 	"reverts", "resets", "reset itself", "wiped", "overwritten", "stuck in", "pending forever",
 	"still pending", "still shows", "still showing", "shows the old", "wrong language",
 	"in english instead", "in spanish instead", "repeatedly", "randomly", "is down",
-	"went down", "goes down",
+	"went down", "goes down", "problem", "problems", "issue", "issues", "closes as soon as",
+	"closes when", "closes itself", "closes by itself", "shuts down", "quits", "nothing below",
+	"shows nothing", "stopped", "has stopped", "have stopped", "stops", "aborts", "aborted",
+	"abort", "stops at", "interrupted", "never happened before", "ha dejado de", "dejo de",
+	"dejaron de", "se para", "se detiene", "se interrumpe", "nunca habia pasado", "nothing at all", "nothing loads", "nothing appears",
 	// Spanish
 	"error", "errores", "falla", "fallan", "fallo", "fallos", "fallando", "fallaba", "fallado",
 	"fallida", "fallido", "fallidas", "fallidos", "no funciona", "no funcionan", "no funciono",
@@ -72,7 +76,9 @@ var symptoms = []string{
 	"corrupto", "corrupta", "cortado", "cortada", "no coincide", "no coinciden", "no cuadra",
 	"no cuadran", "descuadre", "raro", "rara", "extrano", "extrana", "en lugar de", "en vez de",
 	"no hace nada", "no pasa nada", "sigue apareciendo", "sigue saliendo", "sigue mostrando",
-	"sigue en", "siguen en", "en otro idioma", "en ingles", "cada pocos minutos", "todo el rato", "de forma aleatoria", "aleatoriamente", "no va",
+	"sigue en", "siguen en", "en otro idioma", "en ingles", "cada pocos minutos", "problema", "problemas", "incidencia",
+	"se cierra sola", "se cierra al", "se cierra cuando", "no aparece nada", "no sale nada",
+	"no muestra nada", "no carga nada", "todo el rato", "de forma aleatoria", "aleatoriamente", "no va",
 }
 
 // positiveFaultWords name a fault on their own ("error", "fallo"), so a
@@ -86,8 +92,8 @@ var positiveFaultWords = map[string]bool{
 	"problems": true, "falla": true, "fallan": true, "fallo": true, "fallos": true,
 	"errores": true, "problema": true, "problemas": true, "roto": true, "rota": true,
 	"wrong": true, "incorrect": true, "missing": true, "slow": true, "down": true,
-	"duplicate": true, "duplicates": true, "empty": true, "stuck": true, "lost": true,
-	"invalid": true, "mal": true, "lento": true, "lenta": true, "caido": true,
+	"duplicate": true, "duplicates": true, "stuck": true, "lost": true,
+	"mal": true, "lento": true, "lenta": true, "caido": true,
 	"incorrecto": true, "incorrecta": true, "keeps": true,
 }
 
@@ -101,15 +107,14 @@ var weakSymptoms = map[string]bool{
 	"could not": true, "unable to": true, "not able to": true, "no puedo": true,
 	"no podemos": true, "no pueden": true, "no puede": true, "no se puede": true,
 	"no consigo": true, "no conseguimos": true,
-	"ya no": true, "salta": true, "saltan": true, "se queda": true, "se quedan": true,
+	"salta": true, "saltan": true, "se queda": true, "se quedan": true,
 	"se quedo": true, "se quedaron": true,
-	"anymore": true, "500": true, "502": true, "503": true, "504": true,
-	"401": true, "403": true, "404": true, "gone": true,
-	"lost": true, "no va": true, "caduca": true, "expira": true, "en ingles": true,
-	"empty": true, "blank": true, "invalid": true, "resets": true, "repeatedly": true,
-	"randomly": true, "instead of": true, "en lugar de": true, "en vez de": true,
-	"twice": true, "dos veces": true, "sigue en": true, "siguen en": true, "no longer": true,
-	"unexpected": true, "strange": true, "weird": true, "raro": true, "rara": true,
+	"500": true, "502": true, "503": true, "504": true,
+	"401": true, "403": true, "404": true, 	"no va": true, "caduca": true, "expira": true, "en ingles": true,
+	
+	
+	"sigue en": true, "siguen en": true, 
+	
 }
 
 // knowHow are verbs after "can't"/"no puedo" that ask how to do something
@@ -150,7 +155,13 @@ func malfunction(f string, set phraseSet, words *textWords) string {
 				break
 			}
 			from = at + len(p)
-			if positiveFaultWords[p] && negationBefore.MatchString(f[:at]) {
+			if !selfNegated(p) && negationBefore.MatchString(f[:at]) {
+				continue
+			}
+			if (p == "no longer" || p == "ya no") && modalBefore.MatchString(f[:at]) {
+				continue // "the old logo should no longer be used": a request
+			}
+			if notSymptom.MatchString(f[max(0, at-16):min(len(f), from+24)]) {
 				continue
 			}
 			if weakSymptoms[p] && !isStatus(p) {
@@ -164,10 +175,36 @@ func malfunction(f string, set phraseSet, words *textWords) string {
 			return p
 		}
 	}
+	for _, re := range strongPatterns {
+		if m := re.FindString(f); m != "" {
+			return m
+		}
+	}
 	if hasErrorStatus(statusCodes(f)) {
 		return "HTTP error status"
 	}
 	return ""
+}
+
+// strongPatterns state a malfunction by the shape of the sentence rather
+// than a word: a regression ("it used to open in seconds", "antes
+// funcionaba"), an expectation let down ("should show X, but", "debería
+// ... pero"), a measured slowness ("takes four minutes to open"), a
+// setting ignored ("although their language is set to Spanish").
+var strongPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`\bused to (?:work|open|load|show|be|take|arrive|send|print|sync|go|come|appear|display|calculate|match|get|list|include)\b`),
+	regexp.MustCompile(`\b(?:should|expected to|ought to)\b[^.;]{0,120}\b(?:but|however|instead)\b|\b(?:is|are|was|were) supposed to\b|\bse supone que\b`),
+	regexp.MustCompile(`\blogs? (?:\w+ ){0,2}out\b|\bkicks? (?:\w+ ){0,2}out\b|\bthrows? (?:\w+ ){0,2}out\b`),
+	regexp.MustCompile(`\b(?:have|has|had|need) to (?:\w+ ){0,5}(?:again|re-?enter|retype|redo)\b|\btenemos que volver a\b|\bhay que volver a\b|\btienen que volver a\b`),
+	regexp.MustCompile(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`),
+	regexp.MustCompile(`\b(?:sent|shown|displayed|arrive|arrives|appear|appears|printed|generated|are|is|salen|sale|llegan|llega|aparecen|aparece|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,2}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`),
+	regexp.MustCompile(`\beven (?:for|with|when|though)\b|\bincluso (?:para|con|cuando)\b`),
+	regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`),
+	regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`),
+	regexp.MustCompile(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`),
+	regexp.MustCompile(`\bantes (?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba)`),
+	regexp.MustCompile(`\b(?:although|even though|despite|aunque|a pesar de que)\b[^.;]{0,80}\b(?:is|are|was|were|has been|have been|esta|estan|tiene|tienen) (?:set|configured|correct|fine|there|active|enabled|valid|linked|configurad[oa]s?|bien|correct[oa]s?|activ[oa]s?|puest[oa]s?|marcad[oa]s?)\b`),
+	regexp.MustCompile(`\b(?:in|en) (?:english|ingles|spanish|espanol|german|aleman|french|frances)\b[^.;]{0,40}\b(?:for|to|instead|para|a nuestros|a los|en lugar|en vez)\b`),
 }
 
 // nextWords returns the first n words of s (folded), space-separated.
@@ -178,6 +215,24 @@ func nextWords(s string, n int) string {
 	}
 	return strings.Join(fs, " ")
 }
+
+// selfNegated reports whether a symptom phrase holds its own negation
+// ("doesn't work", "no funciona"), which a negation before it does not undo.
+func selfNegated(p string) bool {
+	for _, n := range []string{"n't", "not ", "no ", "never", "unable", "cannot", "nothing", "nada", "nunca", "impossible", "imposible", "sin "} {
+		if strings.Contains(p, n) {
+			return true
+		}
+	}
+	return p == "no" || p == "cannot"
+}
+
+// modalBefore: a modal before "no longer" makes a request of it.
+var modalBefore = regexp.MustCompile(`\b(?:should|must|will|would|shall|debe|deberia|debera|tiene que)\s+(?:be\s+)?$`)
+
+// notSymptom are phrases around a symptom word that ask or wonder rather
+// than report: "can you tell us what's wrong", "can't see anything unusual".
+var notSymptom = regexp.MustCompile(`what(?:'s| is) wrong|que (?:esta mal|pasa|ocurre|falla)\b|see anything (?:unusual|wrong|odd|strange)|ver nada (?:raro|extrano)|no problem|sin problema|no issue`)
 
 // isStatus reports whether a symptom phrase is a bare HTTP status code.
 func isStatus(p string) bool { return len(p) == 3 && isDigit(p[0]) }
