@@ -110,11 +110,9 @@ var weakSymptoms = map[string]bool{
 	"salta": true, "saltan": true, "se queda": true, "se quedan": true,
 	"se quedo": true, "se quedaron": true,
 	"500": true, "502": true, "503": true, "504": true,
-	"401": true, "403": true, "404": true, 	"no va": true, "caduca": true, "expira": true, "en ingles": true,
-	
-	
-	"sigue en": true, "siguen en": true, 
-	
+	"401": true, "403": true, "404": true, "no va": true, "caduca": true, "expira": true, "en ingles": true,
+
+	"sigue en": true, "siguen en": true,
 }
 
 // knowHow are verbs after "can't"/"no puedo" that ask how to do something
