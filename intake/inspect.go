@@ -96,12 +96,13 @@ type headKeeper struct {
 }
 
 func (k *headKeeper) Write(p []byte) (int, error) {
+	n := len(p)
 	if room := k.limit - len(k.buf); room < len(p) {
 		k.over = true
 		p = p[:max(room, 0)]
 	}
 	k.buf = append(k.buf, p...)
-	return len(p), nil
+	return n, nil
 }
 
 // holdKeeper holds a container's bytes while they stay within limit, and

@@ -394,6 +394,8 @@ func TestAttachmentInspection(t *testing.T) {
 			parts:  []string{attachmentPart("application/json", "big.har", []byte(har+strings.Repeat(" ", 10000)))},
 			want: func(t *testing.T, a Attachment) {
 				wantEqual(t, "Text", a.Text, har[:64])
+				wantEqual(t, "Size", a.Size, int64(len(har)+10000))
+				wantEqual(t, "SHA256", a.SHA256, sum(har+strings.Repeat(" ", 10000)))
 			},
 		},
 		{

@@ -37,6 +37,35 @@ func checkResult(t testing.TB, m *Message, err error, limits Limits) {
 			t.Errorf("bad attachment %+v", a)
 		}
 	}
+	for _, a := range m.Attachments {
+		if len(a.Text) > limits.MaxInspectText || !utf8.ValidString(a.Text) || strings.ContainsAny(a.Text, "\x00\r") {
+			t.Errorf("attachment text of %d bytes, limit %d, or not clean: %q", len(a.Text), limits.MaxInspectText, a.Text)
+		}
+		if len(a.Contents) > limits.MaxInspectEntries {
+			t.Errorf("%d entries listed, limit %d", len(a.Contents), limits.MaxInspectEntries)
+		}
+		for _, c := range a.Contents {
+			if !utf8.ValidString(c.Filename) || c.MediaType == "" || c.Size < 0 || len(c.Contents) > 0 || (c.Source != "zip" && c.Source != "tnef") {
+				t.Errorf("bad container entry %+v", c)
+			}
+		}
+		if a.Width < 0 || a.Height < 0 || a.PDFImages < 0 {
+			t.Errorf("bad attachment %+v", a)
+		}
+	}
+	if len(m.Quotes) > maxQuotes {
+		t.Errorf("%d quotes, limit %d", len(m.Quotes), maxQuotes)
+	}
+	quoted := 0
+	for _, q := range m.Quotes {
+		quoted += len(q.Text)
+		if !utf8.ValidString(q.Text) || !utf8.ValidString(q.Author) || !utf8.ValidString(q.Subject) || q.Author != strings.ToLower(q.Author) {
+			t.Errorf("bad quote %+v", q)
+		}
+	}
+	if quoted > limits.MaxTextBytes {
+		t.Errorf("quotes hold %d bytes of text, limit %d", quoted, limits.MaxTextBytes)
+	}
 	if len(m.Attachments) > limits.MaxAttachments {
 		t.Errorf("%d attachments, limit %d", len(m.Attachments), limits.MaxAttachments)
 	}

@@ -22,10 +22,15 @@ type bigAttachmentReader struct {
 }
 
 func newBigAttachmentReader(size int) *bigAttachmentReader {
+	return newBigTypedReader(size, "video/mp4", "error.mp4")
+}
+
+// newBigTypedReader is newBigAttachmentReader with another type and name.
+func newBigTypedReader(size int, mediaType, name string) *bigAttachmentReader {
 	return &bigAttachmentReader{
 		head: strings.NewReader("From: alice@acme.example\r\nSubject: big video\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n" +
 			"--b\r\nContent-Type: text/plain\r\n\r\nThe video shows the error.\r\n" +
-			"--b\r\nContent-Type: video/mp4; name=\"error.mp4\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"),
+			"--b\r\nContent-Type: " + mediaType + "; name=\"" + name + "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"),
 		tail: strings.NewReader("--b--\r\n"),
 		left: size,
 	}
@@ -106,6 +111,47 @@ func TestLargeAttachmentIsStreamed(t *testing.T) {
 	wantEqual(t, "Text", m.Text, "The video shows the error.")
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > allocBound {
 		t.Errorf("parsing a %d-byte message allocated %d bytes, want under %d: the attachment is being buffered", m.Size, alloc, allocBound)
+	}
+}
+
+// TestLargeContainersAreNotHeld: a ZIP, winmail.dat, PDF, image or text
+// attachment larger than the inspect limits streams like any other: only
+// MaxInspectBytes of a container is ever held, and let go when it is passed.
+func TestLargeContainersAreNotHeld(t *testing.T) {
+	if testing.Short() {
+		t.Skip("parses several large messages")
+	}
+	size := 24 << 20
+	if raceEnabled {
+		size = 6 << 20
+	}
+	limits := Limits{MaxMessageBytes: 64 << 20, MaxInspectBytes: 1 << 20}
+	for _, tc := range []struct{ mediaType, name string }{
+		{"application/zip", "big.zip"},
+		{"application/ms-tnef", "winmail.dat"},
+		{"application/pdf", "big.pdf"},
+		{"image/png", "big.png"},
+		{"application/octet-stream", "big.har"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			m, err := Parse(newBigTypedReader(size, tc.mediaType, tc.name), limits)
+			runtime.ReadMemStats(&after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a := m.Attachments[0]; a.Size != int64(size) || len(a.Contents) != 0 {
+				t.Fatalf("attachment of %d bytes with %d entries, want %d bytes and none", a.Size, len(a.Contents), size)
+			}
+			// A container is held until it passes MaxInspectBytes: growing
+			// its buffer to that size allocates about twice as much.
+			bound := uint64(allocBound + 2*limits.MaxInspectBytes)
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > bound {
+				t.Errorf("parsing a %d-byte %s allocated %d bytes, want under %d", m.Size, tc.name, alloc, bound)
+			}
+		})
 	}
 }
 

@@ -89,7 +89,7 @@ func tnefContents(b []byte, maxEntries int, limits Limits) []Attachment {
 		sum := sha256.Sum256(f.data)
 		a := Attachment{Filename: name, MediaType: mt, Size: int64(len(f.data)), SHA256: hex.EncodeToString(sum[:]), Source: "tnef"}
 		if strings.HasPrefix(mt, "image/") {
-			a.Width, a.Height = imageDimensions(f.data, int64(limits.MaxInspectText))
+			a.Width, a.Height = imageDimensions(f.data, limits.MaxInspectBytes)
 		}
 		out = append(out, a)
 	}
