@@ -42,7 +42,7 @@ var (
 	// docSpecific points at one document: "this invoice", "one contract",
 	// "invoice INV-2026-0042", "la factura F-2026/118", "este contrato".
 	docSpecific = regexp.MustCompile(`\b(?:this|that|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las|our|my|nuestro|nuestra|mi)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?` + docNoun + `\b` +
-		`|\b` + docNoun + `\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?[a-z]{0,6}[-_/ ]?\d[\w/.-]{2,}`)
+		`|\b` + docNoun + `\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?(?:[a-z]{1,8}(?:[-_/][a-z]{1,8}){0,3}[-_/ ]?)?\d[\w/.-]{2,}`)
 	// docGenericAfter is a word after a document noun that makes it a
 	// feature ("the document list", "the invoice editor"), not one document.
 	docGenericAfter = regexp.MustCompile(`^\s*(?:list|lists|editor|viewer|module|page|pages|section|search|tab|menu|view|library|templates?|settings|upload|uploads|management|folder|folders|history|queue|screen|area|center|centre|numbering|series|type|types|flow|workflow|archive|storage|export|exports|import|imports|generator|status|overview|dashboard|inbox|portal|feature|function)\b`)
@@ -55,7 +55,11 @@ var (
 
 // selfServiceRequest is a request of something the customer's own
 // administrators can do (verb and object within a few words).
-var selfServiceRequest = regexp.MustCompile(`\b(?:create|add|set up|setup|remove|delete|deactivate|disable|reactivate|enable|reset|change|update|replace|rename|unlock|invite|grant|revoke|assign|crear|crea|dar de alta|alta de|anadir|agregar|eliminar|borrar|dar de baja|baja de|desactivar|reactivar|activar|restablecer|resetear|reiniciar|cambiar|actualizar|sustituir|reemplazar|renombrar|desbloquear|invitar|quitar|asignar|modificar)\b[^.?!\n]{0,48}?\b(?:users?|accounts?|logins?|passwords?|2fa|two[- ]factor|mfa|multi[- ]factor|authenticator|logo|logos|email address|e-mail address|role|roles|permissions?|access rights|admin rights|workspace name|company name|branding|colou?rs?|time ?zone|signers?|seats?|usuarios?|usuarias?|cuentas?|contrasenas?|claves? de acceso|doble factor|segundo factor|autenticacion|verificacion en dos pasos|logotipo|correo electronico|direccion de correo|rol|roles|permisos?|nombre de la empresa|colores|zona horaria|firmantes?|licencias?)\b`)
+var selfServiceRequest = regexp.MustCompile(`\b(?:create|add|set up|setup|remove|delete|deactivate|disable|reactivate|enable|reset|change|update|replace|rename|unlock|invite|grant|revoke|assign|crear|crea|dar de alta|alta de|anadir|agregar|eliminar|borrar|dar de baja|baja de|desactivar|reactivar|activar|restablecer|resetear|reiniciar|cambiar|actualizar|sustituir|reemplazar|renombrar|desbloquear|invitar|quitar|asignar|modificar)\b[^.?!\n]{0,48}?\b(?:users?|accounts?|logins?|passwords?|2fa|two[- ]factor|mfa|multi[- ]factor|authenticator|logo|logos|email address|e-mail address|role|roles|permissions?|access rights|admin rights|workspace name|company name|branding|colou?rs?|time ?zone|signers?|seats?|workspaces?|team name|usuarios?|espacio de trabajo|usuarias?|cuentas?|contrasenas?|claves? de acceso|doble factor|segundo factor|autenticacion|verificacion en dos pasos|logotipo|correo electronico|direccion de correo|rol|roles|permisos?|nombre de la empresa|colores|zona horaria|firmantes?|licencias?)\b`)
+
+// selfServiceChange is a change the customer states and asks to apply:
+// "Luca is now l.bianchi@acme.example, please update".
+var selfServiceChange = regexp.MustCompile(`[\w.+-]+@[\w-]+\.[\w.]+[^.?!]{0,40}\b(?:please (?:update|change|correct)|update (?:it|that|him|her|please)|por favor (?:actualiza|cambia|modifica)|actualizadlo|cambiadlo)`)
 
 // decideCategory puts the message into one category by what its
 // statements of malfunction are about, and keeps the sentence that decided.
@@ -80,7 +84,7 @@ func (in *input) decideCategory() {
 			selfReq = s.text
 			break
 		}
-		if in.kw.selfService.match(s.fold) && !howTo.MatchString(s.fold) {
+		if (in.kw.selfService.match(s.fold) || selfServiceChange.MatchString(s.fold)) && !howTo.MatchString(s.fold) {
 			selfReq = s.text
 			break
 		}

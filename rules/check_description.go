@@ -25,12 +25,19 @@ func (in *input) ownWordCount() int {
 		if i > 0 && (disclaimer.MatchString(u.text) || contactDetail.MatchString(u.text) && !strings.ContainsAny(u.text, ".?!")) {
 			continue
 		}
-		if i > 0 && contactDetail.MatchString(u.text) && w < 40 && len(sentenceEnd.FindAllString(u.text+" ", -1)) <= 1 {
+		if i > 0 && contactDetail.MatchString(u.text) && w < 60 && !endsSentence(u.text) && malfunction(fold(u.text), in.kw.symptom, nil) == "" {
 			continue
 		}
 		n += w
 	}
 	return n
+}
+
+// endsSentence reports whether text ends as a sentence does, or asks
+// something: a signature block ends on a name, a number or an address.
+func endsSentence(text string) bool {
+	t := strings.TrimRight(text, " \t\"')»”")
+	return strings.Contains(t, "?") || strings.HasSuffix(t, ".") && !strings.HasSuffix(t, "S.L.") && !strings.HasSuffix(t, "S.A.") || strings.HasSuffix(t, "!")
 }
 
 // checkDescription fires when the customer's own words (quotes and

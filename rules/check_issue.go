@@ -20,9 +20,18 @@ var stepsIntro = phrases{"step", "steps", "to reproduce", "reproduce", "pasos", 
 var attachmentWords = phrases{"attached", "attach", "attaching", "attachment", "screenshot",
 	"screenshots", "video", "recording", "adjunto", "adjunta", "adjuntamos", "adjuntos", "captura",
 	"capturas", "pantallazo", "grabacion", "te paso", "os paso", "les paso", "see below",
-	"ver abajo", "link", "enlace", "sent you", "we sent", "i sent", "shared", "via", "here is",
-	"here are", "compartido", "compartimos", "os envio", "te envio", "les envio", "os mando",
-	"wetransfer", "dropbox", "drive", "onedrive", "loom"}
+	"ver abajo", "link", "enlace"}
+
+// evidenceSentence is a sentence about what the customer sends, not about a
+// problem: "Screenshot attached.", "I attached a screenshot of the error",
+// "I sent you the files that fail via WeTransfer".
+var evidenceSentence = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:also,? |and |ademas,? |y |tambien )?(?:i(?:'ve| have)? (?:attached|attach|sent|uploaded|shared|put|added|recorded)|we(?:'ve| have)? (?:attached|attach|sent|shared|put|added|recorded)|attached (?:is|are|you|please)|please (?:find|see)|see (?:the )?attached|here (?:is|are)|the (?:screenshot|screenshots|photo|video|recording|files?|logs?)|(?:a |one )?(?:screenshot|screenshots|photo|photos|video|recording|picture)s?\b|adjunt|os adjunto|te adjunto|les adjunto|os (?:mando|envio|paso|dejo)|te (?:mando|envio|paso|dejo)|les (?:mando|envio|paso|dejo)|(?:la |una |las )?(?:captura|capturas|foto|fotos|video|grabacion)\b|va adjunt|van adjunt)`)
+
+// aboutEvidence reports whether a statement is about attachments or links
+// rather than a problem.
+func aboutEvidence(f string) bool {
+	return evidenceSentence.MatchString(f) || attachmentWords.match(f) && countWords(f) < 12
+}
 
 // oneCause says that several symptoms are one problem: "same problem",
 // "probably related", "since the update", "misma causa".
@@ -145,7 +154,7 @@ func (in *input) problemUnits() []problemUnit {
 	var out []problemUnit
 	byUnit := map[int][]statement{}
 	for _, s := range in.statements {
-		if s.unit >= 0 && !attachmentWords.match(s.fold) {
+		if s.unit >= 0 && !aboutEvidence(s.fold) {
 			byUnit[s.unit] = append(byUnit[s.unit], s)
 		}
 	}

@@ -77,7 +77,9 @@ var symptoms = []string{
 	"no cuadran", "descuadre", "raro", "rara", "extrano", "extrana", "en lugar de", "en vez de",
 	"no hace nada", "no pasa nada", "sigue apareciendo", "sigue saliendo", "sigue mostrando",
 	"sigue en", "siguen en", "en otro idioma", "en ingles", "cada pocos minutos", "problema", "problemas", "incidencia",
-	"se cierra sola", "se cierra al", "se cierra cuando", "no aparece nada", "no sale nada",
+	"se cierra sola", "se cierra al", "a medias", "se ha parado", "se paro", "se han parado",
+	"borroso", "borrosa", "borrosos", "borrosas", "raros", "raras", "fuera del mapa",
+	"sin ningun mensaje", "no continua", "blurry", "half way", "halfway", "partially", "se cierra cuando", "no aparece nada", "no sale nada",
 	"no muestra nada", "no carga nada", "todo el rato", "de forma aleatoria", "aleatoriamente", "no va",
 }
 
@@ -174,7 +176,11 @@ func malfunction(f string, set phraseSet, words *textWords) string {
 		}
 	}
 	for _, re := range strongPatterns {
-		if m := re.FindString(f); m != "" {
+		for _, loc := range re.FindAllStringIndex(f, 4) {
+			m := f[loc[0]:loc[1]]
+			if noVerbNotSymptom[m] || strings.HasPrefix(m, "no ") && (noVerbNotSymptom[nextWords(m, 2)] || negationBefore.MatchString(f[:loc[0]]) || knowHow.MatchString(f[loc[0]:min(len(f), loc[1]+12)])) {
+				continue
+			}
 			return m
 		}
 	}
@@ -197,12 +203,28 @@ var strongPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`),
 	regexp.MustCompile(`\b(?:sent|shown|displayed|arrive|arrives|appear|appears|printed|generated|are|is|salen|sale|llegan|llega|aparecen|aparece|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,2}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`),
 	regexp.MustCompile(`\beven (?:for|with|when|though)\b|\bincluso (?:para|con|cuando)\b`),
+	regexp.MustCompile(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`),
+	regexp.MustCompile(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`),
+	regexp.MustCompile(`\bno (?:se |lo |la |le |les |nos |me )?[a-z]{3,}(?:a|an|e|en)\b`),
+	regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`),
+	regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`),
+	regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|pops up|dice|muestra|pone|sale|salta|aparece|da) (?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`),
 	regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`),
 	regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`),
 	regexp.MustCompile(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`),
 	regexp.MustCompile(`\bantes (?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba)`),
 	regexp.MustCompile(`\b(?:although|even though|despite|aunque|a pesar de que)\b[^.;]{0,80}\b(?:is|are|was|were|has been|have been|esta|estan|tiene|tienen) (?:set|configured|correct|fine|there|active|enabled|valid|linked|configurad[oa]s?|bien|correct[oa]s?|activ[oa]s?|puest[oa]s?|marcad[oa]s?)\b`),
 	regexp.MustCompile(`\b(?:in|en) (?:english|ingles|spanish|espanol|german|aleman|french|frances)\b[^.;]{0,40}\b(?:for|to|instead|para|a nuestros|a los|en lugar|en vez)\b`),
+}
+
+// noVerbNotSymptom are "no <verb>" phrases that report nothing broken.
+var noVerbNotSymptom = map[string]bool{
+	"no hay": true, "no tiene": true, "no tienen": true, "no sabe": true, "no queda": true,
+	"no quiere": true, "no necesita": true, "no importa": true, "no corre": true,
+	"no hace": true, "no esta": true, "no era": true, "no sea": true, "no tenga": true,
+	"no pasa": true, "no se si": true, "no me importa": true, "no entra": false,
+	"no se trata": true, "no se preocupe": true, "no urge": true, "no siempre": true,
+	"no queremos": false, "no debe": true, "no deberia": true, "no podria": true,
 }
 
 // nextWords returns the first n words of s (folded), space-separated.
