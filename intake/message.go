@@ -30,11 +30,15 @@ type Attachment struct {
 	// cid: reference; Source says where the attachment came from when it
 	// was not a MIME part of its own: "data" for a data: image in the
 	// HTML, "tnef" for a file inside winmail.dat, "zip" for a ZIP entry.
+	// A data: image's Size is its decoded size and its SHA256 that of
+	// its decoded bytes, as for a MIME part.
 	Referenced bool   `json:"referenced,omitempty"`
 	Source     string `json:"source,omitempty"`
 	// Contents lists the files a container holds: the entries of a ZIP,
 	// the attachments inside a TNEF winmail.dat (one level, at most
-	// Limits.MaxInspectEntries; their Source says which).
+	// Limits.MaxInspectEntries; their Source says which). A ZIP entry's
+	// Size is the one its header announces and its SHA256 is "": entries
+	// are never read whole (only an image's first bytes, for its size).
 	Contents []Attachment `json:"contents,omitempty"`
 	// PDFImages counts the images embedded in a PDF (image XObjects) in
 	// the first Limits.MaxInspectBytes of the file.
@@ -105,7 +109,9 @@ type Message struct {
 	// forwarded blocks, signatures and confidentiality footers.
 	OwnText string `json:"own_text"`
 	// Quotes are the quoted replies and forwarded messages below the own
-	// words, outermost first (at most 8).
+	// words, outermost first (at most 8): those in the text, then each
+	// attached message/rfc822 with the quotes inside it. Their texts
+	// together hold at most Limits.MaxTextBytes.
 	Quotes []Quote `json:"quotes,omitempty"`
 	// HTMLOnly is true when the text came from an HTML part.
 	HTMLOnly bool `json:"html_only,omitempty"`
@@ -123,7 +129,7 @@ type Message struct {
 	ContentHash string `json:"content_hash"`
 
 	// TextTruncated is true when body text past Limits.MaxTextBytes was
-	// left out of Text or OwnText.
+	// left out of Text, OwnText or Quotes.
 	TextTruncated bool `json:"text_truncated,omitempty"`
 	// AttachmentsOmitted and URLsOmitted count the attachments and distinct
 	// URLs left out past Limits.MaxAttachments and Limits.MaxURLs.

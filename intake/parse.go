@@ -143,14 +143,19 @@ func (w *walker) finish(m *Message) {
 // message with the quotes inside it. Their texts share one MaxTextBytes
 // budget; it reports whether some text was cut for it.
 func (w *walker) quotes(subject, own string, fwdText map[int][]string) ([]Quote, bool) {
-	quotes := findQuotes(own, subject, maxQuotes)
+	// Each level of nesting is a pass over the text below it: only twice
+	// the text the quotes may keep is looked at.
+	scan := 2 * w.b.limits.MaxTextBytes
+	text, cut := truncateUTF8(own, scan)
+	quotes := findQuotes(text, subject, maxQuotes)
 	for k := 1; k <= w.forwards && len(quotes) < maxQuotes; k++ {
 		if texts := fwdText[k]; len(texts) > 0 {
-			quotes = append(quotes, findQuotes(strings.Join(texts, "\n\n"), subject, maxQuotes-len(quotes))...)
+			text, c := truncateUTF8(strings.Join(texts, "\n\n"), scan)
+			cut = cut || c
+			quotes = append(quotes, findQuotes(text, subject, maxQuotes-len(quotes))...)
 		}
 	}
 	left := w.b.limits.MaxTextBytes
-	cut := false
 	for i := range quotes {
 		var c bool
 		quotes[i].Text, c = truncateUTF8(quotes[i].Text, left)

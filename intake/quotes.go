@@ -5,8 +5,13 @@ import (
 	"strings"
 )
 
-// maxQuotes bounds Message.Quotes.
-const maxQuotes = 8
+// maxQuotes bounds Message.Quotes; maxQuoteDepth bounds the nesting looked
+// into (levels without words of their own, such as ">>" runs, give no
+// quote but still cost a pass over the text).
+const (
+	maxQuotes     = 8
+	maxQuoteDepth = 2 * maxQuotes
+)
 
 var (
 	// quoteHeaderRE is one line of the header block of a quoted or
@@ -35,22 +40,30 @@ type rawQuote struct {
 // block and "Original Message" marker are a forward. At most room quotes.
 func findQuotes(text, subject string, room int) []Quote {
 	var out []Quote
-	var walk func(lines []string, subject string)
-	walk = func(lines []string, subject string) {
+	var walk func(lines []string, subject string, depth int)
+	walk = func(lines []string, subject string, depth int) {
+		if depth > maxQuoteDepth {
+			return
+		}
 		for _, q := range splitQuotes(lines, subject, room-len(out)) {
 			if len(out) >= room {
 				return
 			}
 			body := strings.Join(q.body, "\n")
-			out = append(out, Quote{Author: q.author, Forwarded: q.forwarded, Subject: q.subject, Text: ownWords(body)})
+			quote := Quote{Author: q.author, Forwarded: q.forwarded, Subject: q.subject, Text: ownWords(body)}
+			// A run of ">>" lines alone says nothing of its own: only the
+			// quotes inside it count.
+			if quote != (Quote{}) {
+				out = append(out, quote)
+			}
 			sub := q.subject
 			if sub == "" {
 				sub = subject
 			}
-			walk(strings.Split(normalizeText(body), "\n"), sub)
+			walk(strings.Split(normalizeText(body), "\n"), sub, depth+1)
 		}
 	}
-	walk(strings.Split(normalizeText(text), "\n"), subject)
+	walk(strings.Split(normalizeText(text), "\n"), subject, 1)
 	return out
 }
 

@@ -71,6 +71,11 @@ func TestFindQuotes(t *testing.T) {
 			want: []Quote{{Author: "alice@acme.example", Text: "Could you send the CSV?"}},
 		},
 		{
+			name: "a run of nested quotes alone is not a quote of its own",
+			text: "Own words.\n\n>> Which browser?\n>> Which version?\n",
+			want: []Quote{{Text: "Which browser?\nWhich version?"}},
+		},
+		{
 			name: "no quotes",
 			text: "Here is what my colleague wrote:\nthe export fails on every report\n",
 		},
