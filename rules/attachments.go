@@ -154,9 +154,11 @@ func isCustomerFile(a intake.Attachment) bool {
 
 // customerFile returns the name of the first file a customer attached for
 // an upload (one inside a ZIP or winmail.dat counts); csv asks for a CSV.
-func customerFile(atts []intake.Attachment, csv bool) string {
+// An image counts when the upload is of images: its format is named in the
+// customer's words ("scanned delivery notes in TIFF").
+func customerFile(atts []intake.Attachment, csv bool, text string) string {
 	for _, a := range atts {
-		if csv && isCSV(a) || !csv && isCustomerFile(a) && !isTNEF(a) {
+		if csv && isCSV(a) || !csv && (isCustomerFile(a) && !isTNEF(a) || isVisual(a) && formatNamed(a, text)) {
 			return attachmentName(a)
 		}
 		for _, c := range a.Contents {
@@ -166,6 +168,25 @@ func customerFile(atts []intake.Attachment, csv bool) string {
 		}
 	}
 	return ""
+}
+
+// formatNamed reports whether the attachment's format (its extension) is
+// named in the folded text.
+func formatNamed(a intake.Attachment, text string) bool {
+	ext := strings.TrimPrefix(extension(a), ".")
+	if ext == "" {
+		return false
+	}
+	_, ok := findPhrase(text, ext, 0)
+	if !ok && ext == "tif" {
+		_, ok = findPhrase(text, "tiff", 0)
+	}
+	if !ok && ext == "jpeg" || !ok && ext == "jpg" {
+		_, ok1 := findPhrase(text, "jpg", 0)
+		_, ok2 := findPhrase(text, "jpeg", 0)
+		ok = ok1 || ok2
+	}
+	return ok
 }
 
 func isTNEF(a intake.Attachment) bool {

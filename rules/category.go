@@ -34,7 +34,7 @@ var (
 		`|\b(?:can't|cannot|couldn't|could not|won't|not|never|failed to|fails to|unable to)\s+(?:be\s+)?(?:uploaded|imported)\b` +
 		`|\bno se (?:ha |han |puede |pueden |pudo |pudieron )?(?:subir|subido|subidos|subidas|importar|importado|importados|importadas|cargar|cargado)\b`)
 	// uploadFine says the upload itself worked and what fails comes after.
-	uploadFine = regexp.MustCompile(`\b(?:upload|import)s? (?:itself |themselves )?(?:went|worked|was|were|goes|go|is|are) (?:fine|ok|okay|well|through|successful)|` + `\b(?:uploaded|imported|upload|import) (?:fine|ok|okay|successfully|correctly|without (?:any )?(?:problem|issue|error)s?)|\b(?:after|once) (?:uploading|upload|importing|import|they are uploaded|they're uploaded|being uploaded)|\bse (?:suben|sube|importan|importa|cargan|carga) (?:bien|correctamente|sin problema)|\b(?:despues de|tras|una vez) (?:subir|subirlas|subirlos|subidas|subidos|importar|importarlas|cargar)`)
+	uploadFine = regexp.MustCompile(`\b(?:upload|import)s? (?:itself |themselves )?(?:went|worked|was|were|goes|go|is|are) (?:fine|ok|okay|well|through|successful)|` + `\b(?:uploaded|imported|upload|import) (?:fine|ok|okay|successfully|correctly|without (?:any )?(?:problem|issue|error)s?)|\b(?:after|once) (?:uploading|upload|importing|import|they are uploaded|they're uploaded|being uploaded)|\bse (?:suben|sube|subieron|subio|importan|importa|importaron|importo|cargan|carga|cargaron|cargo) (?:bien|correctamente|sin (?:ningun )?problemas?|sin errores)|\b(?:despues de|tras|una vez) (?:subir|subirlas|subirlos|subidas|subidos|importar|importarlas|cargar)`)
 	// bulkWords mark a bulk upload, which needs the CSV.
 	bulkWords = regexp.MustCompile(`\b(?:bulk|mass upload|mass import|csv|masiva|masivo|importacion de (?:clientes|usuarios|contactos|productos|datos)|batch import|import file|fichero de importacion|plantilla de importacion)\b`)
 	// docNoun is a business document a customer can link.
@@ -42,7 +42,10 @@ var (
 	// docSpecific points at one document: "this invoice", "one contract",
 	// "invoice INV-2026-0042", "la factura F-2026/118", "este contrato".
 	docSpecific = regexp.MustCompile(`\b(?:this|that|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las|our|my|nuestro|nuestra|mi)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?` + docNoun + `\b` +
-		`|\b` + docNoun + `\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?(?:[a-z]{1,8}(?:[-_/][a-z]{1,8}){0,3}[-_/ ]?)?\d[\w/.-]{2,}`)
+		`|\b` + docNoun + `\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?(?:[a-z]{1,8}(?:[-_/][a-z]{1,8}){0,3}[-_/]|[a-z]{1,4})?\d[\w/.-]{2,}`)
+	// amountAfter: a number followed by a currency is an amount, not a
+	// document's identifier ("una factura de 1.250,00 €").
+	amountAfter = regexp.MustCompile(`^[,.]?\d*\s*(?:€|eur\b|euros\b|usd\b|\$|%|gbp\b|£)`)
 	// docGenericAfter is a word after a document noun that makes it a
 	// feature ("the document list", "the invoice editor"), not one document.
 	docGenericAfter = regexp.MustCompile(`^\s*(?:list|lists|editor|viewer|module|page|pages|section|search|tab|menu|view|library|templates?|settings|upload|uploads|management|folder|folders|history|queue|screen|area|center|centre|numbering|series|type|types|flow|workflow|archive|storage|export|exports|import|imports|generator|status|overview|dashboard|inbox|portal|feature|function)\b`)
@@ -50,7 +53,7 @@ var (
 	howTo = regexp.MustCompile(`^(?:hi|hello|hola|buenas|buenos dias)?[, ]*(?:how do|how can|how should|how would|how to|is it possible|is there a way|can i|can we|could you tell|where can|where do|what is the best way|como puedo|como podemos|como se|como hago|como hacemos|es posible|se puede|hay alguna forma|hay alguna manera|hay forma|donde puedo|donde se|podriais indicarme|podrian indicarme|quisiera saber|queria saber|me gustaria saber)`)
 	// accessLoss is a symptom that a self-service request resolves: "she
 	// lost her phone and can't log in; please reset her 2FA".
-	accessLoss = regexp.MustCompile(`\b(?:can't|cannot|unable to|couldn't|no puede|no pueden|no puedo|no consigue) (?:log ?in|sign in|access|get in|entrar|acceder|iniciar sesion|loguearse)|\b(?:lost|forgot|new phone|changed (?:his|her|their) phone|locked out|doesn't remember|does not remember|don't remember|no recuerda|no se acuerda|ha perdido|perdio|olvido|ha olvidado|movil nuevo|telefono nuevo|cambio de movil|bloquead[oa])\b`)
+	accessLoss = regexp.MustCompile(`\b(?:can't|cannot|unable to|couldn't|no puede|no pueden|no puedo|no consigue) (?:log ?in|sign in|access|get in|entrar|acceder|iniciar sesion|loguearse)|\b(?:lost|forgot|new phone|changed (?:his|her|their) phone|locked out|doesn't remember|does not remember|don't remember|no recuerda|no la recuerda|no lo recuerda|no se acuerda|ha perdido|perdio|olvido|ha olvidado|movil nuevo|telefono nuevo|cambio de movil|bloquead[oa])\b`)
 )
 
 // selfServiceRequest is a request of something the customer's own
@@ -77,7 +80,7 @@ var selfServiceChange = regexp.MustCompile(`[\w.+-]+@[\w-]+\.[\w.]+[^.?!]{0,40}\
 //     that only says someone lost access.
 //  6. question: no malfunction.
 func (in *input) decideCategory() {
-	ms := in.statements
+	ms := in.mainStatements()
 	selfReq := ""
 	for _, s := range in.allSentences() {
 		if m := selfServiceRequest.FindString(s.fold); m != "" && !howTo.MatchString(s.fold) && !hypothetical.MatchString(s.fold) {
@@ -134,6 +137,23 @@ func (in *input) decideCategory() {
 		return
 	}
 	in.setCategory(Incident, ms[0].text)
+}
+
+// mainStatements are the statements of the first problem: those of units
+// opened as another problem ("Also,", "Por otro lado") are left out when
+// any other statement remains.
+func (in *input) mainStatements() []statement {
+	var out []statement
+	for _, s := range in.statements {
+		if s.unit >= 0 && in.units[s.unit].marked {
+			continue
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return in.statements
+	}
+	return out
 }
 
 func (in *input) setCategory(c Category, why string) {
@@ -196,7 +216,7 @@ func onlyAccessLoss(ms []statement) bool {
 // namedDocument is a document named by its counterparty ("the contract
 // with Lopez SL", "la factura de Alba Retail"), read in the sentence as
 // written (capitals tell a name).
-var namedDocument = regexp.MustCompile(`(?i:\b(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form))\s+(?:(?i:for|with|from|to|of|de|para|con|del)\s+)(?:[A-ZÁÉÍÓÚÑ][\w&.'-]+|(?i:one|a single|un solo|una sola|customer|client|cliente|patient|paciente|january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre))`)
+var namedDocument = regexp.MustCompile(`(?i:\b(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form))(?:\s+\S+){0,2}?\s+(?:(?i:for|with|from|to|of|de|para|con|del)\s+)(?:[A-ZÁÉÍÓÚÑ][\w&.'-]+|(?i:one|a single|un solo|una sola|customer|client|cliente|patient|paciente|january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre))`)
 
 // specificDocument reports whether a sentence (folded f, as written text)
 // points at one document.
@@ -207,7 +227,7 @@ func specificDocumentIn(f, text string) bool {
 // specificDocument reports whether a folded sentence points at one document.
 func specificDocument(f string) bool {
 	for _, loc := range docSpecific.FindAllStringIndex(f, 8) {
-		if !docGenericAfter.MatchString(f[loc[1]:]) {
+		if !docGenericAfter.MatchString(f[loc[1]:]) && !amountAfter.MatchString(f[loc[1]:]) {
 			return true
 		}
 	}

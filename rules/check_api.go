@@ -1,17 +1,37 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // checkAPICallResponse fires for an API error whose mail lacks the exact call
 // (an HTTP method with a path or URL, or a curl command) or the server's
 // response (an HTTP status or a response body), in the customer's own
 // words or in attached text files named for them (see apiAttachments).
+// withoutCalls returns the folded text of the units that are not the call
+// itself, so that the JSON body of a curl command is not taken for the
+// server's response.
+func withoutCalls(units []unit) string {
+	var b strings.Builder
+	for _, u := range units {
+		t := strings.TrimSpace(u.text)
+		if strings.HasPrefix(strings.ToLower(t), "curl ") {
+			continue // a pasted command, its -d body included
+		}
+		b.WriteString(fold(apiCall.ReplaceAllString(t, " ")))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
 func checkAPICallResponse(in *input) *Finding {
 	if in.category != APIError {
 		return nil
 	}
 	call := apiCall.MatchString(in.subject) || apiCall.MatchString(in.own) || apiCall.MatchString(in.passed)
-	response := len(in.codes) > 0 || responseBody.MatchString(in.foldOwn)
+	rest := withoutCalls(in.units)
+	response := len(statusCodes(in.foldSubject+" .\n"+rest)) > 0 || responseBody.MatchString(rest)
 	attCall, attResponse := apiAttachments(in.msg.Attachments)
 	if attCall != "" {
 		in.note(RuleAPICallResponse, false, "call in "+attCall)

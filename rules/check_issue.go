@@ -25,12 +25,12 @@ var attachmentWords = phrases{"attached", "attach", "attaching", "attachment", "
 // evidenceSentence is a sentence about what the customer sends, not about a
 // problem: "Screenshot attached.", "I attached a screenshot of the error",
 // "I sent you the files that fail via WeTransfer".
-var evidenceSentence = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:also,? |and |ademas,? |y |tambien )?(?:i(?:'ve| have)? (?:attached|attach|sent|uploaded|shared|put|added|recorded)|we(?:'ve| have)? (?:attached|attach|sent|shared|put|added|recorded)|attached (?:is|are|you|please)|please (?:find|see)|see (?:the )?attached|here (?:is|are)|the (?:screenshot|screenshots|photo|video|recording|files?|logs?)|(?:a |one )?(?:screenshot|screenshots|photo|photos|video|recording|picture)s?\b|adjunt|os adjunto|te adjunto|les adjunto|os (?:mando|envio|paso|dejo)|te (?:mando|envio|paso|dejo)|les (?:mando|envio|paso|dejo)|(?:la |una |las )?(?:captura|capturas|foto|fotos|video|grabacion)\b|va adjunt|van adjunt)`)
+var evidenceSentence = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:also,? |and |ademas,? |y |tambien )?(?:i(?:'ve| have)? (?:attached|attach|sent|uploaded|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|we(?:'ve| have)? (?:attached|attach|sent|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|attached (?:is|are|you|please)|please (?:find|see)|see (?:the )?attached|here (?:is|are)|the (?:screenshot|screenshots|photo|video|recording|files?|logs?)|(?:a |one )?(?:screenshot|screenshots|photo|photos|video|recording|picture)s?\b|adjunt|os adjunto|te adjunto|les adjunto|os (?:mando|envio|paso|dejo)|te (?:mando|envio|paso|dejo)|les (?:mando|envio|paso|dejo)|(?:la |una |las )?(?:captura|capturas|foto|fotos|video|grabacion)\b|va adjunt|van adjunt)`)
 
 // aboutEvidence reports whether a statement is about attachments or links
 // rather than a problem.
 func aboutEvidence(f string) bool {
-	return evidenceSentence.MatchString(f) || attachmentWords.match(f) && countWords(f) < 12
+	return evidenceSentence.MatchString(f) || attachmentWords.match(f) && countWords(f) < 16
 }
 
 // oneCause says that several symptoms are one problem: "same problem",
@@ -62,7 +62,8 @@ func init() {
 		semana semanas horas minutos veces siempre nunca nada algo alguien sistema plataforma
 		aplicacion pantalla pagina mensaje aparece aparecen sale salen incorrecto incorrecta raro
 		extrano vacio vacia pendiente cada tambien mismo misma muchas muchos mucho poco
-		actual actually expected result results resultado esperado obtenido real`) {
+		actual actually expected result results resultado esperado obtenido real
+		antes before ahora perfectamente perfectly anymore today`) {
 		areaStop[stem(w)] = true
 	}
 }
@@ -146,6 +147,7 @@ type problemUnit struct {
 	marked bool
 	item   bool
 	other  bool // says outright it is another problem
+	cont   bool // goes on with the previous unit ("y nos da error.")
 }
 
 // problemUnits returns the units of own words that state a malfunction of
@@ -174,9 +176,20 @@ func (in *input) problemUnits() []problemUnit {
 		if len(a) == 0 && len(out) > 0 {
 			continue // "Actual: error 500" under the problem it details
 		}
-		out = append(out, problemUnit{text: u.text, area: a, marked: u.marked, item: u.item, other: len(out) > 0 && (u.marked || anotherProblem.MatchString(fold(u.text)))})
+		out = append(out, problemUnit{text: u.text, area: a, marked: u.marked, item: u.item,
+			other: len(out) > 0 && (u.marked || anotherProblem.MatchString(fold(u.text))),
+			cont:  len(out) > 0 && !u.item && startsLower(u.text)})
 	}
 	return out
+}
+
+// startsLower reports whether text starts with a lower-case letter: the
+// rest of a sentence the customer broke with a pasted call.
+func startsLower(text string) bool {
+	for _, r := range strings.TrimSpace(text) {
+		return unicode.IsLower(r)
+	}
+	return false
 }
 
 func anyOther(pus []problemUnit) bool {
@@ -206,8 +219,11 @@ func checkIssueSingle(in *input) *Finding {
 	// opens the first group, whatever it names.
 	groups := []problemUnit{pus[0]}
 	for _, pu := range pus[1:] {
-		joined := false
+		joined := pu.cont
 		for gi := range groups {
+			if joined {
+				break
+			}
 			if !pu.other && overlaps(groups[gi].area, pu.area) {
 				for k := range pu.area {
 					groups[gi].area[k] = true

@@ -9,7 +9,7 @@ func checkUploadFiles(in *input) *Finding {
 	if in.category != Upload {
 		return nil
 	}
-	if f := customerFile(in.msg.Attachments, in.bulk); f != "" {
+	if f := customerFile(in.msg.Attachments, in.bulk, in.text); f != "" {
 		in.note(RuleUploadFiles, false, "file: "+f)
 		return nil
 	}

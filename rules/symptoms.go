@@ -79,7 +79,8 @@ var symptoms = []string{
 	"sigue en", "siguen en", "en otro idioma", "en ingles", "cada pocos minutos", "problema", "problemas", "incidencia",
 	"se cierra sola", "se cierra al", "a medias", "se ha parado", "se paro", "se han parado",
 	"borroso", "borrosa", "borrosos", "borrosas", "raros", "raras", "fuera del mapa",
-	"sin ningun mensaje", "no continua", "blurry", "half way", "halfway", "partially", "se cierra cuando", "no aparece nada", "no sale nada",
+	"sin ningun mensaje", "no continua", "en negro", "todo negro", "all black", "black squares",
+	"black square", "en gris", "blurry", "half way", "halfway", "partially", "se cierra cuando", "no aparece nada", "no sale nada",
 	"no muestra nada", "no carga nada", "todo el rato", "de forma aleatoria", "aleatoriamente", "no va",
 }
 
@@ -134,13 +135,17 @@ var negationBefore = regexp.MustCompile(`(?:\b(?:no|not|never|without|nothing|no
 // "next month we will import...".
 var hypothetical = regexp.MustCompile(`^(?:and |but |so |y |pero |entonces )?(?:if |what if|what happens if|what would|what should we do if|in case|in the event|should |would |could it|will it|si |en caso de|que pasa si|que pasaria si|que ocurre si|que ocurriria si|que hacemos si|y si )|\b(?:to avoid|to prevent|para evitar|evitar que|prevenir|in the future|en el futuro|next month|next week|next year|el mes que viene|el proximo mes|la proxima semana|el ano que viene|we plan to|we are planning|we're planning|we will be|we'll be|planeamos|tenemos previsto|estamos planeando|vamos a (?:importar|subir|cargar|migrar)|before we (?:import|upload|migrate|start)|antes de (?:importar|subir|cargar|migrar|empezar))\b`)
 
+// alternativesQuestion asks which of several outcomes would happen: "does
+// the delivery note stay half done, get duplicated or is it discarded?".
+var alternativesQuestion = regexp.MustCompile(`^[¿]?[^?]{0,200}\b(?:or|o|u)\b [^?]{0,80}\?\s*$`)
+
 // symptomSet is the symptoms plus the configured incident words.
 func (in *input) symptomSet() phraseSet { return in.kw.symptom }
 
 // symptomAt describes where a sentence states a malfunction: the phrase
 // that says so, or "" when it does not.
 func malfunction(f string, set phraseSet, words *textWords) string {
-	if hypothetical.MatchString(f) {
+	if hypothetical.MatchString(f) || alternativesQuestion.MatchString(f) {
 		return ""
 	}
 	for i, p := range set.phrases {
@@ -206,6 +211,8 @@ var strongPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`),
 	regexp.MustCompile(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`),
 	regexp.MustCompile(`\bno (?:se |lo |la |le |les |nos |me )?[a-z]{3,}(?:a|an|e|en)\b`),
+	regexp.MustCompile(`\b(?:del mes anterior|de la semana anterior|del dia anterior|from the previous (?:month|week|day)|from last (?:month|week))\b|\b(?:que no es|que no son|which is not|that is not|who is not|which isn't|that isn't|who isn't) (?:el|la|los|las|the) (?:configurad|correct|right|correspondiente|asignad|expected|configured|one)`),
+	regexp.MustCompile(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`),
 	regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`),
 	regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`),
 	regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|pops up|dice|muestra|pone|sale|salta|aparece|da) (?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`),
