@@ -19,7 +19,7 @@ type statement struct {
 // subject), never in passing context, signatures or footers.
 var (
 	// apiStrong names an API on its own.
-	apiStrong = regexp.MustCompile(`\b(?:(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
+	apiStrong = regexp.MustCompile(`\b(?:(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
 	// apiWeak names an integration; with an HTTP error status it is an API error.
 	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http|our system|our software|our erp|our app|nuestro sistema|nuestro software|nuestro programa|nuestra intranet|intranet|parametros?|parameters?|query|consulta|script|scripts|sync|sincronizacion|sincronizaciones|cron|job)\b`)
 	// positiveClause is a clause that says something works; its words
@@ -35,14 +35,22 @@ var (
 		`|\bno se (?:ha |han |puede |pueden |pudo |pudieron )?(?:subir|subido|subidos|subidas|importar|importado|importados|importadas|cargar|cargado)\b`)
 	// uploadFine says the upload itself worked and what fails comes after.
 	uploadFine = regexp.MustCompile(`\b(?:upload|import)s? (?:itself |themselves )?(?:went|worked|was|were|goes|go|is|are) (?:fine|ok|okay|well|through|successful)|` + `\b(?:uploaded|imported|upload|import) (?:fine|ok|okay|successfully|correctly|without (?:any )?(?:problem|issue|error)s?)|\b(?:after|once) (?:uploading|upload|importing|import|they are uploaded|they're uploaded|being uploaded)|\bse (?:suben|sube|subieron|subio|importan|importa|importaron|importo|cargan|carga|cargaron|cargo) (?:bien|correctamente|sin (?:ningun )?problemas?|sin errores)|\b(?:despues de|tras|una vez) (?:subir|subirlas|subirlos|subidas|subidos|importar|importarlas|cargar)`)
+	// pastUpload is an upload told as done before what fails ("las facturas
+	// que subimos ayer siguen en Pendiente"): a passing mention.
+	pastUpload = regexp.MustCompile(`\bque (?:subimos|subi|subieron|subio|importamos|importaron|cargamos|cargaron|hemos subido|han subido|hemos importado)\b|\b(?:we|i|they) (?:uploaded|imported|have uploaded|had uploaded)\b`)
 	// bulkWords mark a bulk upload, which needs the CSV.
 	bulkWords = regexp.MustCompile(`\b(?:bulk|mass upload|mass import|csv|masiva|masivo|importacion de (?:clientes|usuarios|contactos|productos|datos)|batch import|import file|fichero de importacion|plantilla de importacion)\b`)
 	// docNoun is a business document a customer can link.
-	docNoun = `(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|order confirmation|quote|quotation|proposal|envelope|bill of lading|waybill|packing list|documento|factura|contrato|albaran|presupuesto|pedido|acuerdo|sobre|nota de entrega|nota de credito|orden de compra|abono)`
+	docNoun = `(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|order confirmation|quote|quotation|proposal|envelope|bill of lading|waybill|packing list|consent form|letter|documento|factura|contrato|albaran|presupuesto|acuerdo|nota de entrega|nota de credito|orden de compra|abono|consentimiento|carta)`
 	// docSpecific points at one document: "this invoice", "one contract",
 	// "invoice INV-2026-0042", "la factura F-2026/118", "este contrato".
 	docSpecific = regexp.MustCompile(`\b(?:this|that|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las|our|my|nuestro|nuestra|mi)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?` + docNoun + `\b` +
 		`|\b` + docNoun + `\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?(?:[a-z]{1,8}(?:[-_/][a-z]{1,8}){0,3}[-_/]|[a-z]{1,4})?\d[\w/.-]{2,}`)
+	// docOfOne ties a document to one delivery, order or day ("the delivery
+	// note for order 55821", "el albarán de la entrega del día 12") or to
+	// one signing ("el consentimiento que firmó ayer una paciente").
+	docOfOne = regexp.MustCompile(`\b` + docNoun + `\s+(?:de la|del|de|for|of|from|for the|of the)\s+(?:(?:la|el|the|an?)\s+)?(?:entrega|pedido|envio|order|delivery|shipment|dia|day)\b` +
+		`|\b` + docNoun + `\b[^.;]{0,40}\b(?:que (?:firmo|firmamos|firmaron|enviamos|emitimos|creamos|generamos|recibimos)|(?:that|which) (?:\w+ ){0,3}(?:signed|sent|issued|created|generated|received)) [^.;]{0,30}\b(?:ayer|hoy|esta manana|yesterday|today|this morning|last (?:week|monday|tuesday|wednesday|thursday|friday)|on (?:monday|tuesday|wednesday|thursday|friday)|el (?:lunes|martes|miercoles|jueves|viernes))\b`)
 	// amountAfter: a number followed by a currency is an amount, not a
 	// document's identifier ("una factura de 1.250,00 €").
 	amountAfter = regexp.MustCompile(`^[,.]?\d*\s*(?:€|eur\b|euros\b|usd\b|\$|%|gbp\b|£)`)
@@ -62,7 +70,7 @@ var selfServiceRequest = regexp.MustCompile(`\b(?:create|add|set up|setup|remove
 
 // selfServiceChange is a change the customer states and asks to apply:
 // "Luca is now l.bianchi@acme.example, please update".
-var selfServiceChange = regexp.MustCompile(`[\w.+-]+@[\w-]+\.[\w.]+[^.?!]{0,40}\b(?:please (?:update|change|correct)|update (?:it|that|him|her|please)|por favor (?:actualiza|cambia|modifica)|actualizadlo|cambiadlo)`)
+var selfServiceChange = regexp.MustCompile(`\b(?:new|nuevo|nueva) (?:logo|logotipo|logos)\b|\b(?:logo|logotipo) (?:nuevo|new)\b|[\w.+-]+@[\w-]+\.[\w.]+[^.?!]{0,40}\b(?:please (?:update|change|correct)|update (?:it|that|him|her|please)|por favor (?:actualiza|cambia|modifica)|actualizadlo|cambiadlo)`)
 
 // decideCategory puts the message into one category by what its
 // statements of malfunction are about, and keeps the sentence that decided.
@@ -120,7 +128,7 @@ func (in *input) decideCategory() {
 		return
 	}
 	for _, s := range ms {
-		if uploadAction.MatchString(s.fold) && !uploadFine.MatchString(s.fold) {
+		if f := pastUpload.ReplaceAllString(s.fold, " "); uploadAction.MatchString(f) && !uploadFine.MatchString(f) {
 			in.setCategory(Upload, s.text)
 			in.bulk = bulkWords.MatchString(s.fold) || bulkWords.MatchString(in.foldSubject)
 			return
@@ -221,11 +229,25 @@ var namedDocument = regexp.MustCompile(`(?i:\b(?:document|invoice|contract|agree
 // specificDocument reports whether a sentence (folded f, as written text)
 // points at one document.
 func specificDocumentIn(f, text string) bool {
-	return specificDocument(f) || namedDocument.MatchString(text)
+	if specificDocument(f) {
+		return true
+	}
+	for _, loc := range namedDocument.FindAllStringIndex(text, 4) {
+		if m := docNounAt.FindStringIndex(text[loc[0]:]); m != nil && !docGenericAfter.MatchString(strings.ToLower(text[loc[0]+m[1]:])) {
+			return true
+		}
+	}
+	return false
 }
+
+// docNounAt finds the document noun that starts a namedDocument match.
+var docNounAt = regexp.MustCompile(`(?i)^(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form)`)
 
 // specificDocument reports whether a folded sentence points at one document.
 func specificDocument(f string) bool {
+	if docOfOne.MatchString(f) {
+		return true
+	}
 	for _, loc := range docSpecific.FindAllStringIndex(f, 8) {
 		if !docGenericAfter.MatchString(f[loc[1]:]) && !amountAfter.MatchString(f[loc[1]:]) {
 			return true

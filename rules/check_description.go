@@ -20,8 +20,15 @@ var (
 func (in *input) ownWordCount() int {
 	units := segment(in.own, in.kw)
 	n := 0
+	signed := false // a sign-off or a bare name was seen: what follows is a signature
 	for i, u := range units {
 		w := countWords(u.text)
+		if signed && !endsSentence(u.text) {
+			continue
+		}
+		if i > 0 && w <= 4 && !endsSentence(u.text) && !strings.HasSuffix(strings.TrimSpace(u.text), ":") {
+			signed = true
+		}
 		if i > 0 && (disclaimer.MatchString(u.text) || contactDetail.MatchString(u.text) && !strings.ContainsAny(u.text, ".?!")) {
 			continue
 		}

@@ -25,7 +25,7 @@ var attachmentWords = phrases{"attached", "attach", "attaching", "attachment", "
 // evidenceSentence is a sentence about what the customer sends, not about a
 // problem: "Screenshot attached.", "I attached a screenshot of the error",
 // "I sent you the files that fail via WeTransfer".
-var evidenceSentence = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:also,? |and |ademas,? |y |tambien )?(?:i(?:'ve| have)? (?:attached|attach|sent|uploaded|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|we(?:'ve| have)? (?:attached|attach|sent|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|attached (?:is|are|you|please)|please (?:find|see)|see (?:the )?attached|here (?:is|are)|the (?:screenshot|screenshots|photo|video|recording|files?|logs?)|(?:a |one )?(?:screenshot|screenshots|photo|photos|video|recording|picture)s?\b|adjunt|os adjunto|te adjunto|les adjunto|os (?:mando|envio|paso|dejo)|te (?:mando|envio|paso|dejo)|les (?:mando|envio|paso|dejo)|(?:la |una |las )?(?:captura|capturas|foto|fotos|video|grabacion)\b|va adjunt|van adjunt)`)
+var evidenceSentence = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:also,? |and |ademas,? |y |tambien )?(?:i(?:'ve| have)? (?:attached|attach|sent|uploaded|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|we(?:'ve| have)? (?:attached|attach|sent|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|attached (?:is|are|you|please)|please (?:find|see)|see (?:the )?attached|here (?:is|are)|the (?:screenshot|screenshots|photo|video|recording|files?|logs?)|(?:a |one )?(?:screenshot|screenshots|photo|photos|video|recording|picture)s?\b|adjunt|os adjunto|te adjunto|les adjunto|os (?:mando|envio|paso|dejo)|te (?:mando|envio|paso|dejo)|les (?:mando|envio|paso|dejo)|(?:la |una |las )?(?:captura|capturas|foto|fotos|video|grabacion)\b|va adjunt|van adjunt|the attached|el adjunto|la adjunta|los adjuntos)`)
 
 // aboutEvidence reports whether a statement is about attachments or links
 // rather than a problem.
@@ -35,7 +35,7 @@ func aboutEvidence(f string) bool {
 
 // oneCause says that several symptoms are one problem: "same problem",
 // "probably related", "since the update", "misma causa".
-var oneCause = regexp.MustCompile(`\b(?:same (?:problem|issue|error|cause|root cause|bug|thing)|one problem|one issue|single (?:problem|issue)|related|caused by|because of (?:this|that|it)|probably the same|all (?:of )?(?:this|these|them) (?:started|began|since)|both (?:started|began|since|happen)|symptoms?|as a result|which means|which causes|that's why|this means|so (?:now|our|the|we)|mismo (?:problema|error|fallo)|misma (?:causa|incidencia)|un solo problema|relacionad[oa]s?|causad[oa]s? por|por culpa de|sintomas?|como consecuencia|por eso|por lo que|lo que hace que|asi que)\b`)
+var oneCause = regexp.MustCompile(`\b(?:same (?:problem|issue|error|cause|root cause|bug|thing)|one problem|one issue|single (?:problem|issue)|related|caused by|probably the same|all (?:of )?(?:this|these|them) (?:started|began|since|come|comes)|all come from|symptoms?|mismo (?:problema|error|fallo|origen)|misma (?:causa|incidencia|raiz)|un solo problema|relacionad[oa]s?|causad[oa]s? por|por culpa de|sintomas?|viene de lo mismo|vienen de lo mismo|todo viene|de varias formas|in several ways|in different ways)\b`)
 
 // areaStop are words that do not name what misbehaves (folded, stemmed
 // to five letters as area() does).
@@ -95,13 +95,18 @@ func area(f string) map[string]bool {
 	return out
 }
 
+// overlaps reports whether two areas are about the same thing: they share
+// three stems, or a third of the smaller one. One shared word ("patients",
+// "invoices") is the customer's domain, not the same feature.
 func overlaps(a, b map[string]bool) bool {
+	shared := 0
 	for k := range a {
 		if b[k] {
-			return true
+			shared++
 		}
 	}
-	return false
+	small := min(len(a), len(b))
+	return shared >= 3 || small > 0 && float64(shared) >= 0.3*float64(small)
 }
 
 // pasted reports whether a unit is a pasted call, response or log rather
@@ -133,6 +138,43 @@ var anotherProblem = regexp.MustCompile(`\b(?:another (?:problem|issue|bug|error
 // going on:", "tenemos varias incidencias:".
 var severalIntro = regexp.MustCompile(`\b(?:two|three|four|several|a few|a couple of|multiple|some|dos|tres|cuatro|varias|varios|algunas|algunos) (?:things|issues|problems|errors|bugs|faults|failures|cosas|incidencias|problemas|errores|fallos)\b`)
 
+// introducesList reports whether a unit only introduces the list that
+// follows it ("Since the update we have two things going wrong:").
+func introducesList(u unit, units []unit, i int) bool {
+	return !u.item && strings.HasSuffix(strings.TrimSpace(u.text), ":") && i+1 < len(units) && units[i+1].item
+}
+
+// continuationWords open a paragraph that goes on about what was said
+// before rather than bring a new problem (folded).
+var continuationWords = map[string]bool{
+	"i": true, "we": true, "it": true, "its": true, "this": true, "that": true, "these": true,
+	"those": true, "they": true, "he": true, "she": true, "so": true, "then": true, "and": true,
+	"but": true, "because": true, "according": true, "as": true, "when": true, "if": true,
+	"yo": true, "nosotros": true, "esto": true, "eso": true, "lo": true, "le": true, "y": true,
+	"pero": true, "porque": true, "entonces": true, "asi": true, "segun": true, "cuando": true,
+	"si": true, "hemos": true, "tenemos": true, "creemos": true, "parece": true,
+	"our": true, "my": true, "nuestro": true, "nuestra": true, "mi": true,
+}
+
+// opensWithFault reports whether a paragraph brings a problem of its own:
+// its first sentence states the fault and starts on a new subject ("The
+// thumbnails of the PDFs come out black"), not on "It", "We", "Then".
+func opensWithFault(u unit, ss []statement) bool {
+	if len(u.sentences) == 0 || len(ss) == 0 || ss[0].text != u.sentences[0].text {
+		return false
+	}
+	ws := tokens(u.sentences[0].fold)
+	if len(ws) == 0 || continuationWords[ws[0]] {
+		return false
+	}
+	for _, w := range ws[:min(len(ws), 8)] {
+		if w == "then" || w == "entonces" || w == "luego" {
+			return false
+		}
+	}
+	return true
+}
+
 // isAskBack reports whether a unit only asks support a short question
 // ("Can you tell us what's wrong?").
 func isAskBack(text string) bool {
@@ -162,7 +204,7 @@ func (in *input) problemUnits() []problemUnit {
 	}
 	for i, u := range in.units {
 		ss := byUnit[i]
-		if len(ss) == 0 && !(u.item && severalIntro.MatchString(u.intro)) || u.item && stepsIntro.match(u.intro) || pasted(u.text) || isAskBack(u.text) {
+		if len(ss) == 0 && !(u.item && severalIntro.MatchString(u.intro)) || u.item && stepsIntro.match(u.intro) || pasted(u.text) || isAskBack(u.text) || introducesList(u, in.units, i) {
 			continue
 		}
 		var f strings.Builder
@@ -175,6 +217,9 @@ func (in *input) problemUnits() []problemUnit {
 		a := area(f.String())
 		if len(a) == 0 && len(out) > 0 {
 			continue // "Actual: error 500" under the problem it details
+		}
+		if len(out) > 0 && !u.item && !u.marked && !anotherProblem.MatchString(fold(u.text)) && !opensWithFault(u, ss) {
+			continue // a paragraph that goes on about the problem above
 		}
 		out = append(out, problemUnit{text: u.text, area: a, marked: u.marked, item: u.item,
 			other: len(out) > 0 && (u.marked || anotherProblem.MatchString(fold(u.text))),

@@ -48,7 +48,7 @@ var symptoms = []string{
 	"went down", "goes down", "problem", "problems", "issue", "issues", "closes as soon as",
 	"closes when", "closes itself", "closes by itself", "shuts down", "quits", "nothing below",
 	"shows nothing", "stopped", "has stopped", "have stopped", "stops", "aborts", "aborted",
-	"abort", "stops at", "interrupted", "never happened before", "ha dejado de", "dejo de",
+	"abort", "stops at", "interrupted", "never happened before", "ha dejado de", "han dejado de", "dejo de",
 	"dejaron de", "se para", "se detiene", "se interrumpe", "nunca habia pasado", "nothing at all", "nothing loads", "nothing appears",
 	// Spanish
 	"error", "errores", "falla", "fallan", "fallo", "fallos", "fallando", "fallaba", "fallado",
@@ -163,6 +163,9 @@ func malfunction(f string, set phraseSet, words *textWords) string {
 			if !selfNegated(p) && negationBefore.MatchString(f[:at]) {
 				continue
 			}
+			if conditionBefore.MatchString(f[max(0, at-32):at]) {
+				continue // "if the upload fails", "in case it helps you see what is failing"
+			}
 			if (p == "no longer" || p == "ya no") && modalBefore.MatchString(f[:at]) {
 				continue // "the old logo should no longer be used": a request
 			}
@@ -206,7 +209,7 @@ var strongPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`\blogs? (?:\w+ ){0,2}out\b|\bkicks? (?:\w+ ){0,2}out\b|\bthrows? (?:\w+ ){0,2}out\b`),
 	regexp.MustCompile(`\b(?:have|has|had|need) to (?:\w+ ){0,5}(?:again|re-?enter|retype|redo)\b|\btenemos que volver a\b|\bhay que volver a\b|\btienen que volver a\b`),
 	regexp.MustCompile(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`),
-	regexp.MustCompile(`\b(?:sent|shown|displayed|arrive|arrives|appear|appears|printed|generated|are|is|salen|sale|llegan|llega|aparecen|aparece|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,2}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`),
+	regexp.MustCompile(`\b(?:sent|shown|displayed|arrive|arrives|appear|appears|printed|generated|receive|receives|get|gets|are|is|salen|sale|llegan|llega|aparecen|aparece|reciben|recibe|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,6}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`),
 	regexp.MustCompile(`\beven (?:for|with|when|though)\b|\bincluso (?:para|con|cuando)\b`),
 	regexp.MustCompile(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`),
 	regexp.MustCompile(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`),
@@ -215,7 +218,8 @@ var strongPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`),
 	regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`),
 	regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`),
-	regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|pops up|dice|muestra|pone|sale|salta|aparece|da) (?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`),
+	regexp.MustCompile(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|esta en|estan en|is set|esta configurad)`),
+	regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|returns|pops up|dice|muestra|pone|sale|salta|aparece|da|devuelve|devuelven) (?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`),
 	regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`),
 	regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`),
 	regexp.MustCompile(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`),
@@ -253,6 +257,10 @@ func selfNegated(p string) bool {
 	}
 	return p == "no" || p == "cannot"
 }
+
+// conditionBefore puts a symptom in a condition or a question of what
+// would happen: "if the upload fails", "por si falla", "what is failing".
+var conditionBefore = regexp.MustCompile(`\b(?:if|si|in case|just in case|por si|en caso de que|en caso de|whether|what is|what's|lo que)\s+(?:\S+\s+){0,3}$`)
 
 // modalBefore: a modal before "no longer" makes a request of it.
 var modalBefore = regexp.MustCompile(`\b(?:should|must|will|would|shall|debe|deberia|debera|tiene que)\s+(?:be\s+)?$`)
