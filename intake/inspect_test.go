@@ -630,3 +630,38 @@ func TestPDFImagesAcrossWrites(t *testing.T) {
 		}
 	}
 }
+
+// FuzzContainers feeds the TNEF walker, the ZIP lister, the image header
+// readers and the PDF scanner arbitrary bytes: none may panic, and what
+// they list stays within the limits.
+func FuzzContainers(f *testing.F) {
+	shot := pngOf(f, 3, 2)
+	f.Add(tnefOf(tnefFileSpec{title: "SCREEN~1.PNG", long: "screenshot.png", data: shot}, tnefFileSpec{title: "a.txt", data: []byte("x")}))
+	f.Add(zipOf(f, zipEntrySpec{"d/", nil}, zipEntrySpec{"d/a.png", shot}, zipEntrySpec{"b.jpg", jpegOf(f, 4, 4, 100)}))
+	f.Add(shot)
+	f.Add(jpegOf(f, 5, 7, 300))
+	f.Add(gifOf(f, 1, 1))
+	f.Add(webpOf("VP8X", 10, 10))
+	f.Add(pdfWithImages(2, 10))
+	limits := Limits{MaxInspectBytes: 1 << 20, MaxInspectEntries: 5, MaxInspectText: 4096}.withDefaults()
+	buf := make([]byte, 32<<10)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, a := range tnefContents(data, limits.MaxInspectEntries, limits) {
+			if a.Size > int64(len(data)) || !utf8.ValidString(a.Filename) || a.MediaType == "" {
+				t.Errorf("TNEF entry %+v", a)
+			}
+		}
+		entries, _ := zipContents(data, limits.MaxInspectEntries, limits, buf)
+		if len(entries) > limits.MaxInspectEntries {
+			t.Errorf("%d ZIP entries", len(entries))
+		}
+		if w, h := imageDimensions(data, 1<<20); w < 0 || h < 0 {
+			t.Errorf("size %dx%d", w, h)
+		}
+		s := &pdfImages{limit: 1 << 20}
+		s.Write(data)
+		if s.count < 0 || s.count > len(data)/14 {
+			t.Errorf("%d PDF images in %d bytes", s.count, len(data))
+		}
+	})
+}
