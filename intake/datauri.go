@@ -18,9 +18,9 @@ func cidRefs(lower string, refs map[string]bool) {
 			return
 		}
 		start := i + j + len("cid:")
-		end := start
-		for end < len(lower) && !strings.ContainsRune("\"'<>() \t\r\n", rune(lower[end])) {
-			end++
+		end := len(lower)
+		if k := strings.IndexAny(lower[start:], "\"'<>() \t\r\n"); k >= 0 {
+			end = start + k
 		}
 		i = end
 		if end == start {
@@ -66,9 +66,9 @@ func (w *walker) dataImages(html, lower string) {
 		mediaType := params[0]
 		isBase64 := params[len(params)-1] == "base64"
 		// The payload runs to the end of the attribute.
-		end := comma + 1
-		for end < len(html) && !strings.ContainsRune("\"'<>() \t", rune(html[end])) {
-			end++
+		end := len(html)
+		if k := strings.IndexAny(html[comma+1:], "\"'<>() \t"); k >= 0 {
+			end = comma + 1 + k
 		}
 		payload := html[comma+1 : end]
 		i = end

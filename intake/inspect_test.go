@@ -339,6 +339,8 @@ func TestAttachmentInspection(t *testing.T) {
 				zipEntrySpec{"captures/error.png", shot},
 				zipEntrySpec{"captures/photo.jpeg", photo},
 				zipEntrySpec{"captures/readme.txt", []byte("read me")},
+				zipEntrySpec{"__MACOSX/captures/._error.png", []byte("AppleDouble")},
+				zipEntrySpec{"captures/.DS_Store", []byte("x")},
 			))},
 			want: func(t *testing.T, a Attachment) {
 				wantEqual(t, "Contents", a.Contents, []Attachment{

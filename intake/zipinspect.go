@@ -38,7 +38,7 @@ func zipContents(b []byte, maxEntries int, limits Limits, buf []byte) ([]Attachm
 		if len(out) >= maxEntries {
 			break
 		}
-		if strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() {
+		if strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() || isZipMetadata(f.Name) {
 			continue
 		}
 		name := stripControls(fixUTF8(f.Name))
@@ -98,4 +98,12 @@ func zipRecordCount(b []byte) (uint64, bool) {
 		return 0, false
 	}
 	return binary.LittleEndian.Uint64(b[off+32:]), true
+}
+
+// isZipMetadata reports whether an entry is file system metadata that
+// macOS adds to the archives it makes (AppleDouble "._" files under
+// __MACOSX/, .DS_Store), not a file the sender chose.
+func isZipMetadata(name string) bool {
+	base := name[strings.LastIndexByte(name, '/')+1:]
+	return strings.HasPrefix(name, "__MACOSX/") || strings.Contains(name, "/__MACOSX/") || base == ".DS_Store" || strings.HasPrefix(base, "._")
 }
