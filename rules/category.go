@@ -72,6 +72,26 @@ var selfServiceRequest = regexp.MustCompile(`\b(?:create|add|set up|setup|remove
 // "Luca is now l.bianchi@acme.example, please update".
 var selfServiceChange = regexp.MustCompile(`\b(?:new|nuevo|nueva) (?:logo|logotipo|logos)\b|\b(?:logo|logotipo) (?:nuevo|new)\b|[\w.+-]+@[\w-]+\.[\w.]+[^.?!]{0,40}\b(?:please (?:update|change|correct)|update (?:it|that|him|her|please)|por favor (?:actualiza|cambia|modifica)|actualizadlo|cambiadlo)`)
 
+// Gates of the topic expressions.
+var (
+	apiGate = gated{any: []string{"api", "rest", "endpoint", "webhook", "sdk", "graphql", "curl", "postman", "swagger",
+		"oauth", "bearer", "token", "status code", "http", "codigo", "call", "request", "llamada", "peticion"}}
+	apiWeakGate = gated{any: []string{"integra", "connector", "conector", "erp", "sap", "netsuite", "dynamics",
+		"salesforce", "request", "peticion", "llamada", "call", "payload", "token", "server", "servidor", "json",
+		"respon", "sync", "middleware", "zapier", "make.com", "http", "our ", "nuestr", "intranet", "parame", "query",
+		"consulta", "script", "sincroniza", "cron", "job"}}
+	positiveGate = gated{any: []string{"fine", "well", "correct", "ok", "perfect", "bien"}}
+	uploadGate   = gated{any: []string{"upload", "import", "bulk", "mass ", "subi", "subo", "suben", "subida", "carga",
+		"cargar", "adjuntar"}}
+)
+
+// selfServiceGate holds the objects without which selfServiceRequest
+// cannot match.
+var selfServiceGate = gated{any: []string{"user", "usuari", "account", "cuenta", "password", "contrasen", "clave",
+	"login", "2fa", "factor", "mfa", "authenticator", "autentica", "logo", "email", "e-mail", "correo", "role", "rol",
+	"permis", "rights", "workspace", "espacio", "company name", "nombre de la empresa", "branding", "color", "colour",
+	"time zone", "timezone", "zona horaria", "signer", "firmante", "seat", "licencia", "verificacion", "direccion"}}
+
 // decideCategory puts the message into one category by what its
 // statements of malfunction are about, and keeps the sentence that decided.
 //
@@ -89,13 +109,16 @@ var selfServiceChange = regexp.MustCompile(`\b(?:new|nuevo|nueva) (?:logo|logoti
 //  6. question: no malfunction.
 func (in *input) decideCategory() {
 	ms := in.mainStatements()
+	in.kwAPI = in.kw.api.matchWords(in.words)
 	selfReq := ""
+	kwSelf := in.kw.selfService.matchWords(in.words)
+	changeMay := strings.Contains(in.text, "logo") || strings.Contains(in.text, "@")
 	for _, s := range in.allSentences() {
-		if m := selfServiceRequest.FindString(s.fold); m != "" && !howTo.MatchString(s.fold) && !hypothetical.MatchString(s.fold) {
+		if selfServiceGate.may(s.fold) && selfServiceRequest.MatchString(s.fold) && !howTo.MatchString(s.fold) && !isHypothetical(s.fold) {
 			selfReq = s.text
 			break
 		}
-		if (in.kw.selfService.match(s.fold) || selfServiceChange.MatchString(s.fold)) && !howTo.MatchString(s.fold) {
+		if (kwSelf && in.kw.selfService.match(s.fold) || changeMay && selfServiceChange.MatchString(s.fold)) && !howTo.MatchString(s.fold) {
 			selfReq = s.text
 			break
 		}
@@ -128,6 +151,9 @@ func (in *input) decideCategory() {
 		return
 	}
 	for _, s := range ms {
+		if !uploadGate.may(s.fold) {
+			continue
+		}
 		if f := pastUpload.ReplaceAllString(s.fold, " "); uploadAction.MatchString(f) && !uploadFine.MatchString(f) {
 			in.setCategory(Upload, s.text)
 			in.bulk = bulkWords.MatchString(s.fold) || bulkWords.MatchString(in.foldSubject)
@@ -171,11 +197,14 @@ func (in *input) setCategory(c Category, why string) {
 
 // isAPIStatement reports whether a statement of malfunction is about an API.
 func (in *input) isAPIStatement(s statement) bool {
-	f := positiveClause.ReplaceAllString(s.fold, " ")
-	if apiStrong.MatchString(f) || in.kw.api.match(f) {
+	f := s.fold
+	if positiveGate.may(f) {
+		f = positiveClause.ReplaceAllString(f, " ")
+	}
+	if apiGate.may(f) && apiStrong.MatchString(f) || in.kwAPI && in.kw.api.match(f) {
 		return true
 	}
-	if !apiWeak.MatchString(f) {
+	if !apiWeakGate.may(f) || !apiWeak.MatchString(f) {
 		return false
 	}
 	return hasErrorStatus(statusCodes(f)) || isStatus(s.symptom) || s.symptom == "HTTP error status" || apiTimeout.MatchString(f)
@@ -229,6 +258,9 @@ var namedDocument = regexp.MustCompile(`(?i:\b(?:document|invoice|contract|agree
 // specificDocument reports whether a sentence (folded f, as written text)
 // points at one document.
 func specificDocumentIn(f, text string) bool {
+	if !docGate.may(f) {
+		return false
+	}
 	if specificDocument(f) {
 		return true
 	}
@@ -239,6 +271,12 @@ func specificDocumentIn(f, text string) bool {
 	}
 	return false
 }
+
+// docGate holds the document nouns without which no document expression
+// can match (folded).
+var docGate = gated{any: []string{"document", "invoice", "contract", "agreement", "note", "order", "quot",
+	"proposal", "envelope", "lading", "waybill", "packing", "consent", "letter", "factura", "contrato", "albaran",
+	"presupuesto", "acuerdo", "nota", "orden", "abono", "consentimiento", "carta"}}
 
 // docNounAt finds the document noun that starts a namedDocument match.
 var docNounAt = regexp.MustCompile(`(?i)^(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form)`)

@@ -15,10 +15,31 @@ var (
 	disclaimer    = regexp.MustCompile(`(?i)\b(?:intended (?:only )?for|intended recipient|confidential|privileged|disclaimer|registered in|registered office|do not print|think before printing|aviso legal|confidencial|destinatario|protecci[oó]n de datos|RGPD|GDPR|LOPD|antes de imprimir)\b`)
 )
 
+// Gates of the signature expressions: the characters and words without
+// which they cannot match.
+var (
+	contactGate    = gated{any: []string{"@", "www.", "+", "tel", "phone", "mobile", "m", "t", "movil", "tfno"}}
+	disclaimerGate = gated{any: []string{"intended", "confidential", "privileged", "disclaimer", "registered", "print",
+		"aviso", "confidencial", "destinatario", "protecci", "rgpd", "gdpr", "lopd", "imprimir"}}
+)
+
+// hasStatement reports whether unit i states a malfunction.
+func (in *input) hasStatement(i int) bool {
+	for _, s := range in.statements {
+		if s.unit == i {
+			return true
+		}
+	}
+	return false
+}
+
 // ownWordCount counts the customer's own words, leaving out units that
 // are a signature block or a disclaimer that intake could not separate.
 func (in *input) ownWordCount() int {
-	units := segment(in.own, in.kw)
+	units := in.units
+	if in.passed != "" {
+		units = segment(in.own, in.kw)
+	}
 	n := 0
 	signed := false // a sign-off or a bare name was seen: what follows is a signature
 	for i, u := range units {
@@ -29,10 +50,15 @@ func (in *input) ownWordCount() int {
 		if i > 0 && w <= 4 && !endsSentence(u.text) && !strings.HasSuffix(strings.TrimSpace(u.text), ":") {
 			signed = true
 		}
-		if i > 0 && (disclaimer.MatchString(u.text) || contactDetail.MatchString(u.text) && !strings.ContainsAny(u.text, ".?!")) {
+		if i == 0 {
+			n += w
 			continue
 		}
-		if i > 0 && contactDetail.MatchString(u.text) && w < 60 && !endsSentence(u.text) && malfunction(fold(u.text), in.kw.symptom, nil) == "" {
+		contact := contactGate.may(u.text) && contactDetail.MatchString(u.text)
+		if contact && !strings.ContainsAny(u.text, ".?!") || disclaimerGate.may(strings.ToLower(u.text)) && disclaimer.MatchString(u.text) {
+			continue
+		}
+		if contact && w < 60 && !endsSentence(u.text) && !in.hasStatement(i) {
 			continue
 		}
 		n += w

@@ -61,6 +61,7 @@ type input struct {
 	contact    *Contact
 	warranty   bool // the organization's warranty covers this message
 	bulk       bool // an upload category about a bulk import
+	kwAPI      bool // a configured API word is in the text
 	category   Category
 	// categoryWhy is the sentence that decided the category.
 	categoryWhy string
@@ -201,13 +202,13 @@ func newInput(m *intake.Message, p *Policy, received time.Time) *input {
 // findStatements collects the sentences that state a malfunction: the
 // subject's, then the units'.
 func (in *input) findStatements() {
-	set := in.symptomSet()
-	if sym := malfunction(in.foldSubject, set, in.words); sym != "" {
+	set := in.symptomSet().present(in.words)
+	if sym := malfunctionOf(in.foldSubject, set); sym != "" {
 		in.statements = append(in.statements, statement{unit: -1, text: in.subject, fold: in.foldSubject, symptom: sym})
 	}
 	for i, u := range in.units {
 		for _, s := range u.sentences {
-			if sym := malfunction(s.fold, set, in.words); sym != "" {
+			if sym := malfunctionOf(s.fold, set); sym != "" {
 				in.statements = append(in.statements, statement{unit: i, text: s.text, fold: s.fold, symptom: sym})
 			}
 		}

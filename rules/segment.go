@@ -102,7 +102,9 @@ func segment(own string, kw *compiledKeywords) []unit {
 	}
 	total := 0
 	for i := range units {
-		units[i].sentences = splitSentences(units[i].text, maxSentences-total)
+		if room := maxSentences - total; len(units[i].sentences) > room {
+			units[i].sentences = units[i].sentences[:max(room, 0)]
+		}
 		total += len(units[i].sentences)
 	}
 	return units
@@ -121,21 +123,22 @@ func startsLikeParagraph(t string) bool {
 // splitMarked cuts a paragraph where a sentence opens with a marker of
 // another problem; the tail starts a marked unit.
 func splitMarked(u unit, kw *compiledKeywords) []unit {
+	sents := splitSentences(u.text, maxSentences)
 	if u.item {
-		u.marked = startsWithMarker(fold(u.text), kw)
+		u.marked = len(sents) > 0 && startsWithMarker(sents[0].fold, kw)
+		u.sentences = sents
 		return []unit{u}
 	}
-	sents := splitSentences(u.text, maxSentences)
 	var out []unit
 	start := 0
 	for i := range sents {
 		if i == 0 || !startsWithMarker(sents[i].fold, kw) {
 			continue
 		}
-		out = append(out, unit{text: joinSentences(sents[start:i]), marked: start > 0 || u.marked})
+		out = append(out, unit{text: joinSentences(sents[start:i]), marked: start > 0 || startsWithMarker(sents[0].fold, kw), sentences: sents[start:i]})
 		start = i
 	}
-	out = append(out, unit{text: joinSentences(sents[start:]), marked: start > 0 || startsWithMarker(fold(u.text), kw)})
+	out = append(out, unit{text: joinSentences(sents[start:]), marked: start > 0 || len(sents) > 0 && startsWithMarker(sents[0].fold, kw), sentences: sents[start:]})
 	return out
 }
 

@@ -133,7 +133,11 @@ var negationBefore = regexp.MustCompile(`(?:\b(?:no|not|never|without|nothing|no
 // hypothetical opens a sentence that imagines a fault or plans ahead:
 // "If the import fails, ...", "What happens if...", "Si la carga falla,",
 // "next month we will import...".
-var hypothetical = regexp.MustCompile(`^(?:and |but |so |y |pero |entonces )?(?:if |what if|what happens if|what would|what should we do if|in case|in the event|should |would |could it|will it|si |en caso de|que pasa si|que pasaria si|que ocurre si|que ocurriria si|que hacemos si|y si )|\b(?:to avoid|to prevent|para evitar|evitar que|prevenir|in the future|en el futuro|next month|next week|next year|el mes que viene|el proximo mes|la proxima semana|el ano que viene|we plan to|we are planning|we're planning|we will be|we'll be|planeamos|tenemos previsto|estamos planeando|vamos a (?:importar|subir|cargar|migrar)|before we (?:import|upload|migrate|start)|antes de (?:importar|subir|cargar|migrar|empezar))\b`)
+var hypothetical = regexp.MustCompile(`^(?:and |but |so |y |pero |entonces )?(?:if |what if|what happens if|what would|what should we do if|in case|in the event|should |would |could it|will it|si |en caso de|que pasa si|que pasaria si|que ocurre si|que ocurriria si|que hacemos si|y si )`)
+
+// planned holds a sentence that plans ahead or prevents, anywhere in it:
+// "to avoid errors", "next month we will import...".
+var planned = regexp.MustCompile(`\b(?:to avoid|to prevent|para evitar|evitar que|prevenir|in the future|en el futuro|next month|next week|next year|el mes que viene|el proximo mes|la proxima semana|el ano que viene|we plan to|we are planning|we're planning|we will be|we'll be|planeamos|tenemos previsto|estamos planeando|vamos a (?:importar|subir|cargar|migrar)|before we (?:import|upload|migrate|start)|antes de (?:importar|subir|cargar|migrar|empezar))\b`)
 
 // alternativesQuestion asks which of several outcomes would happen: "does
 // the delivery note stay half done, get duplicated or is it discarded?".
@@ -145,15 +149,34 @@ func (in *input) symptomSet() phraseSet { return in.kw.symptom }
 // symptomAt describes where a sentence states a malfunction: the phrase
 // that says so, or "" when it does not.
 func malfunction(f string, set phraseSet, words *textWords) string {
-	if hypothetical.MatchString(f) || alternativesQuestion.MatchString(f) {
-		return ""
+	return malfunctionOf(f, set.present(words))
+}
+
+// present returns the phrases of s that can occur in t: those whose first
+// word is a word of t (all of them when t is nil).
+func (s phraseSet) present(t *textWords) []string {
+	if t == nil {
+		return s.phrases
 	}
-	for i, p := range set.phrases {
-		if l := set.lead[i]; l != "" && words != nil {
-			if _, ok := words.words[l]; !ok {
+	var out []string
+	for i, p := range s.phrases {
+		if l := s.lead[i]; l != "" {
+			if _, ok := t.words[l]; !ok {
 				continue
 			}
 		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// malfunctionOf is malfunction over the symptom phrases that can occur in
+// the message (phraseSet.present), found once per message.
+func malfunctionOf(f string, phrases []string) string {
+	if isHypothetical(f) || strings.HasSuffix(f, "?") && alternativesQuestion.MatchString(f) {
+		return ""
+	}
+	for _, p := range phrases {
 		for from := 0; from < len(f); {
 			at, ok := findPhrase(f, p, from)
 			if !ok {
@@ -183,8 +206,11 @@ func malfunction(f string, set phraseSet, words *textWords) string {
 			return p
 		}
 	}
-	for _, re := range strongPatterns {
-		for _, loc := range re.FindAllStringIndex(f, 4) {
+	for _, g := range strongPatterns {
+		if !g.may(f) {
+			continue
+		}
+		for _, loc := range g.re.FindAllStringIndex(f, 4) {
 			m := f[loc[0]:loc[1]]
 			if noVerbNotSymptom[m] || strings.HasPrefix(m, "no ") && (noVerbNotSymptom[nextWords(m, 2)] || negationBefore.MatchString(f[:loc[0]]) || knowHow.MatchString(f[loc[0]:min(len(f), loc[1]+12)])) {
 				continue
@@ -198,34 +224,62 @@ func malfunction(f string, set phraseSet, words *textWords) string {
 	return ""
 }
 
+// gated is a regular expression run only on text that holds one of its
+// literal words: most sentences hold none, and a substring search is far
+// cheaper than running the expression.
+type gated struct {
+	re  *regexp.Regexp
+	any []string
+}
+
+// may reports whether f holds one of g's words.
+func (g gated) may(f string) bool {
+	for _, w := range g.any {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// hypotheticalGate holds the words without which hypothetical cannot match.
+var plannedGate = gated{any: []string{"avoid", "prevent", "evitar", "prevenir", "future", "futuro", "next",
+	"proxim", "que viene", "plan", "previsto", "vamos a", "before we", "antes de", "we will", "we'll"}}
+
+// isHypothetical reports whether a folded sentence imagines a fault or
+// plans ahead rather than reports one.
+func isHypothetical(f string) bool {
+	return hypothetical.MatchString(f) || plannedGate.may(f) && planned.MatchString(f)
+}
+
 // strongPatterns state a malfunction by the shape of the sentence rather
 // than a word: a regression ("it used to open in seconds", "antes
 // funcionaba"), an expectation let down ("should show X, but", "debería
 // ... pero"), a measured slowness ("takes four minutes to open"), a
 // setting ignored ("although their language is set to Spanish").
-var strongPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`\bused to (?:work|open|load|show|be|take|arrive|send|print|sync|go|come|appear|display|calculate|match|get|list|include)\b`),
-	regexp.MustCompile(`\b(?:should|expected to|ought to)\b[^.;]{0,120}\b(?:but|however|instead)\b|\b(?:is|are|was|were) supposed to\b|\bse supone que\b`),
-	regexp.MustCompile(`\blogs? (?:\w+ ){0,2}out\b|\bkicks? (?:\w+ ){0,2}out\b|\bthrows? (?:\w+ ){0,2}out\b`),
-	regexp.MustCompile(`\b(?:have|has|had|need) to (?:\w+ ){0,5}(?:again|re-?enter|retype|redo)\b|\btenemos que volver a\b|\bhay que volver a\b|\btienen que volver a\b`),
-	regexp.MustCompile(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`),
-	regexp.MustCompile(`\b(?:sent|shown|displayed|arrive|arrives|appear|appears|printed|generated|receive|receives|get|gets|are|is|salen|sale|llegan|llega|aparecen|aparece|reciben|recibe|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,6}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`),
-	regexp.MustCompile(`\beven (?:for|with|when|though)\b|\bincluso (?:para|con|cuando)\b`),
-	regexp.MustCompile(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`),
-	regexp.MustCompile(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`),
-	regexp.MustCompile(`\bno (?:se |lo |la |le |les |nos |me )?[a-z]{3,}(?:a|an|e|en)\b`),
-	regexp.MustCompile(`\b(?:del mes anterior|de la semana anterior|del dia anterior|from the previous (?:month|week|day)|from last (?:month|week))\b|\b(?:que no es|que no son|which is not|that is not|who is not|which isn't|that isn't|who isn't) (?:el|la|los|las|the) (?:configurad|correct|right|correspondiente|asignad|expected|configured|one)`),
-	regexp.MustCompile(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`),
-	regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`),
-	regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`),
-	regexp.MustCompile(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|esta en|estan en|is set|esta configurad)`),
-	regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|returns|pops up|dice|muestra|pone|sale|salta|aparece|da|devuelve|devuelven) (?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`),
-	regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`),
-	regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`),
-	regexp.MustCompile(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`),
-	regexp.MustCompile(`\bantes (?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba)`),
-	regexp.MustCompile(`\b(?:although|even though|despite|aunque|a pesar de que)\b[^.;]{0,80}\b(?:is|are|was|were|has been|have been|esta|estan|tiene|tienen) (?:set|configured|correct|fine|there|active|enabled|valid|linked|configurad[oa]s?|bien|correct[oa]s?|activ[oa]s?|puest[oa]s?|marcad[oa]s?)\b`),
-	regexp.MustCompile(`\b(?:in|en) (?:english|ingles|spanish|espanol|german|aleman|french|frances)\b[^.;]{0,40}\b(?:for|to|instead|para|a nuestros|a los|en lugar|en vez)\b`),
+var strongPatterns = []gated{
+	{regexp.MustCompile(`\bused to (?:work|open|load|show|be|take|arrive|send|print|sync|go|come|appear|display|calculate|match|get|list|include)\b`), []string{"used to"}},
+	{regexp.MustCompile(`\b(?:should|expected to|ought to)\b[^.;]{0,120}\b(?:but|however|instead)\b|\b(?:is|are|was|were) supposed to\b|\bse supone que\b`), []string{"should", "expected to", "ought to", "supposed to", "se supone"}},
+	{regexp.MustCompile(`\blogs? (?:\w+ ){0,2}out\b|\bkicks? (?:\w+ ){0,2}out\b|\bthrows? (?:\w+ ){0,2}out\b`), []string{"out"}},
+	{regexp.MustCompile(`\b(?:have|has|had|need) to (?:\w+ ){0,5}(?:again|re-?enter|retype|redo)\b|\btenemos que volver a\b|\bhay que volver a\b|\btienen que volver a\b`), []string{"again", "re-enter", "reenter", "retype", "redo", "volver a"}},
+	{regexp.MustCompile(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`), []string{"reset", "se "}},
+	{regexp.MustCompile(`\b(?:sent|shown|displayed|arrive|arrives|appear|appears|printed|generated|receive|receives|get|gets|are|is|salen|sale|llegan|llega|aparecen|aparece|reciben|recibe|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,6}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`), []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances", "italian", "italiano", "castellano"}},
+	{regexp.MustCompile(`\beven (?:for|with|when|though)\b|\bincluso (?:para|con|cuando)\b`), []string{"even", "incluso"}},
+	{regexp.MustCompile(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`), []string{"without", "sin "}},
+	{regexp.MustCompile(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`), []string{"fine", "ok", "correct", "right", "normal", "bien", "perfect"}},
+	{regexp.MustCompile(`\bno (?:se |lo |la |le |les |nos |me )?[a-z]{3,}(?:a|an|e|en)\b`), []string{"no "}},
+	{regexp.MustCompile(`\b(?:del mes anterior|de la semana anterior|del dia anterior|from the previous (?:month|week|day)|from last (?:month|week))\b|\b(?:que no es|que no son|which is not|that is not|who is not|which isn't|that isn't|who isn't) (?:el|la|los|las|the) (?:configurad|correct|right|correspondiente|asignad|expected|configured|one)`), []string{"anterior", "previous", "last month", "last week", "no es", "no son", "not the", "n't the"}},
+	{regexp.MustCompile(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`), []string{"deber"}},
+	{regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`), []string{"until", "hasta que"}},
+	{regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`), []string{"nothing", "nada"}},
+	{regexp.MustCompile(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|esta en|estan en|is set|esta configurad)`), []string{"although", "even though", "aunque", "a pesar"}},
+	{regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|returns|pops up|dice|muestra|pone|sale|salta|aparece|da|devuelve|devuelven) (?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`), []string{"\"", "«", "“"}},
+	{regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`), []string{"deber"}},
+	{regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`), []string{"take"}},
+	{regexp.MustCompile(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`), []string{"tarda"}},
+	{regexp.MustCompile(`\bantes (?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba)`), []string{"antes "}},
+	{regexp.MustCompile(`\b(?:although|even though|despite|aunque|a pesar de que)\b[^.;]{0,80}\b(?:is|are|was|were|has been|have been|esta|estan|tiene|tienen) (?:set|configured|correct|fine|there|active|enabled|valid|linked|configurad[oa]s?|bien|correct[oa]s?|activ[oa]s?|puest[oa]s?|marcad[oa]s?)\b`), []string{"although", "even though", "despite", "aunque", "a pesar"}},
+	{regexp.MustCompile(`\b(?:in|en) (?:english|ingles|spanish|espanol|german|aleman|french|frances)\b[^.;]{0,40}\b(?:for|to|instead|para|a nuestros|a los|en lugar|en vez)\b`), []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances"}},
 }
 
 // noVerbNotSymptom are "no <verb>" phrases that report nothing broken.
