@@ -49,10 +49,12 @@ func isVisual(a intake.Attachment) bool {
 
 // isScreenshot reports whether the attachment can show the customer's
 // screen: a video, or an image that is not a signature logo, an icon or a
-// tracking pixel. A careful reader tells them apart by dimensions when the
-// image's header gave them (a logo or icon is small: under 200 pixels on
-// its longer side or under 40,000 pixels in all), else by size and place:
-// a small image shown inline is a logo.
+// tracking pixel. A careful reader tells them apart by size and place: an
+// icon or a pixel is under 100 pixels on its longer side; an image the
+// customer attached as a file shows their screen; an image shown inline
+// in the body is a logo unless it is as large as a screen capture (300
+// pixels on its longer side and 40,000 pixels in all). Without dimensions,
+// a small inline image is a logo.
 func isScreenshot(a intake.Attachment) bool {
 	if !isVisual(a) {
 		return false
@@ -60,11 +62,20 @@ func isScreenshot(a intake.Attachment) bool {
 	if strings.HasPrefix(mediaType(a), "video/") || isVideoExt(extension(a)) {
 		return true
 	}
+	inline := a.Inline || a.Source == "data"
 	if a.Width > 0 && a.Height > 0 {
-		return max(a.Width, a.Height) >= 200 && a.Width*a.Height >= 40000
+		long := max(a.Width, a.Height)
+		switch {
+		case long < 100:
+			return false
+		case !inline:
+			return true
+		default:
+			return long >= 300 && a.Width*a.Height >= 40000
+		}
 	}
 	small := a.Size > 0 && a.Size < logoMaxBytes
-	return !((a.Inline || a.Source == "data") && small)
+	return !(inline && small)
 }
 
 func isVideoExt(ext string) bool {
