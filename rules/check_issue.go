@@ -25,13 +25,16 @@ var attachmentWords = phrases{"attached", "attach", "attaching", "attachment", "
 // evidenceSentence is a sentence about what the customer sends, not about a
 // problem: "Screenshot attached.", "I attached a screenshot of the error",
 // "I sent you the files that fail via WeTransfer".
-var evidenceSentence = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:also,? |and |ademas,? |y |tambien )?(?:i(?:'ve| have)? (?:attached|attach|sent|uploaded|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|we(?:'ve| have)? (?:attached|attach|sent|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|attached (?:is|are|you|please)|please (?:find|see)|see (?:the )?attached|here (?:is|are)|the (?:screenshot|screenshots|photo|video|recording|files?|logs?)|(?:a |one )?(?:screenshot|screenshots|photo|photos|video|recording|picture)s?\b|adjunt|os adjunto|te adjunto|les adjunto|os (?:mando|envio|paso|dejo)|te (?:mando|envio|paso|dejo)|les (?:mando|envio|paso|dejo)|(?:la |una |las )?(?:captura|capturas|foto|fotos|video|grabacion)\b|va adjunt|van adjunt|the attached|el adjunto|la adjunta|los adjuntos)`)
+var evidenceSentence = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:also,? |and |ademas,? |y |tambien )?(?:i(?:'ve| have)? (?:attached|attach|sent|uploaded|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|we(?:'ve| have)? (?:attached|attach|sent|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|attached (?:is|are|you|please)|please (?:find|see)|see (?:the )?attached|here (?:is|are)|(?:a |one |the |la |una |las |los )?(?:screenshot|screenshots|photo|photos|video|recording|picture|files?|logs?|captura|capturas|foto|fotos|grabacion)s?\b(?:\s+\S+){0,6}?\s+(?:attached|adjunt\w*|enclosed|below|abajo)\b|adjunt|os adjunto|te adjunto|les adjunto|os (?:mando|envio|paso|dejo)|te (?:mando|envio|paso|dejo)|les (?:mando|envio|paso|dejo)|va adjunt|van adjunt|the attached|el adjunto|la adjunta|los adjuntos)`)
 
 // aboutEvidence reports whether a statement is about attachments or links
 // rather than a problem.
 func aboutEvidence(f string) bool {
-	return evidenceSentence.MatchString(f) || attachmentWords.match(f) && countWords(f) < 16
+	return evidenceSentence.MatchString(f) || attachmentWords.match(f) && countWords(f) < 16 || sharedFiles.MatchString(f)
 }
+
+// sharedFiles is a sentence that hands over files through a share.
+var sharedFiles = regexp.MustCompile(`\b(?:shared folder|shared link|share link|shared drive|carpeta compartida|enlace compartido|wetransfer|we\.tl|drive\.google|dropbox|onedrive|sharepoint|loom\.com|box\.com|i(?:'ve| have)? put (?:them|the|it|all)|he (?:puesto|dejado|subido) (?:los|las|el|la) (?:ficheros|archivos|capturas)|os dejo|te dejo|les dejo)\b`)
 
 // oneCause says that several symptoms are one problem: "same problem",
 // "probably related", "since the update", "misma causa".
