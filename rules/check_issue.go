@@ -139,7 +139,7 @@ var anotherProblem = regexp.MustCompile(`\b(?:another (?:problem|issue|bug|error
 
 // severalIntro introduces a list of several problems: "we have two things
 // going on:", "tenemos varias incidencias:".
-var severalIntro = regexp.MustCompile(`\b(?:two|three|four|several|a few|a couple of|multiple|some|dos|tres|cuatro|varias|varios|algunas|algunos) (?:things|issues|problems|errors|bugs|faults|failures|cosas|incidencias|problemas|errores|fallos)\b`)
+var severalIntro = regexp.MustCompile(`\b(?:two|three|four|several|a few|a couple of|multiple|some|dos|tres|cuatro|varias|varios|algunas|algunos) (?:things|issues|problems|errors|bugs|faults|failures|topics|cosas|incidencias|problemas|errores|fallos|frentes|temas)\b`)
 
 // introducesList reports whether a unit only introduces the list that
 // follows it ("Since the update we have two things going wrong:").

@@ -79,7 +79,7 @@ var symptoms = []string{
 	"sigue en", "siguen en", "en otro idioma", "en ingles", "cada pocos minutos", "problema", "problemas", "incidencia",
 	"se cierra sola", "se cierra al", "a medias", "se ha parado", "se paro", "se han parado",
 	"borroso", "borrosa", "borrosos", "borrosas", "raros", "raras", "fuera del mapa",
-	"sin ningun mensaje", "no continua", "en negro", "todo negro", "all black", "black squares",
+	"sin ningun mensaje", "no continua", "danado", "danada", "danados", "danadas", "damaged", "en negro", "todo negro", "all black", "black squares",
 	"black square", "en gris", "blurry", "half way", "halfway", "partially", "se cierra cuando", "no aparece nada", "no sale nada",
 	"no muestra nada", "no carga nada", "todo el rato", "de forma aleatoria", "aleatoriamente", "no va",
 }
@@ -186,7 +186,7 @@ func malfunctionOf(f string, phrases []string) string {
 			if !selfNegated(p) && negationBefore.MatchString(f[:at]) {
 				continue
 			}
-			if conditionBefore.MatchString(f[max(0, at-32):at]) {
+			if conditionBefore.MatchString(f[max(0, at-90):at]) {
 				continue // "if the upload fails", "in case it helps you see what is failing"
 			}
 			if (p == "no longer" || p == "ya no") && modalBefore.MatchString(f[:at]) {
@@ -212,7 +212,7 @@ func malfunctionOf(f string, phrases []string) string {
 		}
 		for _, loc := range g.re.FindAllStringIndex(f, 4) {
 			m := f[loc[0]:loc[1]]
-			if noVerbNotSymptom[m] || strings.HasPrefix(m, "no ") && (noVerbNotSymptom[nextWords(m, 2)] || negationBefore.MatchString(f[:loc[0]]) || knowHow.MatchString(f[loc[0]:min(len(f), loc[1]+12)])) {
+			if noVerbNotSymptom[m] || fineWithout(m) || strings.HasPrefix(m, "no ") && (noVerbNotSymptom[nextWords(m, 2)] || negationBefore.MatchString(f[:loc[0]]) || knowHow.MatchString(f[loc[0]:min(len(f), loc[1]+12)])) {
 				continue
 			}
 			return m
@@ -271,6 +271,10 @@ var strongPatterns = []gated{
 	{regexp.MustCompile(`\b(?:del mes anterior|de la semana anterior|del dia anterior|from the previous (?:month|week|day)|from last (?:month|week))\b|\b(?:que no es|que no son|which is not|that is not|who is not|which isn't|that isn't|who isn't) (?:el|la|los|las|the) (?:configurad|correct|right|correspondiente|asignad|expected|configured|one)`), []string{"anterior", "previous", "last month", "last week", "no es", "no son", "not the", "n't the"}},
 	{regexp.MustCompile(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`), []string{"deber"}},
 	{regexp.MustCompile(`\b(?:(?:has|have|had|is|are|was|were) not|hasn't|haven't|hadn't|isn't|aren't|wasn't|weren't) (?:been |being )?(?:sent|created|generated|delivered|received|processed|updated|synced|synchronised|synchronized|imported|paid|signed|saved|shown|printed|posted|applied|calculated|triggered)\b`), []string{"not", "n't"}},
+	{regexp.MustCompile(`\b(?:de otro cliente|de otros clientes|de otra empresa|de otra persona|de otro usuario|of another customer|of other customers|another customer's|other customers'|someone else's|of another user|another user's)\b`), []string{"otr", "other", "someone"}},
+	{regexp.MustCompile(`\b(?:sale|salen|aparece|aparecen|figura|figuran|shows?|says?|lists?|comes? out) (?:con |with )?\d+ [^.;]{0,40}\b(?:cuando|pero|but|when|although|aunque|while|mientras)\b[^.;]{0,40}\d`), []string{"cuando", "pero", "but", "when", "although", "aunque", "while", "mientras"}},
+	{regexp.MustCompile(`\b(?:fecha real|real date|actual date|fecha correcta|correct date)\b`), []string{"real", "actual", "correct"}},
+	{regexp.MustCompile(`\b(?:aparece|aparecen|sale|salen|llega|llegan|queda|quedan|se guarda|se guardan|figura|figuran) (?:\w+ ){0,4}sin \w+`), []string{"sin "}},
 	{regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`), []string{"until", "hasta que"}},
 	{regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`), []string{"nothing", "nada"}},
 	{regexp.MustCompile(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|esta en|estan en|is set|esta configurad)`), []string{"although", "even though", "aunque", "a pesar"}},
@@ -291,6 +295,17 @@ var noVerbNotSymptom = map[string]bool{
 	"no pasa": true, "no se si": true, "no me importa": true, "no entra": false,
 	"no se trata": true, "no se preocupe": true, "no urge": true, "no siempre": true,
 	"no queremos": false, "no debe": true, "no deberia": true, "no podria": true,
+}
+
+// fineWithout reports whether "sin ..." says nothing went wrong ("sale sin
+// problemas").
+func fineWithout(m string) bool {
+	for _, w := range []string{"sin problema", "sin error", "sin incidencia", "sin novedad", "sin retraso"} {
+		if strings.Contains(m, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // nextWords returns the first n words of s (folded), space-separated.
@@ -315,7 +330,7 @@ func selfNegated(p string) bool {
 
 // conditionBefore puts a symptom in a condition or a question of what
 // would happen: "if the upload fails", "por si falla", "what is failing".
-var conditionBefore = regexp.MustCompile(`\b(?:if|si|in case|just in case|por si|en caso de que|en caso de|whether|what is|what's|lo que)\s+(?:\S+\s+){0,3}$`)
+var conditionBefore = regexp.MustCompile(`\b(?:if|si|in case|just in case|por si|en caso de que|en caso de|whether|what is|what's|lo que)\s+(?:[^\s.;:!?]+\s+){0,8}$`)
 
 // modalBefore: a modal before "no longer" makes a request of it.
 var modalBefore = regexp.MustCompile(`\b(?:should|must|will|would|shall|debe|deberia|debera|tiene que)\s+(?:be\s+)?$`)
