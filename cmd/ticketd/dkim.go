@@ -12,6 +12,7 @@ import (
 
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/internal/oneline"
 )
 
 // dkimLookupTimeout bounds the DNS lookups of one verification.
@@ -65,7 +66,7 @@ func (a *authenticator) verify(raw []byte) string {
 	var results []authres.Result
 	switch {
 	case err != nil:
-		results = append(results, &authres.DKIMResult{Value: authres.ResultPermError, Reason: oneLine(err.Error(), 100)})
+		results = append(results, &authres.DKIMResult{Value: authres.ResultPermError, Reason: oneline.Cut(err.Error(), 100)})
 	case len(verifications) == 0:
 		results = append(results, &authres.DKIMResult{Value: authres.ResultNone})
 	}
@@ -76,7 +77,7 @@ func (a *authenticator) verify(raw []byte) string {
 			if dkim.IsTempFail(v.Err) {
 				r.Value = authres.ResultTempError
 			}
-			r.Reason = oneLine(v.Err.Error(), 100)
+			r.Reason = oneline.Cut(v.Err.Error(), 100)
 		}
 		results = append(results, r)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/ticketd/ticketd/internal/retry"
 	"github.com/ticketd/ticketd/mailbox"
 	"github.com/ticketd/ticketd/rules"
 	"github.com/ticketd/ticketd/store"
@@ -29,11 +30,11 @@ func (d *daemon) inboxWorker(ctx context.Context) {
 		}
 		d.metrics.IMAPError()
 		d.metrics.Reconnect()
-		wait := mailbox.Backoff(attempt, d.cfg.IMAP.ReconnectMin, d.cfg.IMAP.ReconnectMax)
+		wait := retry.Backoff(attempt, d.cfg.IMAP.ReconnectMin, d.cfg.IMAP.ReconnectMax)
 		attempt++
 		d.live.extend(d.now(), wait+d.cfg.IMAP.DialTimeout+d.cfg.IMAP.CommandTimeout)
 		d.log.Warn("imap session ended; reconnecting", "err", err, "attempt", attempt, "backoff", wait.String())
-		if mailbox.SleepCtx(ctx, wait) != nil {
+		if retry.Sleep(ctx, wait) != nil {
 			return
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ticketd/ticketd/mailbox"
+	"github.com/ticketd/ticketd/internal/retry"
 	"github.com/ticketd/ticketd/receipt"
 	"github.com/ticketd/ticketd/store"
 )
@@ -94,7 +94,7 @@ func (d *daemon) deliver(ctx context.Context, items []store.OutboxItem) {
 		ids[i] = it.ID
 	}
 	now := d.now()
-	items, err := d.db.BeginAttempts(ids, now, now.Add(mailbox.Backoff(0, d.cfg.Receipt.RetryMin, d.cfg.Receipt.RetryMax)))
+	items, err := d.db.BeginAttempts(ids, now, now.Add(retry.Backoff(0, d.cfg.Receipt.RetryMin, d.cfg.Receipt.RetryMax)))
 	if err != nil {
 		d.log.Error("outbox: cannot record attempts", "err", err)
 		return
@@ -226,7 +226,7 @@ func (d *daemon) markSentAsAccepted(accepted <-chan uint64) {
 
 func (d *daemon) markAttempt(it store.OutboxItem, err error, permanent bool) {
 	now := d.now()
-	next := now.Add(mailbox.Backoff(it.Attempts-1, d.cfg.Receipt.RetryMin, d.cfg.Receipt.RetryMax))
+	next := now.Add(retry.Backoff(it.Attempts-1, d.cfg.Receipt.RetryMin, d.cfg.Receipt.RetryMax))
 	if permanent || next.Sub(it.CreatedAt) > d.cfg.Receipt.MaxRetryAge {
 		next = time.Time{}
 	}

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/mailbox"
 	"github.com/ticketd/ticketd/store"
 )
@@ -99,7 +99,7 @@ func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.
 				reason = r
 			}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\n", m.UID, m.Date.Format(time.DateTime), m.Size, m.From, oneLine(m.Subject, 50), reason)
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\n", m.UID, m.Date.Format(time.DateTime), m.Size, m.From, oneline.Cut(m.Subject, 50), reason)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -138,12 +138,4 @@ func quarantineRetry(ctx context.Context, c *mailbox.Client, inbox string, args 
 		fmt.Fprintf(w, "uid %d moved back to %s\n", uid, inbox)
 	}
 	return nil
-}
-
-func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

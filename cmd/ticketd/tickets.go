@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/store"
 )
 
@@ -108,7 +109,7 @@ func writeTicketList(w io.Writer, ts []store.Ticket, format string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NUMBER\tRECEIVED\tORG\tSTATUS\tCATEGORY\tSENDER\tSUBJECT")
 	for _, t := range ts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, t.ReceivedAt.Format(time.DateTime), t.Organization, t.Status, t.Category, t.Sender, oneLine(t.Subject, 50))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, t.ReceivedAt.Format(time.DateTime), t.Organization, t.Status, t.Category, t.Sender, oneline.Cut(t.Subject, 50))
 	}
 	return tw.Flush()
 }

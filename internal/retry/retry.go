@@ -1,4 +1,7 @@
-package mailbox
+// Package retry holds the one backoff policy of ticketd (the inbox's
+// reconnections and the outbox's redeliveries) and a sleep that ends on
+// cancellation.
+package retry
 
 import (
 	"context"
@@ -29,9 +32,9 @@ func Backoff(attempt int, base, max time.Duration) time.Duration {
 	return half + rand.N(d-half+1)
 }
 
-// SleepCtx waits for d, returning early with the context's error when ctx
+// Sleep waits for d, returning early with the context's error when ctx
 // ends first (after mox's mox.Sleep). d <= 0 returns at once.
-func SleepCtx(ctx context.Context, d time.Duration) error {
+func Sleep(ctx context.Context, d time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return context.Cause(ctx)
 	}

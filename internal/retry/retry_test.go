@@ -1,4 +1,4 @@
-package mailbox
+package retry
 
 import (
 	"context"
@@ -62,7 +62,7 @@ func TestBackoffEdges(t *testing.T) {
 	}
 }
 
-func TestSleepCtx(t *testing.T) {
+func TestSleep(t *testing.T) {
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {
@@ -84,13 +84,13 @@ func TestSleepCtx(t *testing.T) {
 			ctx, cancel := tt.ctx()
 			defer cancel()
 			start := time.Now()
-			err := SleepCtx(ctx, tt.d)
+			err := Sleep(ctx, tt.d)
 			elapsed := time.Since(start)
 			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
-				t.Errorf("SleepCtx() = %v, want %v", err, tt.wantErr)
+				t.Errorf("Sleep() = %v, want %v", err, tt.wantErr)
 			}
 			if elapsed < tt.minTime || elapsed > tt.minTime+2*time.Second {
-				t.Errorf("SleepCtx() took %v, want about %v", elapsed, tt.minTime)
+				t.Errorf("Sleep() took %v, want about %v", elapsed, tt.minTime)
 			}
 		})
 	}
