@@ -136,11 +136,12 @@ func (d *daemon) recordPrepared(p *prepared) (*outcome, error) {
 func (d *daemon) intake(p *prepared) (*store.Intake, rules.Verdict, error) {
 	m, v := p.j.Msg, p.j.Verdict
 	org := organization(p.policy, v.Organization)
-	if org != nil && v.Registered() && v.DeductsQuota && org.OverPlan == rules.OverPlanReject && org.TicketsIncluded > 0 {
-		var err error
-		if v, err = d.rejectOverPlan(v, org, p.received); err != nil {
+	if rules.PlanLimited(v, org) {
+		used, err := d.planUsage(org, p.received)
+		if err != nil {
 			return nil, v, err
 		}
+		v = rules.PlanExhausted(v, org, used)
 	}
 	in := &store.Intake{
 		Key:                   m.Key(),
@@ -190,30 +191,21 @@ func (d *daemon) outcomeOf(m *intake.Message, v rules.Verdict, res *store.Result
 	return out
 }
 
-// rejectOverPlan turns a registrable verdict into a rejection when the
-// organization has used its plan's tickets and does not take tickets
-// beyond the plan (over_plan: reject). The store has one writer, the
-// inbox worker, so the count read here is the one Record would see.
-func (d *daemon) rejectOverPlan(v rules.Verdict, org *rules.Organization, received time.Time) (rules.Verdict, error) {
+// planUsage is how many tickets org has used in the plan period of
+// received, for rules.PlanExhausted. The store has one writer, the inbox
+// worker, so the count read here is the one Record would see.
+func (d *daemon) planUsage(org *rules.Organization, received time.Time) (int, error) {
 	period := rules.PlanPeriod(org, received).Key()
 	entries, err := d.db.Ledger(org.ID)
 	if err != nil {
-		return v, fmt.Errorf("read ledger of %s: %w", org.ID, err)
+		return 0, fmt.Errorf("read ledger of %s: %w", org.ID, err)
 	}
 	for _, e := range entries {
-		if e.Period == period && e.Used >= org.TicketsIncluded {
-			v.Outcome, v.DeductsQuota = rules.Rejected, false
-			v.Findings = []rules.Finding{{
-				Rule:    rules.RulePlanExhausted,
-				Outcome: rules.Rejected,
-				Message: rules.Text{
-					EN: "Your organization has used all the tickets included in its plan for this period.",
-					ES: "Su organización ha agotado los tickets incluidos en su plan para este periodo.",
-				},
-			}}
+		if e.Period == period {
+			return e.Used, nil
 		}
 	}
-	return v, nil
+	return 0, nil
 }
 
 func organization(p *rules.Policy, id string) *rules.Organization {
