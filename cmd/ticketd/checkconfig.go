@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ticketd/ticketd/daemon"
 	"github.com/ticketd/ticketd/oauth"
 	"github.com/ticketd/ticketd/receipt"
 )
@@ -19,7 +20,7 @@ func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadDaemonConfig(*cfgPath)
+	cfg, err := daemon.LoadConfig(*cfgPath)
 	if err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	if !caps.MOVE {
 		fmt.Fprintln(stdout, "  note: without MOVE, messages are copied and flagged \\Deleted; without UIDPLUS they are not expunged")
 	}
-	scfg := smtpConfig(cfg)
+	scfg := daemon.SMTPConfig(cfg)
 	if cfg.SMTP.OAuth2.Enabled() {
 		sts, err := oauth.NewTokenSource(cfg.SMTP.OAuth2.TokenConfig("smtp.oauth2"))
 		if err != nil {

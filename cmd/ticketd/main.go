@@ -42,7 +42,6 @@ func commands() []command {
 		{"ledger", "tickets used against each organization's plan, per period", runLedger},
 		{"check-config", "validate a configuration; --connect also logs in to IMAP and SMTP", runCheckConfig},
 		{"backup", "write a consistent copy of the database, also while the daemon runs", runBackup},
-		{"bench", "measure ticketd against a bare IMAP client on the same server (see BENCHMARKS.md)", runBench},
 	}
 }
 

@@ -10,44 +10,12 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/ticketd/ticketd/daemon"
+	"github.com/ticketd/ticketd/inbox"
 	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/mailbox"
 	"github.com/ticketd/ticketd/store"
 )
-
-// Quarantine reasons travel with the message as IMAP keywords, so that
-// `ticketd quarantine list` can say why without the store; the store keeps
-// the detailed error text when the message could be read.
-const (
-	reasonTooLarge    = "$TicketdTooLarge"
-	reasonUnparseable = "$TicketdUnparseable"
-)
-
-var reasonText = map[string]string{
-	reasonTooLarge:    "too large",
-	reasonUnparseable: "cannot be parsed",
-}
-
-// quarantine files a message that ticketd cannot take in: the reason is
-// logged, kept in the store when the message has a key, set as a keyword,
-// and the message is moved (never deleted) to the quarantine folder.
-func (d *daemon) quarantine(ctx context.Context, c *mailbox.Client, uid imap.UID, keyword, key, reason string) error {
-	d.metrics.Verdict("quarantined")
-	d.log.Warn("message quarantined", "uid", uint32(uid), "reason", reason, "key", key, "folder", d.cfg.IMAP.QuarantineMailbox)
-	if key != "" {
-		if err := d.db.SetQuarantineReason(key, reason, d.now()); err != nil {
-			return fmt.Errorf("record quarantine reason: %w", err)
-		}
-	}
-	if err := c.AddKeyword(ctx, uid, keyword); err != nil {
-		// Servers without keyword support still get the message moved.
-		d.log.Warn("cannot set quarantine keyword", "uid", uint32(uid), "keyword", keyword, "err", err)
-	}
-	if err := c.MoveTo(ctx, uid, d.cfg.IMAP.QuarantineMailbox); err != nil {
-		return &sessionError{fmt.Errorf("move uid %d to %s: %w", uid, d.cfg.IMAP.QuarantineMailbox, err)}
-	}
-	return nil
-}
 
 func runQuarantine(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
@@ -59,7 +27,7 @@ func runQuarantine(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	cfg, err := loadDaemonConfig(*cfgPath)
+	cfg, err := daemon.LoadConfig(*cfgPath)
 	if err != nil {
 		return err
 	}
@@ -89,7 +57,7 @@ func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.
 	fmt.Fprintln(tw, "UID\tDATE\tSIZE\tFROM\tSUBJECT\tREASON")
 	for _, m := range msgs {
 		reason := "unknown"
-		for kw, text := range reasonText {
+		for kw, text := range inbox.ReasonText {
 			if mailbox.HasKeyword(m.Flags, kw) {
 				reason = text
 			}
@@ -112,7 +80,7 @@ func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.
 
 // quarantineRetry moves the given UIDs (all when none is given) back to
 // the inbox, clearing the quarantine keywords, to be processed again.
-func quarantineRetry(ctx context.Context, c *mailbox.Client, inbox string, args []string, w io.Writer) error {
+func quarantineRetry(ctx context.Context, c *mailbox.Client, folder string, args []string, w io.Writer) error {
 	var uids []imap.UID
 	for _, a := range args {
 		n, err := strconv.ParseUint(a, 10, 32)
@@ -129,13 +97,13 @@ func quarantineRetry(ctx context.Context, c *mailbox.Client, inbox string, args 
 		uids = all
 	}
 	for _, uid := range uids {
-		for kw := range reasonText {
+		for kw := range inbox.ReasonText {
 			_ = c.RemoveKeyword(ctx, uid, kw)
 		}
-		if err := c.MoveTo(ctx, uid, inbox); err != nil {
-			return fmt.Errorf("move uid %d to %s: %w", uid, inbox, err)
+		if err := c.MoveTo(ctx, uid, folder); err != nil {
+			return fmt.Errorf("move uid %d to %s: %w", uid, folder, err)
 		}
-		fmt.Fprintf(w, "uid %d moved back to %s\n", uid, inbox)
+		fmt.Fprintf(w, "uid %d moved back to %s\n", uid, folder)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/registration"
 	"github.com/ticketd/ticketd/rules"
 )
 
@@ -126,8 +127,8 @@ func replayOne(file string, policy *rules.Policy, limits intake.Limits) replayRe
 	res := replayResult{File: file, Findings: []replayFinding{}}
 	raw, err := readLimited(file, limits)
 	if err == nil {
-		var j *judgement
-		j, err = judge(raw, policy, limits, time.Time{}, nil)
+		var j *registration.Judgement
+		j, err = registration.Judge(raw, policy, limits, time.Time{}, nil)
 		if err == nil {
 			return newReplayResult(file, j)
 		}
@@ -154,7 +155,7 @@ func readLimited(file string, limits intake.Limits) ([]byte, error) {
 	return os.ReadFile(file)
 }
 
-func newReplayResult(file string, j *judgement) replayResult {
+func newReplayResult(file string, j *registration.Judgement) replayResult {
 	v := j.Verdict
 	res := replayResult{
 		File:         file,
