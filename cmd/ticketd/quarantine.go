@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/spf13/cobra"
 
+	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/daemon"
 	"github.com/ticketd/ticketd/inbox"
 	"github.com/ticketd/ticketd/internal/oneline"
@@ -17,29 +19,44 @@ import (
 	"github.com/ticketd/ticketd/store"
 )
 
-func runQuarantine(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
-		return fmt.Errorf("%w: ticketd quarantine list|retry --config FILE [UID...]", errUsage)
+func quarantineCommand() *cobra.Command {
+	var cfgPath string
+	list := &cobra.Command{
+		Use:   "list [flags]",
+		Short: "what sits in the quarantine folder, and why",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withQuarantine(cmd, cfgPath, func(ctx context.Context, c *mailbox.Client, cfg *config.Config) error {
+				return quarantineList(ctx, c, cfg.Store.Path, cmd.OutOrStdout())
+			})
+		},
 	}
-	sub := args[0]
-	fs := newFlagSet("quarantine "+sub, stderr)
-	cfgPath := fs.String("config", "/etc/ticketd/ticketd.yaml", "configuration file")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
+	retry := &cobra.Command{
+		Use:   "retry [flags] [UID...]",
+		Short: "move quarantined messages (all without UIDs) back to the inbox",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withQuarantine(cmd, cfgPath, func(ctx context.Context, c *mailbox.Client, cfg *config.Config) error {
+				return quarantineRetry(ctx, c, cfg.IMAP.Mailbox, args, cmd.OutOrStdout())
+			})
+		},
 	}
-	cfg, err := daemon.LoadConfig(*cfgPath)
+	c := group("quarantine list|retry", "list or retry quarantined messages", list, retry)
+	c.PersistentFlags().StringVar(&cfgPath, "config", defaultConfig, "configuration file")
+	return c
+}
+
+// withQuarantine logs in to the quarantine folder and runs fn.
+func withQuarantine(cmd *cobra.Command, cfgPath string, fn func(context.Context, *mailbox.Client, *config.Config) error) error {
+	cfg, err := daemon.LoadConfig(cfgPath)
 	if err != nil {
 		return err
 	}
-	c, err := dialForCommand(ctx, cfg, cfg.IMAP.QuarantineMailbox, stderr)
+	c, err := dialForCommand(cmd.Context(), cfg, cfg.IMAP.QuarantineMailbox, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if sub == "list" {
-		return quarantineList(ctx, c, cfg.Store.Path, stdout)
-	}
-	return quarantineRetry(ctx, c, cfg.IMAP.Mailbox, fs.Args(), stdout)
+	return fn(cmd.Context(), c, cfg)
 }
 
 func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.Writer) error {

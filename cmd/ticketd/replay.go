@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/intake"
 	"github.com/ticketd/ticketd/registration"
@@ -39,30 +40,44 @@ type replayFinding struct {
 	Message string `json:"message"`
 }
 
-func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("replay", stderr)
-	cfgPath := fset.String("config", "config.example.yaml", "configuration file (only tickets, rules and organizations are used)")
-	format := fset.String("format", "text", "output format: text or json")
-	workers := fset.Int("workers", runtime.GOMAXPROCS(0), "messages judged in parallel")
-	if err := parseFlags(fset, args); err != nil {
-		return err
+func replayCommand() *cobra.Command {
+	var cfgPath, format string
+	var workers int
+	c := &cobra.Command{
+		Use:   "replay [flags] PATH...",
+		Short: "judge .eml files with the daemon's pipeline, offline",
+		Long: "Judge .eml files, or directories of them (recursively), exactly as the daemon judges mail,\n" +
+			"without a mailbox, a store or a network connection. Exit status 1 when a file cannot be parsed.",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return fmt.Errorf("%w: no PATH given (an .eml file or a directory of them)", errUsage)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			return runReplay(cmd.Context(), cfgPath, format, workers, args, cmd.OutOrStdout())
+		},
 	}
-	if *format != "text" && *format != "json" {
-		return fmt.Errorf("%w: --format must be text or json", errUsage)
-	}
-	if fset.NArg() == 0 {
-		return fmt.Errorf("%w: no PATH given (an .eml file or a directory of them)", errUsage)
-	}
-	cfg, err := config.Load(*cfgPath)
+	c.Flags().StringVar(&cfgPath, "config", "config.example.yaml", "configuration file (only tickets, rules and organizations are used)")
+	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	c.Flags().IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "messages judged in parallel")
+	return c
+}
+
+func runReplay(ctx context.Context, cfgPath, format string, workers int, paths []string, stdout io.Writer) error {
+	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		return err
 	}
-	files, err := emlFiles(fset.Args())
+	files, err := emlFiles(paths)
 	if err != nil {
 		return err
 	}
-	results := replayFiles(ctx, files, cfg.Policy(), cfg.IntakeLimits(), *workers)
-	if *format == "json" {
+	results := replayFiles(ctx, files, cfg.Policy(), cfg.IntakeLimits(), workers)
+	if format == "json" {
 		err = writeReplayJSON(stdout, results)
 	} else {
 		err = writeReplayText(stdout, results)

@@ -7,17 +7,31 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ticketd/ticketd/daemon"
 )
 
-func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("run", stderr)
-	cfgPath := fs.String("config", "/etc/ticketd/ticketd.yaml", "configuration file")
-	once := fs.Bool("once", false, "process what is in the mailbox now, try every queued email once, and exit")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+func runCommand() *cobra.Command {
+	var cfgPath string
+	var once bool
+	c := &cobra.Command{
+		Use:   "run [flags]",
+		Short: "run the daemon: IMAP in, tickets, SMTP receipts out",
+		Long: "Run the daemon until SIGTERM or SIGINT; SIGHUP reloads the organizations, contacts and rules.\n" +
+			"With --once, process what is in the mailbox now, try every queued email once, and exit.",
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDaemon(cmd.Context(), cfgPath, once, cmd.ErrOrStderr())
+		},
 	}
-	cfg, err := daemon.LoadConfig(*cfgPath)
+	c.Flags().StringVar(&cfgPath, "config", defaultConfig, "configuration file")
+	c.Flags().BoolVar(&once, "once", false, "process what is in the mailbox now, try every queued email once, and exit")
+	return c
+}
+
+func runDaemon(ctx context.Context, cfgPath string, once bool, stderr io.Writer) error {
+	cfg, err := daemon.LoadConfig(cfgPath)
 	if err != nil {
 		return err
 	}
@@ -27,7 +41,7 @@ func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer d.Close()
-	if *once {
+	if once {
 		return d.RunOnce(ctx)
 	}
 	hup := make(chan os.Signal, 1)
@@ -37,7 +51,7 @@ func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	reloads := make(chan struct{})
 	go func() {
 		defer close(reloads)
-		d.WatchReloads(reloadCtx, *cfgPath, hup)
+		d.WatchReloads(reloadCtx, cfgPath, hup)
 	}()
 	err = d.Run(ctx)
 	stopReloads()
