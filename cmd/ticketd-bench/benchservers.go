@@ -3,18 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"log"
-	"net"
 	"sync"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-smtp"
-
-	"github.com/ticketd/ticketd/internal/memimap"
+	"github.com/ticketd/ticketd/internal/mailtest"
 )
 
 // Credentials of the benchmark's in-process IMAP server.
@@ -23,47 +15,32 @@ const (
 	benchPassword = "bench"
 )
 
-// benchIMAP is go-imap's in-memory server on loopback.
+// benchIMAP is mailtest's in-memory IMAP server on loopback.
 type benchIMAP struct {
-	addr   string
-	user   *imapmemserver.User
-	server *imapserver.Server
+	addr string
+	srv  *mailtest.IMAPServer
 }
 
 func startBenchIMAP() (*benchIMAP, error) {
-	user := imapmemserver.NewUser(benchUser, benchPassword)
-	if err := user.Create("INBOX", nil); err != nil {
-		return nil, err
-	}
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return memimap.NewSession(user), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       log.New(io.Discard, "", 0),
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := mailtest.NewIMAP(mailtest.WithCredentials(benchUser, benchPassword))
 	if err != nil {
 		return nil, err
 	}
-	go func() { _ = srv.Serve(ln) }()
-	return &benchIMAP{addr: ln.Addr().String(), user: user, server: srv}, nil
+	return &benchIMAP{addr: srv.Addr, srv: srv}, nil
 }
 
-func (s *benchIMAP) Close() { _ = s.server.Close() }
+func (s *benchIMAP) Close() { s.srv.Stop() }
 
 // append adds a message to a mailbox directly (the server's own APPEND).
 func (s *benchIMAP) append(mailbox string, raw []byte) error {
-	_, err := s.user.Append(mailbox, memimap.Literal(raw), &imap.AppendOptions{Time: time.Now()})
-	return err
+	return s.srv.AppendRaw(mailbox, raw, time.Now())
 }
 
-// benchSMTP is a go-smtp sink on loopback that records when each email
-// arrived, by the Message-ID it answers (In-Reply-To).
+// benchSMTP is mailtest's SMTP server as a sink that keeps no email: it
+// records when each arrived, by the Message-ID it answers (In-Reply-To).
 type benchSMTP struct {
 	addr   string
-	server *smtp.Server
+	server *mailtest.SMTPServer
 
 	mu       sync.Mutex
 	count    int
@@ -73,21 +50,15 @@ type benchSMTP struct {
 
 func startBenchSMTP() (*benchSMTP, error) {
 	s := &benchSMTP{arrivals: map[string]time.Time{}, changed: make(chan struct{})}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &benchSMTPSession{s: s}, nil }))
-	srv.Domain = "localhost"
-	srv.ReadTimeout, srv.WriteTimeout = time.Minute, time.Minute
-	srv.MaxMessageBytes = 64 << 20
-	srv.ErrorLog = log.New(io.Discard, "", 0) // a cancelled delivery at the end of a phase is not news
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := mailtest.NewSMTP(mailtest.SMTPOptions{Sink: func(m mailtest.Message) { s.received(inReplyTo(m.Data)) }})
 	if err != nil {
 		return nil, err
 	}
-	go func() { _ = srv.Serve(ln) }()
-	s.addr, s.server = ln.Addr().String(), srv
+	s.addr, s.server = srv.Addr, srv
 	return s, nil
 }
 
-func (s *benchSMTP) Close() { _ = s.server.Close() }
+func (s *benchSMTP) Close() { s.server.Stop() }
 
 func (s *benchSMTP) received(inReplyTo string) {
 	s.mu.Lock()
@@ -135,22 +106,6 @@ func (s *benchSMTP) waitArrival(messageID string, timeout time.Duration) (time.T
 			return time.Time{}, fmt.Errorf("no answer to %s within %s", messageID, timeout)
 		}
 	}
-}
-
-type benchSMTPSession struct{ s *benchSMTP }
-
-func (ss *benchSMTPSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (ss *benchSMTPSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (ss *benchSMTPSession) Reset()                               {}
-func (ss *benchSMTPSession) Logout() error                        { return nil }
-
-func (ss *benchSMTPSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	ss.s.received(inReplyTo(b))
-	return nil
 }
 
 // inReplyTo finds the In-Reply-To id in an email's header cheaply: the

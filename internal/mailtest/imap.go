@@ -102,6 +102,22 @@ func WithWire(w io.Writer) IMAPOption {
 // test ends.
 func StartIMAP(t testing.TB, opts ...IMAPOption) *IMAPServer {
 	t.Helper()
+	s, err := newIMAP(t, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// NewIMAP starts a server outside a test (a benchmark's mailbox); Stop it
+// when done. Use AppendRaw to seed it: the TLS options and Restart need a
+// server from StartIMAP.
+func NewIMAP(opts ...IMAPOption) (*IMAPServer, error) {
+	return newIMAP(nil, opts)
+}
+
+func newIMAP(t testing.TB, opts []IMAPOption) (*IMAPServer, error) {
 	s := &IMAPServer{
 		t:        t,
 		caps:     imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
@@ -113,16 +129,15 @@ func StartIMAP(t testing.TB, opts ...IMAPOption) *IMAPServer {
 	}
 	s.User = imapmemserver.NewUser(s.user, s.password)
 	if err := s.User.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	s.Addr = ln.Addr().String()
 	s.serve(ln)
-	t.Cleanup(s.Stop)
-	return s
+	return s, nil
 }
 
 func (s *IMAPServer) serve(ln net.Listener) {
@@ -183,6 +198,12 @@ func (s *IMAPServer) Restart() {
 func (s *IMAPServer) Append(mailbox string, raw []byte) {
 	s.t.Helper()
 	s.AppendAt(mailbox, raw, time.Now())
+}
+
+// AppendRaw adds a message received at to a mailbox without a client.
+func (s *IMAPServer) AppendRaw(mailbox string, raw []byte, at time.Time) error {
+	_, err := s.User.Append(mailbox, memimap.Literal(raw), &imap.AppendOptions{Time: at})
+	return err
 }
 
 // AppendAt adds a message whose INTERNALDATE (the time the server received
