@@ -43,6 +43,7 @@ type replayFinding struct {
 func replayCommand() *cobra.Command {
 	var cfgPath, format string
 	var workers int
+	var verifyDKIM bool
 	c := &cobra.Command{
 		Use:   "replay [flags] PATH...",
 		Short: "judge .eml files with the daemon's pipeline, offline",
@@ -58,16 +59,17 @@ func replayCommand() *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			return runReplay(cmd.Context(), cfgPath, format, workers, args, cmd.OutOrStdout())
+			return runReplay(cmd.Context(), cfgPath, format, workers, verifyDKIM, args, cmd.OutOrStdout())
 		},
 	}
 	c.Flags().StringVar(&cfgPath, "config", "config.example.yaml", "configuration file (only tickets, rules and organizations are used)")
 	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	c.Flags().IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "messages judged in parallel")
+	c.Flags().BoolVar(&verifyDKIM, "verify-dkim", false, "also check DKIM signatures as security.verify_dkim does (DNS lookups; off: no network connection)")
 	return c
 }
 
-func runReplay(ctx context.Context, cfgPath, format string, workers int, paths []string, stdout io.Writer) error {
+func runReplay(ctx context.Context, cfgPath, format string, workers int, verifyDKIM bool, paths []string, stdout io.Writer) error {
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		return err
@@ -76,7 +78,11 @@ func runReplay(ctx context.Context, cfgPath, format string, workers int, paths [
 	if err != nil {
 		return err
 	}
-	results := replayFiles(ctx, files, cfg.Policy(), cfg.IntakeLimits(), workers)
+	var auth *registration.Authenticator
+	if verifyDKIM {
+		auth = registration.NewAuthenticator(cfg.Security.TrustedAuthServIDs, nil)
+	}
+	results := replayFiles(ctx, files, cfg.Policy(), cfg.IntakeLimits(), auth, workers)
 	if format == "json" {
 		err = writeReplayJSON(stdout, results)
 	} else {
@@ -125,12 +131,13 @@ func emlFiles(paths []string) ([]string, error) {
 	return files, nil
 }
 
-// replayFiles judges every file with up to workers goroutines and returns
-// the results in the order of files.
-func replayFiles(ctx context.Context, files []string, policy *rules.Policy, limits intake.Limits, workers int) []replayResult {
+// replayFiles judges every file with up to workers goroutines, as the
+// daemon judges mail (registration.Judge; auth is its DKIM check, nil for
+// none), and returns the results in the order of files.
+func replayFiles(ctx context.Context, files []string, policy *rules.Policy, limits intake.Limits, auth *registration.Authenticator, workers int) []replayResult {
 	results := make([]replayResult, len(files))
 	started := forEachParallel(ctx, len(files), workers, func(i int) {
-		results[i] = replayOne(files[i], policy, limits)
+		results[i] = replayOne(files[i], policy, limits, auth)
 	})
 	for j := started; j < len(files); j++ {
 		results[j] = replayResult{File: files[j], Verdict: "error", Error: "interrupted", Findings: []replayFinding{}}
@@ -138,12 +145,12 @@ func replayFiles(ctx context.Context, files []string, policy *rules.Policy, limi
 	return results
 }
 
-func replayOne(file string, policy *rules.Policy, limits intake.Limits) replayResult {
+func replayOne(file string, policy *rules.Policy, limits intake.Limits, auth *registration.Authenticator) replayResult {
 	res := replayResult{File: file, Findings: []replayFinding{}}
 	raw, err := readLimited(file, limits)
 	if err == nil {
 		var j *registration.Judgement
-		j, err = registration.Judge(raw, policy, limits, time.Time{}, nil)
+		j, err = registration.Judge(raw, policy, limits, time.Time{}, auth)
 		if err == nil {
 			return newReplayResult(file, j)
 		}
