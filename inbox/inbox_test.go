@@ -89,7 +89,7 @@ func TestCrashBetweenCommitAndMove(t *testing.T) {
 	r.imap.Append("INBOX", raw)
 	// The first process records the message and dies before the MOVE.
 	db := r.open()
-	out, err := r.registrar(db).Record(raw, time.Now())
+	out, err := r.registrar(db).Record(t.Context(), raw, time.Now())
 	if err != nil || out.Duplicate || out.Ticket != "SUP-000001" {
 		t.Fatalf("record: %+v, %v", out, err)
 	}

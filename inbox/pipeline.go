@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"context"
 	"runtime"
 	"sync"
 
@@ -25,14 +26,15 @@ type preparing struct {
 	p *registration.Prepared
 }
 
-// startPreparing starts one judging goroutine per core. expected sizes the
+// startPreparing starts one judging goroutine per core; ctx bounds their
+// DKIM lookups. expected sizes the
 // queue so that add never blocks the download; more adds are fine.
-func (w *Worker) startPreparing(expected int) *preparer {
+func (w *Worker) startPreparing(ctx context.Context, expected int) *preparer {
 	pr := &preparer{jobs: make(chan *preparing, expected)}
 	for range runtime.GOMAXPROCS(0) {
 		pr.wg.Go(func() {
 			for job := range pr.jobs {
-				job.p = w.o.Registrar.Prepare(job.f.Raw, job.f.InternalDate)
+				job.p = w.o.Registrar.Prepare(ctx, job.f.Raw, job.f.InternalDate)
 			}
 		})
 	}

@@ -216,7 +216,7 @@ func (w *Worker) fetchAndJudge(ctx context.Context, c *mailbox.Client, uids []im
 	// Each message is judged as soon as it has arrived, while the rest of
 	// the batch downloads: the batch then costs the longer of the two, not
 	// their sum.
-	judging := w.startPreparing(len(uids))
+	judging := w.startPreparing(ctx, len(uids))
 	defer judging.wait()
 	err := c.FetchMany(ctx, uids, w.o.MaxMessageBytes, func(f *mailbox.Fetched, err error) error {
 		w.o.Metrics.MessageFetched()

@@ -70,7 +70,7 @@ func (r *rig) queue(fixture, idFormat string, n int) {
 	r.t.Helper()
 	for i := range n {
 		raw := mailtest.WithMessageID(mailtest.Fixture(r.t, fixture), fmt.Sprintf(idFormat, i))
-		if _, err := r.reg.Record(raw, time.Now()); err != nil {
+		if _, err := r.reg.Record(context.Background(), raw, time.Now()); err != nil {
 			r.t.Fatal(err)
 		}
 	}

@@ -37,7 +37,7 @@ func NewAuthenticator(trusted []string, lookupTXT func(ctx context.Context, doma
 	return &Authenticator{trusted: trusted, lookupTXT: lookupTXT}
 }
 
-func (a *Authenticator) authenticate(raw []byte, m *intake.Message) {
+func (a *Authenticator) authenticate(ctx context.Context, raw []byte, m *intake.Message) {
 	kept := m.AuthResults[:0:0]
 	trustedPresent := false
 	for _, h := range m.AuthResults {
@@ -54,13 +54,13 @@ func (a *Authenticator) authenticate(raw []byte, m *intake.Message) {
 	if trustedPresent {
 		return
 	}
-	m.AuthResults = append([]string{a.verify(raw)}, m.AuthResults...)
+	m.AuthResults = append([]string{a.verify(ctx, raw)}, m.AuthResults...)
 }
 
 // verify checks every DKIM signature of raw and describes the result as
 // an Authentication-Results value under ticketd's own authserv-id.
-func (a *Authenticator) verify(raw []byte) string {
-	ctx, cancel := context.WithTimeout(context.Background(), dkimLookupTimeout)
+func (a *Authenticator) verify(ctx context.Context, raw []byte) string {
+	ctx, cancel := context.WithTimeout(ctx, dkimLookupTimeout)
 	defer cancel()
 	verifications, err := dkim.VerifyWithOptions(bytes.NewReader(raw), &dkim.VerifyOptions{
 		LookupTXT: func(domain string) ([]string, error) { return a.lookupTXT(ctx, domain) },

@@ -2,6 +2,7 @@ package registration
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -25,14 +26,15 @@ type Judgement struct {
 // current time when that is missing too.
 //
 // auth, when not nil, adds ticketd's own DKIM verdict (security.verify_dkim;
-// replay passes nil and never opens a network connection).
-func Judge(raw []byte, policy *rules.Policy, limits intake.Limits, received time.Time, auth *Authenticator) (*Judgement, error) {
+// replay passes nil and never opens a network connection); its DNS lookups
+// end with ctx.
+func Judge(ctx context.Context, raw []byte, policy *rules.Policy, limits intake.Limits, received time.Time, auth *Authenticator) (*Judgement, error) {
 	msg, err := intake.Parse(bytes.NewReader(raw), limits)
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
 	if auth != nil {
-		auth.authenticate(raw, msg)
+		auth.authenticate(ctx, raw, msg)
 	}
 	if received.IsZero() {
 		received = msg.Date
@@ -66,12 +68,12 @@ type Prepared struct {
 // Prepare judges raw with the policy in force. It does no I/O beyond the
 // DKIM lookups of security.verify_dkim, so messages can be prepared in
 // parallel. A zero received means now.
-func (r *Registrar) Prepare(raw []byte, received time.Time) *Prepared {
+func (r *Registrar) Prepare(ctx context.Context, raw []byte, received time.Time) *Prepared {
 	if received.IsZero() {
 		received = r.s.Now()
 	}
 	p := &Prepared{Raw: raw, Received: received, Policy: r.Policy()}
-	j, err := Judge(raw, p.Policy, r.s.Limits, received, r.s.Auth)
+	j, err := Judge(ctx, raw, p.Policy, r.s.Limits, received, r.s.Auth)
 	if err != nil {
 		p.ParseErr = &ParseError{Key: ContentKey(raw), Err: err}
 		return p

@@ -1,6 +1,7 @@
 package registration
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -88,8 +89,8 @@ func (r *Registrar) OwnTransaction(p *Prepared) bool {
 // Record judges one raw message and writes it, its ticket (if any), its
 // quota deduction and its outgoing emails in one store transaction.
 // Recording the same message twice is a no-op that reports a duplicate.
-func (r *Registrar) Record(raw []byte, received time.Time) (*Outcome, error) {
-	return r.RecordPrepared(r.Prepare(raw, received))
+func (r *Registrar) Record(ctx context.Context, raw []byte, received time.Time) (*Outcome, error) {
+	return r.RecordPrepared(r.Prepare(ctx, raw, received))
 }
 
 // RecordPrepared records one prepared message in its own transaction,

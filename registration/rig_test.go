@@ -61,7 +61,7 @@ func (r *rig) stepAt(at time.Time, raws ...[]byte) {
 	defer db.Close()
 	reg := New(db, r.cfg.Policy(), r.settings)
 	for _, raw := range raws {
-		if _, err := reg.Record(raw, at); err != nil {
+		if _, err := reg.Record(context.Background(), raw, at); err != nil {
 			r.t.Fatalf("record: %v", err)
 		}
 	}

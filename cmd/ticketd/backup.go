@@ -68,7 +68,7 @@ func writeBackup(ctx context.Context, cfg *config.Config, w io.Writer) (int64, s
 		c := admin.NewClient(cfg.Admin.Listen, time.Hour)
 		up, err := c.Up(ctx)
 		if err != nil {
-			return 0, "", fmt.Errorf("admin API at %s: %w", cfg.Admin.Listen, err)
+			return 0, "", err // names the admin API
 		}
 		if up {
 			n, err := c.Backup(ctx, w)

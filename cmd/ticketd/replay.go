@@ -137,7 +137,7 @@ func emlFiles(paths []string) ([]string, error) {
 func replayFiles(ctx context.Context, files []string, policy *rules.Policy, limits intake.Limits, auth *registration.Authenticator, workers int) []replayResult {
 	results := make([]replayResult, len(files))
 	started := forEachParallel(ctx, len(files), workers, func(i int) {
-		results[i] = replayOne(files[i], policy, limits, auth)
+		results[i] = replayOne(ctx, files[i], policy, limits, auth)
 	})
 	for j := started; j < len(files); j++ {
 		results[j] = replayResult{File: files[j], Verdict: "error", Error: "interrupted", Findings: []replayFinding{}}
@@ -145,12 +145,12 @@ func replayFiles(ctx context.Context, files []string, policy *rules.Policy, limi
 	return results
 }
 
-func replayOne(file string, policy *rules.Policy, limits intake.Limits, auth *registration.Authenticator) replayResult {
+func replayOne(ctx context.Context, file string, policy *rules.Policy, limits intake.Limits, auth *registration.Authenticator) replayResult {
 	res := replayResult{File: file, Findings: []replayFinding{}}
 	raw, err := readLimited(file, limits)
 	if err == nil {
 		var j *registration.Judgement
-		j, err = registration.Judge(raw, policy, limits, time.Time{}, auth)
+		j, err = registration.Judge(ctx, raw, policy, limits, time.Time{}, auth)
 		if err == nil {
 			return newReplayResult(file, j)
 		}
