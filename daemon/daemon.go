@@ -41,25 +41,9 @@ type Daemon struct {
 	drained func()
 }
 
-// New opens the store and builds the workers for cfg (validated with
+// New opens the store and builds the parts for cfg (validated with
 // LoadConfig or config.Config.ValidateDaemon). Close releases the store.
 func New(cfg *config.Config, log *slog.Logger) (*Daemon, error) {
-	return NewWith(cfg, log, Overrides{})
-}
-
-// Overrides replace parts of what New builds from the configuration;
-// tests and the benchmark use them, the zero value changes nothing.
-type Overrides struct {
-	// LookupTXT answers the DKIM key lookups of security.verify_dkim
-	// instead of DNS.
-	LookupTXT func(ctx context.Context, domain string) ([]string, error)
-	// MarkDelay replaces the outbox's wait for acceptances to share a
-	// commit.
-	MarkDelay time.Duration
-}
-
-// NewWith is New with overrides.
-func NewWith(cfg *config.Config, log *slog.Logger, ov Overrides) (*Daemon, error) {
 	d := &Daemon{cfg: cfg, log: log, metrics: metrics.New(), health: metrics.NewHealth(time.Now)}
 	if err := d.tokenSources(); err != nil {
 		return nil, err
@@ -68,20 +52,18 @@ func NewWith(cfg *config.Config, log *slog.Logger, ov Overrides) (*Daemon, error
 	if err != nil {
 		return nil, err
 	}
-	d.db, err = store.Open(cfg.Store.Path, store.Options{Timeout: cfg.Store.LockTimeout})
+	d.db, err = store.Open(cfg.Store.Path, storeOptions(cfg))
 	if err != nil {
 		return nil, err
 	}
-	d.reg = registration.New(d.db, cfg.Policy(), registrationSettings(cfg, log, ov.LookupTXT))
-	oo := outboxOptions(cfg, d.db, sender, d.metrics, log)
-	oo.MarkDelay = ov.MarkDelay
-	d.outbox = outbox.New(oo)
-	io := inboxOptions(cfg, log)
-	io.Tokens = d.imapTokens
-	io.Registrar, io.Store, io.Outbox = d.reg, d.db, d.outbox
-	io.OnConnect = func() { d.ready.Do(func() { sdNotify(log, "READY=1") }) }
-	io.Live, io.Metrics, io.Health = &d.live, d.metrics, d.health
-	d.inbox = inbox.New(io)
+	d.reg = registration.New(d.db, cfg.Policy(), registrationSettings(cfg, log))
+	d.outbox = outbox.New(outboxOptions(cfg, d.db, sender, d.metrics, log))
+	in := inboxOptions(cfg, log)
+	in.Tokens = d.imapTokens
+	in.Registrar, in.Store, in.Outbox = d.reg, d.db, d.outbox
+	in.OnConnect = func() { d.ready.Do(func() { sdNotify(log, "READY=1") }) }
+	in.Live, in.Metrics, in.Health = &d.live, d.metrics, d.health
+	d.inbox = inbox.New(in)
 	d.metrics.SetOutbox(d.outbox.Stats)
 	d.drained = func() {}
 	d.health.SetStoreOpen(true)
@@ -159,13 +141,3 @@ func (d *Daemon) RunOnce(ctx context.Context) error {
 // empty, every message recorded and moved, before the last deliveries
 // (the benchmark reports when).
 func (d *Daemon) OnDrained(f func()) { d.drained = f }
-
-// Metrics are the daemon's Prometheus metrics.
-func (d *Daemon) Metrics() *metrics.Metrics { return d.metrics }
-
-// Registrar is the daemon's registration, for recording messages without
-// the inbox (tests).
-func (d *Daemon) Registrar() *registration.Registrar { return d.reg }
-
-// Outbox is the daemon's outbox worker.
-func (d *Daemon) Outbox() *outbox.Worker { return d.outbox }

@@ -25,8 +25,6 @@ type rig struct {
 	logs *mailtest.Buffer
 	// log, when set, replaces the debug logger writing into logs.
 	log *slog.Logger
-	// ov are the overrides every daemon the rig makes gets.
-	ov Overrides
 	// lastDaemon is the daemon start made last.
 	lastDaemon *Daemon
 	cfgPath    string
@@ -54,7 +52,7 @@ func (r *rig) daemon() *Daemon {
 	if log == nil {
 		log = mailtest.Logger(r.t, r.logs)
 	}
-	d, err := NewWith(r.cfg, log, r.ov)
+	d, err := New(r.cfg, log)
 	if err != nil {
 		r.t.Fatal(err)
 	}

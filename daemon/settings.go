@@ -65,9 +65,15 @@ func newSender(cfg *config.Config, token func(context.Context) (string, error)) 
 	return s, nil
 }
 
+// storeOptions are the store section as the store's options for the
+// daemon, its one writer.
+func storeOptions(cfg *config.Config) store.Options {
+	return store.Options{Timeout: cfg.Store.LockTimeout}
+}
+
 // registrationSettings are the tickets, smtp (sender's address), receipt,
 // limits and security sections as registration's settings.
-func registrationSettings(cfg *config.Config, log *slog.Logger, lookupTXT func(context.Context, string) ([]string, error)) registration.Settings {
+func registrationSettings(cfg *config.Config, log *slog.Logger) registration.Settings {
 	s := registration.Settings{
 		Prefix:                cfg.Tickets.Prefix,
 		From:                  cfg.SMTP.From,
@@ -78,7 +84,7 @@ func registrationSettings(cfg *config.Config, log *slog.Logger, lookupTXT func(c
 		Log:                   log,
 	}
 	if cfg.Security.VerifyDKIM {
-		s.Auth = registration.NewAuthenticator(cfg.Security.TrustedAuthServIDs, lookupTXT)
+		s.Auth = registration.NewAuthenticator(cfg.Security.TrustedAuthServIDs, nil)
 	}
 	return s
 }
