@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/store"
 )
 
@@ -44,16 +45,7 @@ func readStatusError(resp *http.Response) *StatusError {
 	if json.Unmarshal(body, &eb) == nil && eb.Error != "" {
 		e.Message = eb.Error
 	} else if s := strings.TrimSpace(string(body)); s != "" {
-		e.Message = oneLine(s, 200)
+		e.Message = oneline.Cut(s, 200)
 	}
 	return e
-}
-
-// oneLine shortens s to at most n bytes on one line.
-func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > n {
-		s = s[:n] + "..."
-	}
-	return s
 }

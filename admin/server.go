@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/ticketd/ticketd/internal/loopback"
 )
 
 // ErrNonLoopback is returned by Server.Start for an address that is not
@@ -72,7 +74,7 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("admin API address %q: %w", s.addr, err)
 	}
-	if !s.AllowNonLoopback && !loopbackHost(host) {
+	if !s.AllowNonLoopback && !loopback.Host(host) {
 		return fmt.Errorf("admin API address %q: %w (the API has no authentication)", s.addr, ErrNonLoopback)
 	}
 	ln, err := net.Listen("tcp", s.addr)

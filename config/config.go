@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/ticketd/ticketd/rules"
+)
 
 // Config is the whole configuration file. Field tags name the YAML keys.
 type Config struct {
@@ -207,3 +211,6 @@ type Contact struct {
 	Email string `mapstructure:"email"`
 	Name  string `mapstructure:"name"`
 }
+
+// Text is the localized text as the rules' type.
+func (l Localized) Text() rules.Text { return rules.Text{EN: l.EN, ES: l.ES} }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-sasl"
+	"github.com/ticketd/ticketd/internal/loopback"
 )
 
 // Security values for Config.Security.
@@ -78,7 +79,7 @@ func (cfg Config) validate() error {
 	switch cfg.Security {
 	case SecurityTLS, SecurityStartTLS:
 	case SecurityNone:
-		if !isLoopbackHost(host) {
+		if !loopback.Host(host) {
 			return fmt.Errorf("security %q is only allowed for a loopback address, not %q", cfg.Security, host)
 		}
 	default:
@@ -108,15 +109,6 @@ func (cfg Config) validate() error {
 		return fmt.Errorf("processed and quarantine mailboxes are both %q", cfg.ProcessedMailbox)
 	}
 	return nil
-}
-
-// isLoopbackHost reports whether host is "localhost" or a loopback IP.
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // sameMailbox compares mailbox names; INBOX is case-insensitive (RFC 9051

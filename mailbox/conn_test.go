@@ -35,9 +35,7 @@ func TestConnectionDrop(t *testing.T) {
 				w = startWait(t, c, context.Background(), time.Hour, time.Hour)
 			}
 
-			if err := ts.srv.Close(); err != nil {
-				t.Fatalf("server Close: %v", err)
-			}
+			ts.srv.Stop()
 			closedWithin(t, c, 2*time.Second)
 			if w != nil {
 				if r := result(t, w, 2*time.Second); !errors.Is(r.err, ErrConnClosed) {

@@ -6,7 +6,7 @@
 // The go-imap v2 client it wraps takes no context. Every blocking call here
 // takes one and closes the connection when the context ends or when
 // Config.CommandTimeout passes, which makes the pending command return; the
-// caller then dials again (see Backoff and SleepCtx). Such errors wrap
+// caller then dials again (see internal/retry). Such errors wrap
 // ErrConnClosed.
 //
 // A Client serialises its commands: it is safe to use from several

@@ -2,23 +2,12 @@ package mailbox
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"io"
-	"log"
-	"math/big"
-	"net"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/ticketd/ticketd/internal/mailtest"
@@ -38,11 +27,11 @@ var (
 	capsRev1 = imap.CapSet{imap.CapIMAP4rev1: {}}
 )
 
-// testServer is an in-process imapmemserver on 127.0.0.1.
+// testServer is mailtest's IMAP server with the test user's credentials.
 type testServer struct {
+	srv  *mailtest.IMAPServer
 	addr string
 	user *imapmemserver.User
-	srv  *imapserver.Server
 	wire *mailtest.Buffer // what the server sent, when recording
 }
 
@@ -60,51 +49,20 @@ func startServer(t *testing.T, caps imap.CapSet) *testServer {
 
 func startServerWith(t *testing.T, o serverOptions) *testServer {
 	t.Helper()
-	user := imapmemserver.NewUser(testUser, testPassword)
-	if err := user.Create("INBOX", nil); err != nil {
-		t.Fatalf("create INBOX: %v", err)
-	}
-
-	ts := &testServer{user: user}
-	opts := &imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return memimap.NewSession(user), nil, nil
-		},
-		Caps:         o.caps,
-		InsecureAuth: true,
-		Logger:       log.New(io.Discard, "", 0),
-	}
-	var tlsConfig *tls.Config
-	if o.implicitTLS || o.startTLS {
-		tlsConfig = &tls.Config{Certificates: []tls.Certificate{testCert(t)}}
+	opts := []mailtest.IMAPOption{mailtest.WithCaps(o.caps), mailtest.WithCredentials(testUser, testPassword)}
+	if o.implicitTLS {
+		opts = append(opts, mailtest.WithImplicitTLS())
 	}
 	if o.startTLS {
-		opts.TLSConfig = tlsConfig
+		opts = append(opts, mailtest.WithSTARTTLS())
 	}
+	ts := &testServer{}
 	if o.record {
 		ts.wire = &mailtest.Buffer{}
-		opts.DebugWriter = ts.wire
+		opts = append(opts, mailtest.WithWire(ts.wire))
 	}
-	ts.srv = imapserver.New(opts)
-
-	var ln net.Listener
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	ts.addr = ln.Addr().String()
-	if o.implicitTLS {
-		ln = tls.NewListener(ln, tlsConfig)
-	}
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		_ = ts.srv.Serve(ln)
-	}()
-	t.Cleanup(func() {
-		_ = ts.srv.Close()
-		<-served
-	})
+	srv := mailtest.StartIMAP(t, opts...)
+	ts.srv, ts.addr, ts.user = srv, srv.Addr, srv.User
 	return ts
 }
 
@@ -202,30 +160,6 @@ func (ts *testServer) rawClient(t *testing.T) *imapclient.Client {
 		t.Fatalf("raw login: %v", err)
 	}
 	return cl
-}
-
-// testCert makes a self-signed certificate for 127.0.0.1 and localhost.
-func testCert(t *testing.T) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatalf("generate key: %v", err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{Organization: []string{"ticketd test"}},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatalf("create certificate: %v", err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 // message builds a small RFC 5322 message with Message-ID <id@example.com>.

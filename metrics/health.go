@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ticketd/ticketd/internal/oneline"
 )
 
 // Health is ticketd's readiness state, safe for concurrent use. A new
@@ -101,7 +103,7 @@ func (h *Health) Ready() (ok bool, reasons []string) {
 		}
 	}
 	for i, r := range reasons {
-		reasons[i] = oneLine(r)
+		reasons[i] = oneline.Of(r)
 	}
 	return len(reasons) == 0, reasons
 }
@@ -134,9 +136,4 @@ func writeText(w http.ResponseWriter, status int, body string) {
 // since formats how long ago t was, to the second.
 func since(now, t time.Time) string {
 	return max(now.Sub(t), 0).Round(time.Second).String()
-}
-
-// oneLine folds line breaks so that each reason stays on one line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

@@ -8,6 +8,7 @@ import (
 	netmail "net/mail"
 	"strings"
 
+	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/rules"
 	"github.com/wneessen/go-mail"
 )
@@ -117,7 +118,7 @@ func validate(e *Email) (from, to *netmail.Address, err error) {
 	default:
 		return nil, nil, fmt.Errorf("%w: %s: unknown kind %q", ErrInvalid, e.MessageID, e.Kind)
 	}
-	if e.Kind != KindRejection && oneLine(e.TicketNumber) == "" {
+	if e.Kind != KindRejection && oneline.Of(e.TicketNumber) == "" {
 		return nil, nil, fmt.Errorf("%w: %s %s: no ticket number", ErrInvalid, e.Kind, e.MessageID)
 	}
 	if !validMsgID(e.MessageID) || !strings.Contains(e.MessageID, "@") {

@@ -3,6 +3,7 @@ package receipt
 import (
 	"fmt"
 
+	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/rules"
 )
 
@@ -37,7 +38,7 @@ type item struct{ Text, Detail string }
 func compose(e *Email) *letter {
 	l := lang(e.Lang)
 	p := phrasesFor(l)
-	ticket := oneLine(e.TicketNumber)
+	ticket := oneline.Of(e.TicketNumber)
 	lt := &letter{
 		Lang:      l,
 		Subject:   Subject(e),
@@ -120,8 +121,8 @@ func missing(p *phrases, l rules.Lang, findings []rules.Finding) []item {
 		if !f.Blocking() {
 			continue
 		}
-		it := item{Text: oneLine(f.Message.In(l))}
-		if req := oneLine(f.Request.In(l)); req != "" {
+		it := item{Text: oneline.Of(f.Message.In(l))}
+		if req := oneline.Of(f.Request.In(l)); req != "" {
 			it.Detail = fmt.Sprintf(p.whatToSend, req)
 		}
 		if it.Text == "" {
@@ -141,8 +142,8 @@ func notes(l rules.Lang, findings []rules.Finding) []item {
 		if f.Blocking() {
 			continue
 		}
-		if msg := oneLine(f.Message.In(l)); msg != "" {
-			items = append(items, item{Text: msg, Detail: oneLine(f.Request.In(l))})
+		if msg := oneline.Of(f.Message.In(l)); msg != "" {
+			items = append(items, item{Text: msg, Detail: oneline.Of(f.Request.In(l))})
 		}
 	}
 	return items
@@ -164,7 +165,7 @@ func quotaSentences(p *phrases, q Quota) []string {
 	case q.OverPlan:
 		out = append(out, p.quotaOverPlan)
 	case q.Included > 0:
-		period := oneLine(q.Period)
+		period := oneline.Of(q.Period)
 		if period == "" {
 			period = p.quotaThisPeriod
 		}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ticketd/ticketd/internal/oneline"
 )
 
 // Limits on customer-derived text.
@@ -21,28 +23,6 @@ const (
 	maxReferences = 20
 )
 
-// oneLine returns s as a single line: invalid UTF-8 is replaced, and every
-// run of control characters, line or paragraph separators and white space
-// becomes one space. The result can never split a header.
-func oneLine(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.IsSpace(r) || r == '\u2028' || r == '\u2029' {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // truncate cuts s to at most n runes, ending with "…" when it was cut.
 func truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
@@ -54,7 +34,7 @@ func truncate(s string, n int) string {
 
 // cleanName is a display name safe for a header.
 func cleanName(s string) string {
-	return truncate(oneLine(s), nameMaxRunes)
+	return truncate(oneline.Of(s), nameMaxRunes)
 }
 
 // cleanQuote prepares the customer's words for quoting: cleanLines, cut to

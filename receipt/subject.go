@@ -3,6 +3,8 @@ package receipt
 import (
 	"regexp"
 	"strings"
+
+	"github.com/ticketd/ticketd/internal/oneline"
 )
 
 // replyPrefix matches one reply or forward marker at the start of a subject
@@ -15,10 +17,10 @@ var replyPrefix = regexp.MustCompile(`(?i)^(re|fwd?|rv|res|enc|aw|wg)\s*(\[\d+\]
 // characters become spaces), loses its reply markers and any copy of the
 // ticket tag, and is capped at SubjectMaxRunes.
 func Subject(e *Email) string {
-	orig := oneLine(e.OriginalSubject)
+	orig := oneline.Of(e.OriginalSubject)
 	tag := ""
 	if e.Kind != KindRejection {
-		tag = oneLine(e.TicketNumber)
+		tag = oneline.Of(e.TicketNumber)
 	}
 	if tag != "" {
 		orig = removeFold(orig, "["+tag+"]")
@@ -50,7 +52,7 @@ func removeFold(s, sub string) string {
 	lower, lsub := strings.ToLower(s), strings.ToLower(sub)
 	if len(lower) != len(s) || len(lsub) != len(sub) {
 		// Lower-casing changed byte lengths: fall back to an exact match.
-		return oneLine(strings.ReplaceAll(s, sub, " "))
+		return oneline.Of(strings.ReplaceAll(s, sub, " "))
 	}
 	var b strings.Builder
 	for {
@@ -63,5 +65,5 @@ func removeFold(s, sub string) string {
 		b.WriteByte(' ')
 		s, lower = s[i+len(sub):], lower[i+len(sub):]
 	}
-	return oneLine(b.String())
+	return oneline.Of(b.String())
 }

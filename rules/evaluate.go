@@ -4,9 +4,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/internal/oneline"
 )
 
 // check is one named rule: it returns a finding when the rule fires, or nil.
@@ -74,23 +74,7 @@ const maxReasonText = 240
 
 // note records why a rule fired or did not.
 func (in *input) note(rule string, fired bool, why string) {
-	in.reasons = append(in.reasons, Reason{Rule: rule, Fired: fired, Why: oneLine(why, maxReasonText)})
-}
-
-// oneLine collapses white space, drops control and format characters
-// (terminal escapes, bidirectional overrides) and bounds s to n bytes.
-func oneLine(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && !unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > n {
-		return truncate(s, n) + "…"
-	}
-	return s
+	in.reasons = append(in.reasons, Reason{Rule: rule, Fired: fired, Why: oneline.Cut(why, maxReasonText)})
 }
 
 // Evaluate judges one message received at received against the policy. It

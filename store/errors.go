@@ -31,4 +31,22 @@ var (
 	// fail an attempt, or to be marked sent, but is no longer pending
 	// (already sent, or failed for good).
 	ErrNotPending = errors.New("outbox item not pending")
+
+	// ErrDamaged is returned by Open when the database file exists but is
+	// not a whole bbolt database: empty (0 bytes), shorter than its meta
+	// pages say, with a meta page that fails its magic, version or
+	// checksum, or (when Options.CheckMaxSize asks for the full check, and
+	// from DB.CheckContext) with a page that bbolt's consistency check or
+	// the store's own page walk rejects. The message names the file and the
+	// restore procedure. The file is never modified or re-initialised.
+	ErrDamaged = errors.New("database damaged")
+
+	// ErrPruned is returned by Raw when the raw message was deleted by
+	// DB.Prune (retention) or DB.EraseSender (erasure): the ticket or
+	// turned-away record that referred to it remains.
+	ErrPruned = errors.New("raw message pruned")
+
+	// ErrWritesFailing is wrapped by the error DB.Healthy returns while
+	// store writes fail (for example with ENOSPC on a full disk).
+	ErrWritesFailing = errors.New("store writes failing")
 )

@@ -1,15 +1,78 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"os"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// Check runs bbolt's consistency check in a read transaction and returns
-// the first problem found (with how many there were), or nil.
-func (db *DB) Check() error {
+// Check is CheckContext without a context.
+func (db *DB) Check() error { return db.CheckContext(context.Background()) }
+
+// CheckContext checks the whole database in a read transaction (writers
+// are not blocked) and returns nil or an error wrapping ErrDamaged with the
+// first problem found and how many there were. It first walks every page
+// of the B+tree with plain file reads, so that a page number pointing past
+// the end of the file is reported rather than faulting, then runs bbolt's
+// own consistency check (Tx.Check). The cost is proportional to the file:
+// about a second for DefaultCheckMaxSize. ctx is honoured between pages of
+// the walk and before bbolt's check, which once started runs to its end.
+// `ticketd check-store` runs it on demand.
+func (db *DB) CheckContext(ctx context.Context) error {
+	var err error
+	for range 3 { // a writer may overwrite the meta page of our transaction
+		var retry bool
+		err = db.view(func(tx *bolt.Tx) error {
+			var werr error
+			retry, werr = db.walkTx(ctx, tx)
+			return werr
+		})
+		if !retry {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("check %s: %w", db.path, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("check %s: %w", db.path, err)
+	}
+	return db.bboltCheck()
+}
+
+// walkTx walks the tree of tx's own meta page from the file. It reports
+// retry when neither meta page belongs to tx any more.
+func (db *DB) walkTx(ctx context.Context, tx *bolt.Tx) (retry bool, err error) {
+	f, err := os.Open(db.path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	metas, err := readMetas(f, db.path, fi.Size())
+	if err != nil {
+		return false, err
+	}
+	for _, m := range metas {
+		if m.txid == uint64(tx.ID()) {
+			fc := &fileCheck{f: f, path: db.path, size: fi.Size(), pageSize: int64(m.pageSize), hwm: m.pgid, ctx: ctx}
+			if err := fc.checkFreelist(m); err != nil {
+				return false, err
+			}
+			return false, fc.walkTree(m)
+		}
+	}
+	return true, fmt.Errorf("the database changed during the check, try again")
+}
+
+// bboltCheck runs bbolt's consistency check in a read transaction.
+func (db *DB) bboltCheck() error {
 	var first error
 	n := 0
 	err := db.view(func(tx *bolt.Tx) error {
@@ -25,7 +88,7 @@ func (db *DB) Check() error {
 		return fmt.Errorf("check %s: %w", db.path, err)
 	}
 	if first != nil {
-		return fmt.Errorf("check %s: %d problem(s), first: %w", db.path, n, first)
+		return damaged(db.path, "bbolt's consistency check found %d problem(s), first: %v", n, first)
 	}
 	return nil
 }

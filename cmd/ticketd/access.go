@@ -36,7 +36,7 @@ func openAccess(ctx context.Context, cfgPath string, write bool) (*access, error
 		c := admin.NewClient(cfg.Admin.Listen, 10*time.Second)
 		up, err := c.Up(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("admin API at %s: %w", cfg.Admin.Listen, err)
+			return nil, err // names the admin API
 		}
 		if up {
 			a.client = c

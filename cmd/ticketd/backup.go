@@ -8,27 +8,33 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/ticketd/ticketd/admin"
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/store"
 )
+
+func backupCommand() *cobra.Command {
+	var cfgPath string
+	c := &cobra.Command{
+		Use:   "backup [flags] OUT",
+		Short: "write a consistent copy of the database, also while the daemon runs",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBackup(cmd.Context(), cfgPath, args[0], cmd.OutOrStdout())
+		},
+	}
+	c.Flags().StringVar(&cfgPath, "config", defaultConfig, "configuration file")
+	return c
+}
 
 // runBackup writes a consistent copy of the database to OUT: through the
 // daemon's admin API while it runs (bbolt's Tx.WriteTo in one read
 // transaction, so ticketd keeps working), from the file when it does not.
 // The copy is written to a temporary file beside OUT, synced, then renamed,
 // so OUT is never a partial database.
-func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("backup", stderr)
-	cfgPath := fs.String("config", "/etc/ticketd/ticketd.yaml", "configuration file")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: ticketd backup --config FILE OUT", errUsage)
-	}
-	out := fs.Arg(0)
-	cfg, err := config.Load(*cfgPath)
+func runBackup(ctx context.Context, cfgPath, out string, stdout io.Writer) error {
+	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		return err
 	}
@@ -62,7 +68,7 @@ func writeBackup(ctx context.Context, cfg *config.Config, w io.Writer) (int64, s
 		c := admin.NewClient(cfg.Admin.Listen, time.Hour)
 		up, err := c.Up(ctx)
 		if err != nil {
-			return 0, "", fmt.Errorf("admin API at %s: %w", cfg.Admin.Listen, err)
+			return 0, "", err // names the admin API
 		}
 		if up {
 			n, err := c.Backup(ctx, w)

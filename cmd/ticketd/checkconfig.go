@@ -6,20 +6,32 @@ import (
 	"io"
 	"strings"
 
+	"github.com/spf13/cobra"
+	"github.com/ticketd/ticketd/daemon"
 	"github.com/ticketd/ticketd/oauth"
 	"github.com/ticketd/ticketd/receipt"
 )
 
-// runCheckConfig validates a configuration file and, with --connect, logs
-// in to the IMAP and SMTP servers and reports what they support.
-func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("check-config", stderr)
-	cfgPath := fs.String("config", "/etc/ticketd/ticketd.yaml", "configuration file")
-	connect := fs.Bool("connect", false, "also log in to the IMAP and SMTP servers and report what they support")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+func checkConfigCommand() *cobra.Command {
+	var cfgPath string
+	var connect bool
+	c := &cobra.Command{
+		Use:   "check-config [flags]",
+		Short: "validate a configuration; --connect also logs in to IMAP and SMTP",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runCheckConfig(cmd.Context(), cfgPath, connect, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
 	}
-	cfg, err := loadDaemonConfig(*cfgPath)
+	c.Flags().StringVar(&cfgPath, "config", defaultConfig, "configuration file")
+	c.Flags().BoolVar(&connect, "connect", false, "also log in to the IMAP and SMTP servers and report what they support")
+	return c
+}
+
+// runCheckConfig validates a configuration file and, with connect, logs
+// in to the IMAP and SMTP servers and reports what they support.
+func runCheckConfig(ctx context.Context, cfgPath string, connect bool, stdout, stderr io.Writer) error {
+	cfg, err := daemon.LoadConfig(cfgPath)
 	if err != nil {
 		return err
 	}
@@ -28,8 +40,8 @@ func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	for _, o := range p.Organizations {
 		contacts += len(o.Contacts)
 	}
-	fmt.Fprintf(stdout, "%s: valid (%d organizations, %d contacts)\n", *cfgPath, len(p.Organizations), contacts)
-	if !*connect {
+	fmt.Fprintf(stdout, "%s: valid (%d organizations, %d contacts)\n", cfgPath, len(p.Organizations), contacts)
+	if !connect {
 		return nil
 	}
 	c, err := dialForCommand(ctx, cfg, cfg.IMAP.Mailbox, stderr)
@@ -43,7 +55,7 @@ func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	if !caps.MOVE {
 		fmt.Fprintln(stdout, "  note: without MOVE, messages are copied and flagged \\Deleted; without UIDPLUS they are not expunged")
 	}
-	scfg := smtpConfig(cfg)
+	scfg := daemon.SMTPConfig(cfg)
 	if cfg.SMTP.OAuth2.Enabled() {
 		sts, err := oauth.NewTokenSource(cfg.SMTP.OAuth2.TokenConfig("smtp.oauth2"))
 		if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,33 +9,6 @@ import (
 	"testing"
 	"time"
 )
-
-// runCLI runs one ticketd command line in-process against the rig's
-// configuration (the environment carries the servers' addresses).
-func (r *rig) runCLI(args ...string) (stdout, stderr string, code int) {
-	r.t.Helper()
-	cfgPath := filepath.Join(r.t.TempDir(), "cli.yaml")
-	example, err := os.ReadFile("../../config.example.yaml")
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	// The test SMTP server has no AUTH; the IMAP user comes from the
-	// environment.
-	example = bytes.ReplaceAll(example, []byte("username: support@example.com"), []byte(`username: ""`))
-	if err := os.WriteFile(cfgPath, example, 0o600); err != nil {
-		r.t.Fatal(err)
-	}
-	r.t.Setenv("TICKETD_IMAP_MAX_MESSAGE_BYTES", "4096")
-	var out, errb bytes.Buffer
-	// The command and subcommand words, then --config, then the rest.
-	words := 1
-	if args[0] == "tickets" || args[0] == "quarantine" {
-		words = 2
-	}
-	full := append(append(append([]string{}, args[:words]...), "--config", cfgPath), args[words:]...)
-	code = run(context.Background(), full, &out, &errb)
-	return out.String(), errb.String(), code
-}
 
 func TestQuarantineListAndRetry(t *testing.T) {
 	r := newRig(t)
@@ -119,7 +91,7 @@ func TestTicketsExportAndShow(t *testing.T) {
 func TestSupportCommandsWhileDaemonRuns(t *testing.T) {
 	r := newRig(t)
 	r.imap.Append("INBOX", fixture(t, "en-incident-screenshot.eml"))
-	_, stop := r.start()
+	stop := r.start()
 	r.smtp.WaitFor(1, 10*time.Second)
 
 	start := time.Now()

@@ -28,7 +28,9 @@ func TestCorpusThroughPipeline(t *testing.T) {
 	limits := cfg.IntakeLimits()
 	limits.MaxDuration = 10 * time.Second
 	done := make(chan []replayResult, 1)
-	go func() { done <- replayFiles(context.Background(), files, cfg.Policy(), limits, runtime.GOMAXPROCS(0)) }()
+	go func() {
+		done <- replayFiles(context.Background(), files, cfg.Policy(), limits, nil, runtime.GOMAXPROCS(0))
+	}()
 	var results []replayResult
 	select {
 	case results = <-done:

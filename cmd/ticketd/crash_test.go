@@ -130,33 +130,10 @@ func buildBinary(t *testing.T) string {
 
 func writeCrashConfig(t *testing.T, dir, imapAddr, smtpAddr, dbPath string) string {
 	t.Helper()
-	example, err := os.ReadFile("../../config.example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(example)
-	s = strings.Replace(s, "  address: imap.example.com:993\n  security: tls", "  address: "+imapAddr+"\n  security: none", 1)
-	s = strings.Replace(s, "  address: smtp.example.com:587\n  security: starttls", "  address: "+smtpAddr+"\n  security: none", 1)
-	s = strings.Replace(s, "  username: support@example.com\n  password: \"\"", "  username: "+mailtest.IMAPUser+"\n  password: "+mailtest.IMAPPassword, 1)
-	s = strings.Replace(s, "  username: support@example.com", `  username: ""`, 1)
-	s = strings.Replace(s, "  path: /var/lib/ticketd/ticketd.db", "  path: "+dbPath, 1)
-	s = strings.Replace(s, "  reconnect_min: 1s", "  reconnect_min: 20ms", 1)
-	s = strings.Replace(s, "  reconnect_max: 5m", "  reconnect_max: 200ms", 1)
-	s = strings.Replace(s, "  retry_min: 30s", "  retry_min: 50ms", 1)
-	s = strings.Replace(s, "  retry_max: 1h", "  retry_max: 200ms", 1)
-	s = strings.Replace(s, "  max_per_sender_per_hour: 20", "  max_per_sender_per_hour: 100000", 1)
-	s = strings.Replace(s, "  listen: 127.0.0.1:9120", `  listen: ""`, 1)
-	s = strings.Replace(s, "  batch_size: 64", "  batch_size: 8", 1)
-	for _, want := range []string{imapAddr, smtpAddr, dbPath, "reconnect_max: 200ms", `listen: ""`, "100000", "batch_size: 8"} {
-		if !strings.Contains(s, want) {
-			t.Fatalf("crash config lacks %q: config.example.yaml changed shape", want)
-		}
-	}
-	path := filepath.Join(dir, "ticketd.yaml")
-	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return mailtest.WriteConfig(t, dir, mailtest.ConfigValues{
+		IMAPAddr: imapAddr, SMTPAddr: smtpAddr, StorePath: dbPath,
+		BatchSize: "8", MaxPerSenderPerHour: "100000",
+	})
 }
 
 // seedCrashMailbox fills the inbox with a mix of the fixtures, each with

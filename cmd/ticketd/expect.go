@@ -4,17 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/internal/corpus"
 )
-
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (l *stringList) String() string     { return strings.Join(*l, ",") }
-func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 // replayExpect judges the labelled mails (or the files under paths) and
 // prints precision and recall per rule, the share judged right and the
@@ -39,7 +32,7 @@ func replayExpect(ctx context.Context, labelFiles, paths []string, cfg *config.C
 			files = append(files, l.File)
 		}
 	}
-	results := replayFiles(ctx, files, cfg.Policy(), cfg.IntakeLimits(), workers)
+	results := replayFiles(ctx, files, cfg.Policy(), cfg.IntakeLimits(), nil, workers)
 	report := corpus.Score(labels, judgedOf(results))
 	if err := report.Write(stdout, true); err != nil {
 		return fmt.Errorf("write results: %w", err)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
 	"github.com/ticketd/ticketd/rules"
 	"github.com/ticketd/ticketd/store"
 )
@@ -24,28 +25,37 @@ type ledgerRow struct {
 	Remaining int    `json:"remaining"`
 }
 
-func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("ledger", stderr)
-	cfgPath := fs.String("config", "/etc/ticketd/ticketd.yaml", "configuration file")
-	org := fs.String("org", "", "only this organization")
-	format := fs.String("format", "text", "text or json")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+func ledgerCommand() *cobra.Command {
+	var cfgPath, org, format string
+	c := &cobra.Command{
+		Use:   "ledger [flags]",
+		Short: "tickets used against each organization's plan, per period",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			return runLedger(cmd.Context(), cfgPath, org, format, cmd.OutOrStdout())
+		},
 	}
-	if *format != "text" && *format != "json" {
-		return fmt.Errorf("%w: --format must be text or json", errUsage)
-	}
-	a, err := openAccess(ctx, *cfgPath, false)
+	c.Flags().StringVar(&cfgPath, "config", defaultConfig, "configuration file")
+	c.Flags().StringVar(&org, "org", "", "only this organization")
+	c.Flags().StringVar(&format, "format", "text", "text or json")
+	return c
+}
+
+func runLedger(ctx context.Context, cfgPath, org, format string, stdout io.Writer) error {
+	a, err := openAccess(ctx, cfgPath, false)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	entries, err := a.Ledger(ctx, *org)
+	entries, err := a.Ledger(ctx, org)
 	if err != nil {
 		return err
 	}
 	rows := ledgerRows(a.policy, entries)
-	if *format == "json" {
+	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		for _, r := range rows {
 			if err := enc.Encode(r); err != nil {

@@ -4,10 +4,14 @@
 //
 // Usage:
 //
-//	ticketd replay --config FILE [--format text|json] PATH...
-//	ticketd run --config FILE [--once]
-//	ticketd quarantine list|retry --config FILE [UID...]
-//	ticketd tickets list|show|export ...
+//	ticketd run [--config FILE] [--once]
+//	ticketd replay [--config FILE] [--format text|json] PATH...
+//	ticketd quarantine list|retry [--config FILE] [UID...]
+//	ticketd tickets list|show|export|warranty|close ...
+//	ticketd ledger | check-config | backup | version | man | completion
+//
+// This package is the command line only: one file per command, each
+// calling the library packages (daemon, registration, admin, store).
 package main
 
 import (
@@ -17,7 +21,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
 // errUsage marks a command-line mistake: exit status 2.
@@ -27,24 +34,8 @@ var errUsage = errors.New("usage error")
 // with nothing more to print.
 var errFailed = errors.New("failed")
 
-type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
-}
-
-func commands() []command {
-	return []command{
-		{"replay", "judge .eml files with the daemon's pipeline, offline", runReplay},
-		{"run", "run the daemon: IMAP in, tickets, SMTP receipts out", runDaemon},
-		{"quarantine", "list or retry quarantined messages", runQuarantine},
-		{"tickets", "list, show, export, mark warranty or close tickets", runTickets},
-		{"ledger", "tickets used against each organization's plan, per period", runLedger},
-		{"check-config", "validate a configuration; --connect also logs in to IMAP and SMTP", runCheckConfig},
-		{"backup", "write a consistent copy of the database, also while the daemon runs", runBackup},
-		{"bench", "measure ticketd against a bare IMAP client on the same server (see BENCHMARKS.md)", runBench},
-	}
-}
+// defaultConfig is where the daemon's configuration lives by default.
+const defaultConfig = "/etc/ticketd/ticketd.yaml"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -52,44 +43,89 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes one command line and returns the exit status.
+// run executes one command line and returns the exit status: 0, 1 when
+// the command failed, 2 for a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stderr)
-		if len(args) == 0 {
-			return 2
-		}
+	root := newRoot()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	switch {
+	case err == nil:
 		return 0
+	case errors.Is(err, errFailed):
+		return 1
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), err)
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		return 2
+	case strings.HasPrefix(err.Error(), "unknown command"):
+		fmt.Fprintf(stderr, "ticketd: %v\nRun 'ticketd --help' for usage.\n", err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), err)
+		return 1
 	}
-	for _, c := range commands() {
-		if c.name != args[0] {
-			continue
-		}
-		err := c.run(ctx, args[1:], stdout, stderr)
-		switch {
-		case err == nil:
-			return 0
-		case errors.Is(err, errUsage):
-			fmt.Fprintf(stderr, "ticketd %s: %v\n", c.name, err)
-			return 2
-		case errors.Is(err, errFailed):
-			return 1
-		default:
-			fmt.Fprintf(stderr, "ticketd %s: %v\n", c.name, err)
-			return 1
-		}
-	}
-	fmt.Fprintf(stderr, "ticketd: unknown command %q\n", args[0])
-	usage(stderr)
-	return 2
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: ticketd COMMAND [flags]")
-	fmt.Fprintln(w)
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
+// newRoot builds the command tree.
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ticketd",
+		Short: "Support-desk mail daemon: IMAP in, tickets, SMTP receipts out",
+		Long: "ticketd reads the support inbox over IMAP, registers each email as a ticket held to the\n" +
+			"registration rules, stores it in bbolt and answers the sender over SMTP.",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// Without a command: the usage on standard error, exit 2.
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cmd.SetOut(cmd.ErrOrStderr())
+			_ = cmd.Usage()
+			return fmt.Errorf("%w: no command given", errUsage)
+		},
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'ticketd COMMAND -h' for a command's flags.")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	})
+	root.AddCommand(
+		runCommand(), replayCommand(), quarantineCommand(), ticketsCommand(), ledgerCommand(),
+		checkConfigCommand(), backupCommand(), versionCommand(), manCommand(root),
+	)
+	return root
+}
+
+// group is a command that only holds subcommands: without one, or with an
+// unknown one, it is a usage error.
+func group(use, short string, subs ...*cobra.Command) *cobra.Command {
+	c := &cobra.Command{
+		Use:   use,
+		Short: short,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("%w: unknown subcommand %q", errUsage, args[0])
+			}
+			return fmt.Errorf("%w: a subcommand is needed", errUsage)
+		},
+	}
+	c.AddCommand(subs...)
+	return c
+}
+
+// exactArgs wants n positional arguments, a usage error otherwise.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return fmt.Errorf("%w: %s takes %d argument(s), got %d", errUsage, cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
+
+// checkFormat refuses an output format other than text or json.
+func checkFormat(format string) error {
+	if format != "text" && format != "json" {
+		return fmt.Errorf("%w: --format must be text or json", errUsage)
+	}
+	return nil
 }

@@ -5,73 +5,58 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/spf13/cobra"
 
+	"github.com/ticketd/ticketd/config"
+	"github.com/ticketd/ticketd/daemon"
+	"github.com/ticketd/ticketd/inbox"
+	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/mailbox"
 	"github.com/ticketd/ticketd/store"
 )
 
-// Quarantine reasons travel with the message as IMAP keywords, so that
-// `ticketd quarantine list` can say why without the store; the store keeps
-// the detailed error text when the message could be read.
-const (
-	reasonTooLarge    = "$TicketdTooLarge"
-	reasonUnparseable = "$TicketdUnparseable"
-)
-
-var reasonText = map[string]string{
-	reasonTooLarge:    "too large",
-	reasonUnparseable: "cannot be parsed",
+func quarantineCommand() *cobra.Command {
+	var cfgPath string
+	list := &cobra.Command{
+		Use:   "list [flags]",
+		Short: "what sits in the quarantine folder, and why",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withQuarantine(cmd, cfgPath, func(ctx context.Context, c *mailbox.Client, cfg *config.Config) error {
+				return quarantineList(ctx, c, cfg.Store.Path, cmd.OutOrStdout())
+			})
+		},
+	}
+	retry := &cobra.Command{
+		Use:   "retry [flags] [UID...]",
+		Short: "move quarantined messages (all without UIDs) back to the inbox",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withQuarantine(cmd, cfgPath, func(ctx context.Context, c *mailbox.Client, cfg *config.Config) error {
+				return quarantineRetry(ctx, c, cfg.IMAP.Mailbox, args, cmd.OutOrStdout())
+			})
+		},
+	}
+	c := group("quarantine list|retry", "list or retry quarantined messages", list, retry)
+	c.PersistentFlags().StringVar(&cfgPath, "config", defaultConfig, "configuration file")
+	return c
 }
 
-// quarantine files a message that ticketd cannot take in: the reason is
-// logged, kept in the store when the message has a key, set as a keyword,
-// and the message is moved (never deleted) to the quarantine folder.
-func (d *daemon) quarantine(ctx context.Context, c *mailbox.Client, uid imap.UID, keyword, key, reason string) error {
-	d.metrics.Verdict("quarantined")
-	d.log.Warn("message quarantined", "uid", uint32(uid), "reason", reason, "key", key, "folder", d.cfg.IMAP.QuarantineMailbox)
-	if key != "" {
-		if err := d.db.SetQuarantineReason(key, reason, d.now()); err != nil {
-			return fmt.Errorf("record quarantine reason: %w", err)
-		}
-	}
-	if err := c.AddKeyword(ctx, uid, keyword); err != nil {
-		// Servers without keyword support still get the message moved.
-		d.log.Warn("cannot set quarantine keyword", "uid", uint32(uid), "keyword", keyword, "err", err)
-	}
-	if err := c.MoveTo(ctx, uid, d.cfg.IMAP.QuarantineMailbox); err != nil {
-		return &sessionError{fmt.Errorf("move uid %d to %s: %w", uid, d.cfg.IMAP.QuarantineMailbox, err)}
-	}
-	return nil
-}
-
-func runQuarantine(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
-		return fmt.Errorf("%w: ticketd quarantine list|retry --config FILE [UID...]", errUsage)
-	}
-	sub := args[0]
-	fs := newFlagSet("quarantine "+sub, stderr)
-	cfgPath := fs.String("config", "/etc/ticketd/ticketd.yaml", "configuration file")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	cfg, err := loadDaemonConfig(*cfgPath)
+// withQuarantine logs in to the quarantine folder and runs fn.
+func withQuarantine(cmd *cobra.Command, cfgPath string, fn func(context.Context, *mailbox.Client, *config.Config) error) error {
+	cfg, err := daemon.LoadConfig(cfgPath)
 	if err != nil {
 		return err
 	}
-	c, err := dialForCommand(ctx, cfg, cfg.IMAP.QuarantineMailbox, stderr)
+	c, err := dialForCommand(cmd.Context(), cfg, cfg.IMAP.QuarantineMailbox, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if sub == "list" {
-		return quarantineList(ctx, c, cfg.Store.Path, stdout)
-	}
-	return quarantineRetry(ctx, c, cfg.IMAP.Mailbox, fs.Args(), stdout)
+	return fn(cmd.Context(), c, cfg)
 }
 
 func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.Writer) error {
@@ -89,7 +74,7 @@ func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.
 	fmt.Fprintln(tw, "UID\tDATE\tSIZE\tFROM\tSUBJECT\tREASON")
 	for _, m := range msgs {
 		reason := "unknown"
-		for kw, text := range reasonText {
+		for kw, text := range inbox.ReasonText {
 			if mailbox.HasKeyword(m.Flags, kw) {
 				reason = text
 			}
@@ -99,7 +84,7 @@ func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.
 				reason = r
 			}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\n", m.UID, m.Date.Format(time.DateTime), m.Size, m.From, oneLine(m.Subject, 50), reason)
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\n", m.UID, m.Date.Format(time.DateTime), m.Size, m.From, oneline.Cut(m.Subject, 50), reason)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -112,7 +97,7 @@ func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.
 
 // quarantineRetry moves the given UIDs (all when none is given) back to
 // the inbox, clearing the quarantine keywords, to be processed again.
-func quarantineRetry(ctx context.Context, c *mailbox.Client, inbox string, args []string, w io.Writer) error {
+func quarantineRetry(ctx context.Context, c *mailbox.Client, folder string, args []string, w io.Writer) error {
 	var uids []imap.UID
 	for _, a := range args {
 		n, err := strconv.ParseUint(a, 10, 32)
@@ -129,21 +114,13 @@ func quarantineRetry(ctx context.Context, c *mailbox.Client, inbox string, args 
 		uids = all
 	}
 	for _, uid := range uids {
-		for kw := range reasonText {
+		for kw := range inbox.ReasonText {
 			_ = c.RemoveKeyword(ctx, uid, kw)
 		}
-		if err := c.MoveTo(ctx, uid, inbox); err != nil {
-			return fmt.Errorf("move uid %d to %s: %w", uid, inbox, err)
+		if err := c.MoveTo(ctx, uid, folder); err != nil {
+			return fmt.Errorf("move uid %d to %s: %w", uid, folder, err)
 		}
-		fmt.Fprintf(w, "uid %d moved back to %s\n", uid, inbox)
+		fmt.Fprintf(w, "uid %d moved back to %s\n", uid, folder)
 	}
 	return nil
-}
-
-func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

@@ -14,8 +14,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/internal/oneline"
+	"github.com/ticketd/ticketd/registration"
 	"github.com/ticketd/ticketd/rules"
 )
 
@@ -45,39 +48,59 @@ type replayFinding struct {
 	Evidence []string `json:"evidence,omitempty"`
 }
 
-func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("replay", stderr)
-	cfgPath := fset.String("config", "config.example.yaml", "configuration file (only tickets, rules and organizations are used)")
-	format := fset.String("format", "text", "output format: text or json")
-	workers := fset.Int("workers", runtime.GOMAXPROCS(0), "messages judged in parallel")
-	var expect stringList
-	fset.Var(&expect, "expect", "label file (JSON lines: file, verdict, rules, reason) to score against; repeatable; with no PATH, the labelled files are judged")
-	if err := parseFlags(fset, args); err != nil {
-		return err
+func replayCommand() *cobra.Command {
+	var cfgPath, format string
+	var workers int
+	var verifyDKIM bool
+	var expect []string
+	c := &cobra.Command{
+		Use:   "replay [flags] PATH...",
+		Short: "judge .eml files with the daemon's pipeline, offline",
+		Long: "Judge .eml files, or directories of them (recursively), exactly as the daemon judges mail,\n" +
+			"without a mailbox, a store or a network connection. Exit status 1 when a file cannot be parsed.",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && len(expect) == 0 {
+				return fmt.Errorf("%w: no PATH given (an .eml file or a directory of them)", errUsage)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(expect) > 0 {
+				cfg, err := config.Load(cfgPath)
+				if err != nil {
+					return err
+				}
+				return replayExpect(cmd.Context(), expect, args, cfg, workers, cmd.OutOrStdout())
+			}
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			return runReplay(cmd.Context(), cfgPath, format, workers, verifyDKIM, args, cmd.OutOrStdout())
+		},
 	}
-	if len(expect) > 0 {
-		cfg, err := config.Load(*cfgPath)
-		if err != nil {
-			return err
-		}
-		return replayExpect(ctx, expect, fset.Args(), cfg, *workers, stdout)
-	}
-	if *format != "text" && *format != "json" {
-		return fmt.Errorf("%w: --format must be text or json", errUsage)
-	}
-	if fset.NArg() == 0 {
-		return fmt.Errorf("%w: no PATH given (an .eml file or a directory of them)", errUsage)
-	}
-	cfg, err := config.Load(*cfgPath)
+	c.Flags().StringVar(&cfgPath, "config", "config.example.yaml", "configuration file (only tickets, rules and organizations are used)")
+	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	c.Flags().IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "messages judged in parallel")
+	c.Flags().StringArrayVar(&expect, "expect", nil, "label file (JSON lines: file, verdict, rules, reason) to score against: prints precision and recall per rule and the misses; repeatable; with no PATH the labelled files are judged")
+	c.Flags().BoolVar(&verifyDKIM, "verify-dkim", false, "also check DKIM signatures as security.verify_dkim does (DNS lookups; off: no network connection)")
+	return c
+}
+
+func runReplay(ctx context.Context, cfgPath, format string, workers int, verifyDKIM bool, paths []string, stdout io.Writer) error {
+	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		return err
 	}
-	files, err := emlFiles(fset.Args())
+	files, err := emlFiles(paths)
 	if err != nil {
 		return err
 	}
-	results := replayFiles(ctx, files, cfg.Policy(), cfg.IntakeLimits(), *workers)
-	if *format == "json" {
+	var auth *registration.Authenticator
+	if verifyDKIM {
+		auth = registration.NewAuthenticator(cfg.Security.TrustedAuthServIDs, nil)
+	}
+	results := replayFiles(ctx, files, cfg.Policy(), cfg.IntakeLimits(), auth, workers)
+	if format == "json" {
 		err = writeReplayJSON(stdout, results)
 	} else {
 		err = writeReplayText(stdout, results)
@@ -125,12 +148,13 @@ func emlFiles(paths []string) ([]string, error) {
 	return files, nil
 }
 
-// replayFiles judges every file with up to workers goroutines and returns
-// the results in the order of files.
-func replayFiles(ctx context.Context, files []string, policy *rules.Policy, limits intake.Limits, workers int) []replayResult {
+// replayFiles judges every file with up to workers goroutines, as the
+// daemon judges mail (registration.Judge; auth is its DKIM check, nil for
+// none), and returns the results in the order of files.
+func replayFiles(ctx context.Context, files []string, policy *rules.Policy, limits intake.Limits, auth *registration.Authenticator, workers int) []replayResult {
 	results := make([]replayResult, len(files))
 	started := forEachParallel(ctx, len(files), workers, func(i int) {
-		results[i] = replayOne(files[i], policy, limits)
+		results[i] = replayOne(ctx, files[i], policy, limits, auth)
 	})
 	for j := started; j < len(files); j++ {
 		results[j] = replayResult{File: files[j], Verdict: "error", Error: "interrupted", Findings: []replayFinding{}}
@@ -138,12 +162,12 @@ func replayFiles(ctx context.Context, files []string, policy *rules.Policy, limi
 	return results
 }
 
-func replayOne(file string, policy *rules.Policy, limits intake.Limits) replayResult {
+func replayOne(ctx context.Context, file string, policy *rules.Policy, limits intake.Limits, auth *registration.Authenticator) replayResult {
 	res := replayResult{File: file, Findings: []replayFinding{}}
 	raw, err := readLimited(file, limits)
 	if err == nil {
-		var j *judgement
-		j, err = judge(raw, policy, limits, time.Time{}, nil)
+		var j *registration.Judgement
+		j, err = registration.Judge(ctx, raw, policy, limits, time.Time{}, auth)
 		if err == nil {
 			return newReplayResult(file, j)
 		}
@@ -170,7 +194,7 @@ func readLimited(file string, limits intake.Limits) ([]byte, error) {
 	return os.ReadFile(file)
 }
 
-func newReplayResult(file string, j *judgement) replayResult {
+func newReplayResult(file string, j *registration.Judgement) replayResult {
 	v := j.Verdict
 	res := replayResult{
 		File:         file,
@@ -229,7 +253,7 @@ func writeReplayText(w io.Writer, results []replayResult) error {
 			if why.Fired {
 				mark = "!"
 			}
-			fmt.Fprintf(tw, "  %s %s: %s\t\t\t\t\t\n", mark, why.Rule, oneLine(why.Why, 240))
+			fmt.Fprintf(tw, "  %s %s: %s\t\t\t\t\t\n", mark, why.Rule, oneline.Cut(why.Why, 240))
 		}
 	}
 	if err := tw.Flush(); err != nil {

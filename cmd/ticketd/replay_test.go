@@ -58,7 +58,7 @@ func TestFixturesMatchGolden(t *testing.T) {
 	if len(files) < 40 {
 		t.Fatalf("only %d fixtures in testdata/mail; the suite needs at least 40", len(files))
 	}
-	results := replayFiles(context.Background(), files, cfg.Policy(), intake.Limits{}, runtime.GOMAXPROCS(0))
+	results := replayFiles(context.Background(), files, cfg.Policy(), intake.Limits{}, nil, runtime.GOMAXPROCS(0))
 	for _, r := range results {
 		name := strings.TrimSuffix(filepath.Base(r.File), ".eml")
 		t.Run(name, func(t *testing.T) {

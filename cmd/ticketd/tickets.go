@@ -12,84 +12,90 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/store"
 )
 
-func runTickets(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: ticketd tickets list|show|export|warranty|close", errUsage)
+// ticketsFlags are the flags of every tickets subcommand.
+type ticketsFlags struct {
+	cfgPath, org, status, since, format string
+}
+
+func ticketsCommand() *cobra.Command {
+	var f ticketsFlags
+	sub := func(use, short string, nargs int, write bool, fn func(ctx context.Context, a *access, args []string, stdout io.Writer) error) *cobra.Command {
+		return &cobra.Command{
+			Use:   use,
+			Short: short,
+			Args:  exactArgs(nargs),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if err := checkFormat(f.format); err != nil {
+					return err
+				}
+				a, err := openAccess(cmd.Context(), f.cfgPath, write)
+				if err != nil {
+					return err
+				}
+				defer a.Close()
+				return fn(cmd.Context(), a, args, cmd.OutOrStdout())
+			},
+		}
 	}
-	sub, rest := args[0], args[1:]
-	fs := newFlagSet("tickets "+sub, stderr)
-	cfgPath := fs.String("config", "/etc/ticketd/ticketd.yaml", "configuration file")
-	var (
-		org    = fs.String("org", "", "only this organization (list)")
-		status = fs.String("status", "", "only this status: needs_info, open, closed (list)")
-		since  = fs.String("since", "", "only tickets received on or after this date, YYYY-MM-DD (list)")
-		format = fs.String("format", "text", "text or json")
-	)
-	if err := parseFlags(fs, rest); err != nil {
-		return err
-	}
-	if *format != "text" && *format != "json" {
-		return fmt.Errorf("%w: --format must be text or json", errUsage)
-	}
-	want := map[string]int{"list": 0, "show": 1, "export": 2, "warranty": 1, "close": 1}
-	n, ok := want[sub]
-	if !ok {
-		return fmt.Errorf("%w: unknown subcommand %q (list, show, export, warranty, close)", errUsage, sub)
-	}
-	if fs.NArg() != n {
-		return fmt.Errorf("%w: ticketd tickets %s takes %d argument(s)", errUsage, sub, n)
-	}
-	a, err := openAccess(ctx, *cfgPath, sub == "warranty" || sub == "close")
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	switch sub {
-	case "list":
-		f := store.TicketFilter{Org: *org, Status: store.Status(*status)}
-		if *since != "" {
-			t, err := parseDay(*since)
+	list := sub("list [flags]", "list tickets", 0, false, func(ctx context.Context, a *access, _ []string, stdout io.Writer) error {
+		filter := store.TicketFilter{Org: f.org, Status: store.Status(f.status)}
+		if f.since != "" {
+			t, err := parseDay(f.since)
 			if err != nil {
-				return fmt.Errorf("%w: --since %q is not a date (YYYY-MM-DD)", errUsage, *since)
+				return fmt.Errorf("%w: --since %q is not a date (YYYY-MM-DD)", errUsage, f.since)
 			}
-			f.Since = t
+			filter.Since = t
 		}
-		ts, err := a.Tickets(ctx, f)
+		ts, err := a.Tickets(ctx, filter)
 		if err != nil {
 			return err
 		}
-		return writeTicketList(stdout, ts, *format)
-	case "show":
-		t, err := a.Ticket(ctx, fs.Arg(0))
+		return writeTicketList(stdout, ts, f.format)
+	})
+	show := sub("show [flags] NUMBER", "show one ticket", 1, false, func(ctx context.Context, a *access, args []string, stdout io.Writer) error {
+		t, err := a.Ticket(ctx, args[0])
 		if err != nil {
 			return err
 		}
-		return writeTicket(stdout, t, *format)
-	case "export":
-		files, err := exportTicket(ctx, a, fs.Arg(0), fs.Arg(1))
-		for _, f := range files {
-			fmt.Fprintln(stdout, f)
+		return writeTicket(stdout, t, f.format)
+	})
+	export := sub("export [flags] NUMBER DIR", "write each original .eml of a ticket and its attachments into DIR/NUMBER", 2, false, func(ctx context.Context, a *access, args []string, stdout io.Writer) error {
+		files, err := exportTicket(ctx, a, args[0], args[1])
+		for _, file := range files {
+			fmt.Fprintln(stdout, file)
 		}
 		return err
-	case "warranty":
-		t, err := a.MarkWarranty(ctx, fs.Arg(0))
+	})
+	warranty := sub("warranty [flags] NUMBER", "mark a warranty ticket: its deduction is refunded", 1, true, func(ctx context.Context, a *access, args []string, stdout io.Writer) error {
+		t, err := a.MarkWarranty(ctx, args[0])
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s is a warranty ticket: not deducted from period %s\n", t.Number, t.Period)
 		return nil
-	default: // close
-		t, err := a.CloseTicket(ctx, fs.Arg(0))
+	})
+	closeCmd := sub("close [flags] NUMBER", "close a ticket", 1, true, func(ctx context.Context, a *access, args []string, stdout io.Writer) error {
+		t, err := a.CloseTicket(ctx, args[0])
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s closed\n", t.Number)
 		return nil
-	}
+	})
+	c := group("tickets list|show|export|warranty|close", "list, show, export, mark warranty or close tickets", list, show, export, warranty, closeCmd)
+	pf := c.PersistentFlags()
+	pf.StringVar(&f.cfgPath, "config", defaultConfig, "configuration file")
+	pf.StringVar(&f.org, "org", "", "only this organization (list)")
+	pf.StringVar(&f.status, "status", "", "only this status: needs_info, open, closed (list)")
+	pf.StringVar(&f.since, "since", "", "only tickets received on or after this date, YYYY-MM-DD (list)")
+	pf.StringVar(&f.format, "format", "text", "text or json")
+	return c
 }
 
 // parseDay parses a YYYY-MM-DD date in UTC.
@@ -108,7 +114,7 @@ func writeTicketList(w io.Writer, ts []store.Ticket, format string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NUMBER\tRECEIVED\tORG\tSTATUS\tCATEGORY\tSENDER\tSUBJECT")
 	for _, t := range ts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, t.ReceivedAt.Format(time.DateTime), t.Organization, t.Status, t.Category, t.Sender, oneLine(t.Subject, 50))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, t.ReceivedAt.Format(time.DateTime), t.Organization, t.Status, t.Category, t.Sender, oneline.Cut(t.Subject, 50))
 	}
 	return tw.Flush()
 }

@@ -1,7 +1,7 @@
 package corpus
 
 import (
-	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/registration"
 	"github.com/ticketd/ticketd/rules"
 )
 
@@ -63,22 +64,19 @@ func TestCorpusFloors(t *testing.T) {
 	}
 }
 
-// judge parses and evaluates one mail the way replay does.
+// judge judges one mail with the daemon's own pipeline, as replay does
+// (registration.Judge: received at the mail's Date, no DKIM lookups).
 func judge(t *testing.T, file string, policy *rules.Policy, limits intake.Limits) Judged {
 	t.Helper()
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := intake.Parse(bytes.NewReader(raw), limits)
+	jm, err := registration.Judge(context.Background(), raw, policy, limits, time.Time{}, nil)
 	if err != nil {
 		return Judged{File: file, Verdict: "error", Error: err.Error()}
 	}
-	received := m.Date
-	if received.IsZero() {
-		received = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	}
-	v := rules.Evaluate(m, policy, received)
+	v := jm.Verdict
 	j := Judged{File: file, Verdict: string(v.Outcome), Category: string(v.Category)}
 	for _, f := range v.Findings {
 		j.Rules = append(j.Rules, f.Rule)

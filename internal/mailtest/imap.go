@@ -1,7 +1,9 @@
 package mailtest
 
 import (
+	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"sync"
 	"testing"
@@ -27,9 +29,17 @@ type IMAPServer struct {
 
 	t    testing.TB
 	caps imap.CapSet
-	// acceptToken, when set, makes the server take only AUTHENTICATE
-	// XOAUTH2 with tokens it accepts (see WithXOAuth2).
-	acceptToken func(user, token string) bool
+	// user and password are the account's credentials.
+	user, password string
+	// checkOAuth, when set, makes the server take only AUTHENTICATE
+	// XOAUTH2 and OAUTHBEARER (see WithOAuth).
+	checkOAuth func(mech, user, token string) bool
+	// tls is the server's TLS configuration; implicitTLS speaks it from
+	// the first byte, otherwise it is offered with STARTTLS.
+	tls         *tls.Config
+	implicitTLS bool
+	// wire receives what the server sends (see WithWire).
+	wire io.Writer
 
 	mu     sync.Mutex
 	server *imapserver.Server
@@ -49,46 +59,106 @@ func WithoutMove() IMAPOption {
 // WithXOAuth2 makes the server refuse LOGIN and accept AUTHENTICATE
 // XOAUTH2 for the tokens accept approves, as Gmail and Microsoft 365 do.
 func WithXOAuth2(accept func(user, token string) bool) IMAPOption {
-	return func(s *IMAPServer) { s.acceptToken = accept }
+	return WithOAuth(func(mech, user, token string) bool { return mech == "XOAUTH2" && accept(user, token) })
+}
+
+// WithCaps replaces the capabilities (IMAP4rev1 and IMAP4rev2, with MOVE
+// and UIDPLUS, by default).
+func WithCaps(caps imap.CapSet) IMAPOption {
+	return func(s *IMAPServer) { s.caps = caps }
+}
+
+// WithCredentials replaces the test user's name and password.
+func WithCredentials(user, password string) IMAPOption {
+	return func(s *IMAPServer) { s.user, s.password = user, password }
+}
+
+// WithOAuth makes the server refuse LOGIN and accept AUTHENTICATE XOAUTH2
+// and OAUTHBEARER when check approves the mechanism, user and token.
+func WithOAuth(check func(mech, user, token string) bool) IMAPOption {
+	return func(s *IMAPServer) { s.checkOAuth = check }
+}
+
+// WithImplicitTLS makes the server speak TLS from the first byte, with a
+// self-signed certificate for 127.0.0.1 and localhost.
+func WithImplicitTLS() IMAPOption {
+	return func(s *IMAPServer) {
+		s.tls, s.implicitTLS = &tls.Config{Certificates: []tls.Certificate{TestCert(s.t)}}, true
+	}
+}
+
+// WithSTARTTLS makes the server offer STARTTLS, with a self-signed
+// certificate for 127.0.0.1 and localhost.
+func WithSTARTTLS() IMAPOption {
+	return func(s *IMAPServer) { s.tls = &tls.Config{Certificates: []tls.Certificate{TestCert(s.t)}} }
+}
+
+// WithWire copies what the server sends to w.
+func WithWire(w io.Writer) IMAPOption {
+	return func(s *IMAPServer) { s.wire = w }
 }
 
 // StartIMAP starts a server with one user and an INBOX. It stops when the
 // test ends.
 func StartIMAP(t testing.TB, opts ...IMAPOption) *IMAPServer {
 	t.Helper()
-	s := &IMAPServer{
-		t:    t,
-		caps: imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		User: imapmemserver.NewUser(IMAPUser, IMAPPassword),
-	}
-	for _, o := range opts {
-		o(s)
-	}
-	if err := s.User.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := newIMAP(t, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Addr = ln.Addr().String()
-	s.serve(ln)
 	t.Cleanup(s.Stop)
 	return s
 }
 
+// NewIMAP starts a server outside a test (a benchmark's mailbox); Stop it
+// when done. Use AppendRaw to seed it: the TLS options and Restart need a
+// server from StartIMAP.
+func NewIMAP(opts ...IMAPOption) (*IMAPServer, error) {
+	return newIMAP(nil, opts)
+}
+
+func newIMAP(t testing.TB, opts []IMAPOption) (*IMAPServer, error) {
+	s := &IMAPServer{
+		t:        t,
+		caps:     imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
+		user:     IMAPUser,
+		password: IMAPPassword,
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	s.User = imapmemserver.NewUser(s.user, s.password)
+	if err := s.User.Create("INBOX", nil); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s.Addr = ln.Addr().String()
+	s.serve(ln)
+	return s, nil
+}
+
 func (s *IMAPServer) serve(ln net.Listener) {
-	srv := imapserver.New(&imapserver.Options{
+	opts := &imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			if s.acceptToken != nil {
-				return memimap.NewXOAuth2Session(s.User, s.acceptToken), nil, nil
+			if s.checkOAuth != nil {
+				return memimap.NewOAuthSession(s.User, s.checkOAuth), nil, nil
 			}
 			return memimap.NewSession(s.User), nil, nil
 		},
 		Caps:         s.caps,
 		InsecureAuth: true,
 		Logger:       discardLogger{},
-	})
+		DebugWriter:  s.wire,
+	}
+	if s.implicitTLS {
+		ln = tls.NewListener(ln, s.tls)
+	} else {
+		opts.TLSConfig = s.tls
+	}
+	srv := imapserver.New(opts)
 	done := make(chan struct{})
 	s.mu.Lock()
 	s.server, s.ln, s.done = srv, ln, done
@@ -128,6 +198,12 @@ func (s *IMAPServer) Restart() {
 func (s *IMAPServer) Append(mailbox string, raw []byte) {
 	s.t.Helper()
 	s.AppendAt(mailbox, raw, time.Now())
+}
+
+// AppendRaw adds a message received at to a mailbox without a client.
+func (s *IMAPServer) AppendRaw(mailbox string, raw []byte, at time.Time) error {
+	_, err := s.User.Append(mailbox, memimap.Literal(raw), &imap.AppendOptions{Time: at})
+	return err
 }
 
 // AppendAt adds a message whose INTERNALDATE (the time the server received

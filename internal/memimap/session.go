@@ -1,10 +1,8 @@
 package memimap
 
 import (
-	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-sasl"
 )
 
 // NewSession returns an in-memory IMAP session for one user that, unlike
@@ -42,37 +40,4 @@ func (s *imapSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) err
 		return err
 	}
 	return s.UserSession.Idle(w, stop)
-}
-
-// NewXOAuth2Session returns a session for user that refuses LOGIN and
-// takes AUTHENTICATE XOAUTH2 with the tokens accept approves.
-func NewXOAuth2Session(user *imapmemserver.User, accept func(user, token string) bool) imapserver.Session {
-	return &oauthSession{imapSession: &imapSession{user: user}, accept: accept}
-}
-
-// oauthSession takes only SASL XOAUTH2 logins.
-type oauthSession struct {
-	*imapSession
-	accept func(user, token string) bool
-}
-
-var _ imapserver.SessionSASL = (*oauthSession)(nil)
-
-func (s *oauthSession) Login(string, string) error {
-	return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "Use AUTHENTICATE XOAUTH2"}
-}
-
-func (s *oauthSession) AuthenticateMechanisms() []string { return []string{"XOAUTH2"} }
-
-func (s *oauthSession) Authenticate(mech string) (sasl.Server, error) {
-	if mech != "XOAUTH2" {
-		return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "Unsupported mechanism"}
-	}
-	return NewXOAuth2Server(func(user, token string) bool {
-		if !s.accept(user, token) {
-			return false
-		}
-		s.UserSession = imapmemserver.NewUserSession(s.user)
-		return true
-	}), nil
 }

@@ -1,0 +1,143 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/ticketd/ticketd/admin"
+	"github.com/ticketd/ticketd/config"
+	"github.com/ticketd/ticketd/inbox"
+	"github.com/ticketd/ticketd/metrics"
+	"github.com/ticketd/ticketd/oauth"
+	"github.com/ticketd/ticketd/outbox"
+	"github.com/ticketd/ticketd/registration"
+	"github.com/ticketd/ticketd/store"
+)
+
+// Daemon wires the store, registration and the two workers: the inbox
+// worker (IMAP → tickets) and the outbox worker (queued emails → SMTP),
+// with the admin API, the metrics and systemd around them.
+type Daemon struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	db      *store.DB
+	reg     *registration.Registrar
+	inbox   *inbox.Worker
+	outbox  *outbox.Worker
+	metrics *metrics.Metrics
+	health  *metrics.Health
+	// live tells the watchdog the inbox worker is not hung.
+	live inbox.Liveness
+	// ready is sent to systemd once, at the first IMAP connection.
+	ready sync.Once
+	// imapTokens and smtpTokens are the OAuth2 token sources (nil with
+	// passwords).
+	imapTokens, smtpTokens *oauth.TokenSource
+	// drained is called when RunOnce has found the mailbox empty.
+	drained func()
+}
+
+// New opens the store and builds the parts for cfg (validated with
+// LoadConfig or config.Config.ValidateDaemon). Close releases the store.
+func New(cfg *config.Config, log *slog.Logger) (*Daemon, error) {
+	d := &Daemon{cfg: cfg, log: log, metrics: metrics.New(), health: metrics.NewHealth(time.Now)}
+	if err := d.tokenSources(); err != nil {
+		return nil, err
+	}
+	sender, err := newSender(cfg, d.smtpToken)
+	if err != nil {
+		return nil, err
+	}
+	d.db, err = store.Open(cfg.Store.Path, storeOptions(cfg))
+	if err != nil {
+		return nil, err
+	}
+	d.reg = registration.New(d.db, cfg.Policy(), registrationSettings(cfg, log))
+	d.outbox = outbox.New(outboxOptions(cfg, d.db, sender, d.metrics, log))
+	in := inboxOptions(cfg, log)
+	in.Tokens = d.imapTokens
+	in.Registrar, in.Store, in.Outbox = d.reg, d.db, d.outbox
+	in.OnConnect = func() { d.ready.Do(func() { sdNotify(log, "READY=1") }) }
+	in.Live, in.Metrics, in.Health = &d.live, d.metrics, d.health
+	d.inbox = inbox.New(in)
+	d.metrics.SetOutbox(d.outbox.Stats)
+	d.drained = func() {}
+	d.health.SetStoreOpen(true)
+	d.health.SetOutboxCheck(d.outbox.Stats, cfg.Receipt.StuckAfter)
+	return d, nil
+}
+
+// Close releases the store.
+func (d *Daemon) Close() error {
+	d.health.SetStoreOpen(false)
+	return d.db.Close()
+}
+
+// Run runs both workers until ctx ends, then lets the work in hand finish
+// and returns nil after a clean stop.
+func (d *Daemon) Run(ctx context.Context) error {
+	d.log.Info("ticketd starting", "imap", d.cfg.IMAP.Address, "mailbox", d.cfg.IMAP.Mailbox, "smtp", d.cfg.SMTP.Address, "store", d.cfg.Store.Path)
+	if d.cfg.Admin.Listen != "" {
+		srv := admin.NewServer(d.cfg.Admin.Listen, d.adminHandler(), d.log)
+		if err := srv.Start(); err != nil {
+			return fmt.Errorf("admin listener: %w", err)
+		}
+		d.log.Info("admin API listening", "addr", srv.Addr())
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(sctx)
+		}()
+	}
+	d.live.Extend(time.Now(), d.cfg.IMAP.DialTimeout+d.cfg.IMAP.CommandTimeout)
+	var wg sync.WaitGroup
+	wg.Go(func() { d.inbox.Run(ctx) })
+	wg.Go(func() { d.outbox.Run(ctx) })
+	wg.Go(func() { watchdog(ctx, &d.live, d.log) })
+	<-ctx.Done()
+	sdNotify(d.log, "STOPPING=1")
+	d.log.Info("ticketd stopping: finishing the message in hand")
+	wg.Wait()
+	d.log.Info("ticketd stopped", "peak_rss_mb", peakRSSMB())
+	return nil
+}
+
+// adminHandler serves the support commands' API, the metrics and the
+// health checks on admin.listen.
+func (d *Daemon) adminHandler() http.Handler {
+	mux := http.NewServeMux()
+	admin.Register(mux, d.db, time.Now, d.log)
+	d.health.Register(mux, d.metrics)
+	return mux
+}
+
+// RunOnce processes the messages in the mailbox now, tries every queued
+// email once and returns. Emails go out while the mailbox drains (the
+// outbox worker runs alongside), and what is left is tried at the end.
+func (d *Daemon) RunOnce(ctx context.Context) error {
+	outboxCtx, stopOutbox := context.WithCancel(ctx)
+	outboxDone := make(chan struct{})
+	go func() {
+		defer close(outboxDone)
+		d.outbox.Run(outboxCtx)
+	}()
+	err := d.inbox.Once(ctx)
+	d.drained()
+	stopOutbox()
+	<-outboxDone
+	if err != nil {
+		return err
+	}
+	d.outbox.DeliverDue(ctx, time.Time{})
+	d.log.Info("run --once done", "peak_rss_mb", peakRSSMB())
+	return ctx.Err()
+}
+
+// OnDrained sets a function RunOnce calls once it has found the mailbox
+// empty, every message recorded and moved, before the last deliveries
+// (the benchmark reports when).
+func (d *Daemon) OnDrained(f func()) { d.drained = f }

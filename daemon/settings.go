@@ -1,0 +1,118 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/ticketd/ticketd/config"
+	"github.com/ticketd/ticketd/inbox"
+	"github.com/ticketd/ticketd/mailbox"
+	"github.com/ticketd/ticketd/metrics"
+	"github.com/ticketd/ticketd/outbox"
+	"github.com/ticketd/ticketd/receipt"
+	"github.com/ticketd/ticketd/registration"
+	"github.com/ticketd/ticketd/store"
+)
+
+// This file is where the configuration becomes the libraries' settings,
+// section by section; nothing else in the daemon reads config fields.
+
+// SMTPConfig is the smtp section as the sender's settings (without the
+// OAuth2 token, which the caller adds).
+func SMTPConfig(cfg *config.Config) receipt.SMTPConfig {
+	return receipt.SMTPConfig{
+		Address:            cfg.SMTP.Address,
+		Security:           cfg.SMTP.Security,
+		InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify,
+		Username:           cfg.SMTP.Username,
+		Password:           cfg.SMTP.Password,
+		EnvelopeFrom:       cfg.SMTP.EnvelopeFrom,
+		HeloName:           cfg.SMTP.HeloName,
+		Timeout:            cfg.SMTP.Timeout,
+	}
+}
+
+// IMAPConfig is the imap section as the mailbox's settings (without the
+// OAuth2 login, see inbox.Dial).
+func IMAPConfig(cfg *config.Config, log *slog.Logger) mailbox.Config {
+	return mailbox.Config{
+		Address:            cfg.IMAP.Address,
+		Security:           cfg.IMAP.Security,
+		InsecureSkipVerify: cfg.IMAP.InsecureSkipVerify,
+		Username:           cfg.IMAP.Username,
+		Password:           cfg.IMAP.Password,
+		Mailbox:            cfg.IMAP.Mailbox,
+		ProcessedMailbox:   cfg.IMAP.ProcessedMailbox,
+		QuarantineMailbox:  cfg.IMAP.QuarantineMailbox,
+		DialTimeout:        cfg.IMAP.DialTimeout,
+		CommandTimeout:     cfg.IMAP.CommandTimeout,
+		Logger:             log,
+	}
+}
+
+// newSender builds the SMTP sender; token, when smtp.oauth2 is set,
+// fetches its access token.
+func newSender(cfg *config.Config, token func(context.Context) (string, error)) (*receipt.Sender, error) {
+	scfg := SMTPConfig(cfg)
+	if cfg.SMTP.OAuth2.Enabled() {
+		scfg.Token = token
+	}
+	s, err := receipt.NewSender(scfg)
+	if err != nil {
+		return nil, fmt.Errorf("smtp: %w", err)
+	}
+	return s, nil
+}
+
+// storeOptions are the store section as the store's options for the
+// daemon, its one writer.
+func storeOptions(cfg *config.Config) store.Options {
+	return store.Options{Timeout: cfg.Store.LockTimeout}
+}
+
+// registrationSettings are the tickets, smtp (sender's address), receipt,
+// limits and security sections as registration's settings.
+func registrationSettings(cfg *config.Config, log *slog.Logger) registration.Settings {
+	s := registration.Settings{
+		Prefix:                cfg.Tickets.Prefix,
+		From:                  cfg.SMTP.From,
+		FromName:              cfg.SMTP.FromName,
+		HowToReach:            cfg.Receipt.HowToReach.Text(),
+		MaxAutoRepliesPerHour: cfg.Receipt.MaxPerSenderPerHour,
+		Limits:                cfg.IntakeLimits(),
+		Log:                   log,
+	}
+	if cfg.Security.VerifyDKIM {
+		s.Auth = registration.NewAuthenticator(cfg.Security.TrustedAuthServIDs, nil)
+	}
+	return s
+}
+
+// inboxOptions are the imap section as the inbox worker's options; the
+// caller adds the parts (registrar, store, outbox, metrics).
+func inboxOptions(cfg *config.Config, log *slog.Logger) inbox.Options {
+	return inbox.Options{
+		Mailbox:         IMAPConfig(cfg, log),
+		BatchSize:       cfg.IMAP.BatchSize,
+		MaxMessageBytes: cfg.IMAP.MaxMessageBytes,
+		PollInterval:    cfg.IMAP.PollInterval,
+		IdleTimeout:     cfg.IMAP.IdleTimeout,
+		ReconnectMin:    cfg.IMAP.ReconnectMin,
+		ReconnectMax:    cfg.IMAP.ReconnectMax,
+		Log:             log,
+	}
+}
+
+// outboxOptions are the smtp and receipt sections as the outbox worker's
+// options, with SMTP receipts as its destination.
+func outboxOptions(cfg *config.Config, db *store.DB, sender *receipt.Sender, m *metrics.Metrics, log *slog.Logger) outbox.Options {
+	return outbox.Options{
+		Store:       db,
+		Destination: &outbox.SMTP{Sender: sender, Connections: cfg.SMTP.Connections, Metrics: m},
+		Retry:       outbox.Retry{Min: cfg.Receipt.RetryMin, Max: cfg.Receipt.RetryMax, MaxAge: cfg.Receipt.MaxRetryAge},
+		Connections: cfg.SMTP.Connections,
+		Metrics:     m,
+		Log:         log,
+	}
+}

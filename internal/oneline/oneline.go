@@ -1,0 +1,47 @@
+// Package oneline folds text onto one line for headers, logs, tables and
+// health reasons: the single place where ticketd does so.
+package oneline
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Of returns s as a single line: invalid UTF-8 is replaced, Unicode format
+// characters (bidirectional overrides such as U+202E, zero-width joiners)
+// are dropped, and every run of control characters, line or paragraph
+// separators and white space becomes one space; none is left at either
+// end. The result can never split a header nor reorder a terminal line.
+func Of(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.Is(unicode.Cf, r) {
+			continue
+		}
+		if unicode.IsControl(r) || unicode.IsSpace(r) || r == '\u2028' || r == '\u2029' {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Cut returns Of(s) cut to at most n runes, ending with "…" when it was
+// cut. n <= 0 means no limit.
+func Cut(s string, n int) string {
+	s = Of(s)
+	if n <= 0 || utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRightFunc(string(r[:n-1]), unicode.IsSpace) + "…"
+}

@@ -1,0 +1,43 @@
+package oneline
+
+import "testing"
+
+func TestOf(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"plain", "plain"},
+		{"  two\r\n lines \t", "two lines"},
+		{"a\u2028b\u2029c", "a b c"},
+		{"bell\x07 and\x00nul", "bell and nul"},
+		{"bad \xff utf-8", "bad \uFFFD utf-8"},
+	} {
+		if got := Of(tt.in); got != tt.want {
+			t.Errorf("Of(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCut(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"eleven runes", 10, "eleven ru…"},
+		{"word   break here", 6, "word…"},
+		{"ñandú ñandú", 7, "ñandú…"},
+		{"no\nlimit", 0, "no limit"},
+	} {
+		if got := Cut(tt.in, tt.n); got != tt.want {
+			t.Errorf("Cut(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestOfDropsFormatCharacters(t *testing.T) {
+	if got := Of("invoice\u202Efdp.exe and\u200b more"); got != "invoicefdp.exe and more" {
+		t.Fatalf("Of = %q", got)
+	}
+}

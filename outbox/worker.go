@@ -1,0 +1,248 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/lifecycle"
+	"github.com/ticketd/ticketd/internal/retry"
+	"github.com/ticketd/ticketd/metrics"
+	"github.com/ticketd/ticketd/store"
+)
+
+// perConnection is how many queued items one pass lists per destination
+// connection (Options.Connections).
+const perConnection = 50
+
+// Acceptances are recorded in group commits, one at a time: a commit
+// starts once markBatch acceptances wait, or Options.MarkDelay after the
+// first of them. A crash resends what the destination accepted and no
+// commit had recorded yet: usually fewer than markBatch, more when a
+// commit had to wait for the inbox's; the copies carry the Message-ID of
+// the first. (A commit for every acceptance halves that but costs a fifth
+// of a backlog's throughput in fsyncs; holding the sessions back at a fixed
+// number of unrecorded acceptances costs a tenth.)
+const (
+	markBatch        = 8
+	defaultMarkDelay = 5 * time.Millisecond
+)
+
+// Retry is when a failed item is tried again: after Backoff(attempt, Min,
+// Max), and never once it is older than MaxAge.
+type Retry struct {
+	Min, Max, MaxAge time.Duration
+}
+
+// Options configure a Worker.
+type Options struct {
+	Store       *store.DB
+	Destination Destination
+	Retry       Retry
+	// Connections is how many sessions the destination opens at once
+	// (smtp.connections); a pass lists 50 items per connection.
+	Connections int
+	// MarkDelay is how long an acceptance may wait for others to share
+	// its commit (5 ms when zero).
+	MarkDelay time.Duration
+	Metrics   *metrics.Metrics // nil: no metrics
+	Log       *slog.Logger
+	Now       func() time.Time // time.Now when nil
+}
+
+// Worker delivers the outbox. Run it once; Kick it from any goroutine.
+type Worker struct {
+	o    Options
+	kick chan struct{}
+}
+
+// New returns a worker; it does nothing until Run or DeliverDue.
+func New(o Options) *Worker {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.MarkDelay <= 0 {
+		o.MarkDelay = defaultMarkDelay
+	}
+	o.Connections = max(o.Connections, 1)
+	return &Worker{o: o, kick: make(chan struct{}, 1)}
+}
+
+// Kick wakes the worker without blocking: new items were queued.
+func (w *Worker) Kick() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Stats reports the outbox's depth and the age of its oldest item, for
+// the metrics and readiness.
+func (w *Worker) Stats() (int, time.Duration, error) {
+	return w.o.Store.OutboxStats(w.o.Now())
+}
+
+// Run delivers queued items until ctx ends: when kicked, and when the
+// earliest retry falls due. A pass in flight when ctx ends finishes within
+// lifecycle.Grace.
+func (w *Worker) Run(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.kick:
+		case <-timer.C:
+		}
+		w.DeliverDue(ctx, w.o.Now())
+		wait := time.Minute
+		if next, ok, err := w.o.Store.NextDue(); err != nil {
+			w.o.Log.Error("outbox: cannot read next retry", "err", err)
+		} else if ok {
+			wait = max(time.Until(next), 50*time.Millisecond)
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(wait)
+	}
+}
+
+// DeliverDue sends every item due at now, in groups. A zero now means
+// every pending item, due or not (run --once).
+func (w *Worker) DeliverDue(ctx context.Context, now time.Time) {
+	due := now
+	if due.IsZero() {
+		due = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	// One pass walks the outbox once, in ID order: items tried in this
+	// call (still due with --once) are behind the cursor, and items queued
+	// meanwhile are ahead of it.
+	var after uint64
+	for ctx.Err() == nil {
+		batch, err := w.o.Store.DueOutbox(due, after, perConnection*w.o.Connections)
+		if err != nil {
+			w.o.Log.Error("outbox: cannot list due emails", "err", err)
+			return
+		}
+		if len(batch) == 0 {
+			return
+		}
+		after = batch[len(batch)-1].ID
+		w.deliver(ctx, batch)
+	}
+}
+
+// deliver sends one group and records each result: sent, retried later
+// with backoff, or failed for good (a permanent error, or too old to
+// retry).
+func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) {
+	// Count the attempt before sending, so that a crash while sending
+	// retries later instead of in a tight loop.
+	ids := make([]uint64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	now := w.o.Now()
+	items, err := w.o.Store.BeginAttempts(ids, now, now.Add(retry.Backoff(0, w.o.Retry.Min, w.o.Retry.Max)))
+	if err != nil {
+		w.o.Log.Error("outbox: cannot record attempts", "err", err)
+		return
+	}
+	if len(items) == 0 {
+		return
+	}
+	// A group in flight is finished, not cut off: cancelling it after the
+	// destination accepted an item but before it was marked sent would
+	// send that item twice. For the same reason each acceptance is
+	// recorded at once, by group commits running alongside the sessions:
+	// a crash can then resend only the items accepted during one commit.
+	sendCtx, cancel := lifecycle.InHand(ctx, lifecycle.Grace, lifecycle.WorkLimit)
+	defer cancel()
+	accepted := make(chan uint64, len(items))
+	marked := make(chan struct{})
+	go func() {
+		defer close(marked)
+		w.markSentAsAccepted(accepted)
+	}()
+	errs := w.o.Destination.Deliver(sendCtx, items, func(i int) { accepted <- items[i].ID })
+	close(accepted)
+	<-marked
+	for i, it := range items {
+		err := errs[i]
+		switch {
+		case err == nil:
+			w.o.Metrics.EmailSent(it.Kind)
+			w.o.Log.Info("email sent", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "message_id", it.MessageID, "attempts", it.Attempts)
+		case errors.Is(err, ErrUndecodable):
+			w.o.Log.Error("outbox: undecodable email dropped", "id", it.ID, "err", err)
+			w.markAttempt(it, err, true)
+		default:
+			permanent := w.o.Destination.Permanent(err)
+			w.o.Metrics.EmailFailed(it.Kind, permanent)
+			w.markAttempt(it, err, permanent)
+		}
+	}
+}
+
+// markSentAsAccepted records the items the destination accepted as they
+// come (see markBatch) until accepted is closed.
+func (w *Worker) markSentAsAccepted(accepted <-chan uint64) {
+	var ids []uint64
+	commit := func() {
+		if len(ids) == 0 {
+			return
+		}
+		if err := w.o.Store.MarkSentMany(ids, w.o.Now()); err != nil {
+			w.o.Log.Error("outbox: emails sent but not marked sent; they may go out again", "count", len(ids), "err", err)
+		}
+		ids = ids[:0]
+	}
+	delay := time.NewTimer(w.o.MarkDelay)
+	delay.Stop()
+	defer delay.Stop()
+	for {
+		select {
+		case id, ok := <-accepted:
+			if !ok {
+				commit()
+				return
+			}
+			ids = append(ids, id)
+			switch {
+			case len(ids) >= markBatch:
+				delay.Stop()
+				commit()
+			case len(ids) == 1:
+				delay.Reset(w.o.MarkDelay)
+			}
+		case <-delay.C:
+			commit()
+		}
+	}
+}
+
+// markAttempt records a failed attempt and when to try again, if ever.
+func (w *Worker) markAttempt(it store.OutboxItem, err error, permanent bool) {
+	now := w.o.Now()
+	next := now.Add(retry.Backoff(it.Attempts-1, w.o.Retry.Min, w.o.Retry.Max))
+	if permanent || next.Sub(it.CreatedAt) > w.o.Retry.MaxAge {
+		next = time.Time{}
+	}
+	if merr := w.o.Store.MarkAttempt(it.ID, now, err, permanent, next); merr != nil {
+		w.o.Log.Error("outbox: cannot record attempt", "id", it.ID, "err", merr)
+	}
+	if next.IsZero() {
+		w.o.Log.Error("email given up", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "permanent", permanent, "attempts", it.Attempts, "err", err)
+		return
+	}
+	w.o.Log.Warn("email delivery failed; will retry", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "attempts", it.Attempts, "next_attempt", next, "err", err)
+}

@@ -1,0 +1,161 @@
+package registration
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/receipt"
+	"github.com/ticketd/ticketd/rules"
+	"github.com/ticketd/ticketd/store"
+)
+
+// maxQuoteRunes bounds the customer text quoted back in an email.
+const maxQuoteRunes = 500
+
+// composer builds the emails ticketd sends for one judged message. Its
+// methods are pure: they run inside the store's write transaction.
+type composer struct {
+	s   *Settings
+	now time.Time
+}
+
+// composer returns the composer for a message recorded now.
+func (r *Registrar) composer() composer { return composer{s: &r.s, now: r.s.Now()} }
+
+// outgoingID derives a stable, unique Message-ID for one email: the same
+// ticket event always gets the same ID, so a retried transaction or a
+// retried delivery never produces a different message.
+func (c composer) outgoingID(kind receipt.Kind, ticket, msgKey string) string {
+	h := sha256.Sum256([]byte(msgKey))
+	local := fmt.Sprintf("ticketd.%s.%s", kind, hex.EncodeToString(h[:8]))
+	if ticket != "" {
+		local = fmt.Sprintf("ticketd.%s.%s.%s", kind, strings.ToLower(ticket), hex.EncodeToString(h[:6]))
+	}
+	return local + "@" + domainOf(c.s.From)
+}
+
+func domainOf(addr string) string {
+	if at := strings.LastIndexByte(addr, '@'); at >= 0 && at < len(addr)-1 {
+		return strings.ToLower(addr[at+1:])
+	}
+	return "ticketd.invalid"
+}
+
+// base fills what every email to the sender of m shares.
+func (c composer) base(kind receipt.Kind, m *intake.Message, v rules.Verdict) *receipt.Email {
+	e := &receipt.Email{
+		Kind:            kind,
+		Lang:            v.Lang,
+		From:            c.s.From,
+		FromName:        c.s.FromName,
+		To:              replyAddress(m),
+		ToName:          m.From.Name,
+		InReplyTo:       m.MessageID,
+		Date:            c.now.UTC().Truncate(time.Second),
+		OriginalSubject: m.Subject,
+		Category:        v.Category,
+		Quote:           truncateRunes(m.OwnText, maxQuoteRunes),
+	}
+	e.References = append(e.References, m.References...)
+	if m.MessageID != "" && !contains(e.References, m.MessageID) {
+		e.References = append(e.References, m.MessageID)
+	}
+	return e
+}
+
+// replyAddress is where answers go: the From address. Reply-To is not
+// used: rules judged the From address, and answering elsewhere would let a
+// forged Reply-To redirect receipts.
+func replyAddress(m *intake.Message) string { return m.From.Addr }
+
+// forNewMessage returns the store's Compose function for a new message:
+// a receipt for a registered ticket, a rejection for a turned-away one, and
+// nothing for ignored mail.
+func (c composer) forNewMessage(key string, m *intake.Message, v rules.Verdict, org *rules.Organization) func(*store.Ticket) ([]store.Outgoing, error) {
+	return func(t *store.Ticket) ([]store.Outgoing, error) {
+		switch {
+		case v.Outcome == rules.Ignored:
+			return nil, nil
+		case v.Outcome == rules.Rejected && firstBlocking(v) == rules.RuleSenderAuthentic:
+			// The From address is likely forged: answering it would send
+			// mail to someone who never wrote (backscatter).
+			return nil, nil
+		case v.Outcome == rules.Rejected:
+			e := c.base(receipt.KindRejection, m, v)
+			e.MessageID = c.outgoingID(receipt.KindRejection, "", key)
+			e.RejectRule = firstBlocking(v)
+			e.HowToReach = c.s.HowToReach
+			if org != nil {
+				e.Organization = org.Name
+			}
+			return outgoing(e, "")
+		case t == nil:
+			return nil, fmt.Errorf("compose: verdict %s without a ticket", v.Outcome)
+		}
+		e := c.base(receipt.KindReceipt, m, v)
+		e.MessageID = c.outgoingID(receipt.KindReceipt, t.Number, key)
+		e.TicketNumber = t.Number
+		e.Status = string(t.Status)
+		e.Findings = v.Findings
+		e.Quota = receipt.Quota{
+			Deducts:     t.DeductsQuota,
+			Warranty:    t.Warranty,
+			OverPlan:    t.OverPlan,
+			SelfService: v.Has(rules.RuleSelfService),
+			Period:      t.Period,
+			Used:        t.PeriodUsed,
+		}
+		if org != nil {
+			e.Organization = org.Name
+			e.Quota.Included = org.TicketsIncluded
+			e.Quota.Period = periodLabel(rules.PlanPeriod(org, t.ReceivedAt))
+		}
+		return outgoing(e, t.Number)
+	}
+}
+
+func outgoing(e *receipt.Email, ticket string) ([]store.Outgoing, error) {
+	payload, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s email: %w", e.Kind, err)
+	}
+	return []store.Outgoing{{Kind: string(e.Kind), To: e.To, MessageID: e.MessageID, Payload: payload}}, nil
+}
+
+func firstBlocking(v rules.Verdict) string {
+	for _, f := range v.Findings {
+		if f.Outcome == v.Outcome {
+			return f.Rule
+		}
+	}
+	return ""
+}
+
+func truncateRunes(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n])) + " …"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// periodLabel shows a plan period to a customer: its first and last day.
+func periodLabel(p rules.Period) string {
+	return p.Start.Format("2006-01-02") + " – " + p.End.AddDate(0, 0, -1).Format("2006-01-02")
+}
