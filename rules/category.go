@@ -19,13 +19,15 @@ type statement struct {
 // subject), never in passing context, signatures or footers.
 var (
 	// apiStrong names an API on its own.
-	apiStrong = regexp.MustCompile(`\b(?:(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
+	apiStrong = regexp.MustCompile(`\b(?:(?:sync|syncs|synchronization|integration|connector|sincronizacion|integracion|conector)\b[^.;]{0,40}\b(?:from|with|to|de|desde|con|a) (?:our|nuestro|nuestra) (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet)|(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
 	// apiWeak names an integration; with an HTTP error status it is an API error.
 	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http|our system|our software|our erp|our app|nuestro sistema|nuestro software|nuestro programa|nuestra intranet|intranet|parametros?|parameters?|query|consulta|script|scripts|sync|sincronizacion|sincronizaciones|cron|job)\b`)
 	// positiveClause is a clause that says something works; its words
 	// are not what the malfunction is about ("the API works fine, the
 	// problem is on the screen").
 	positiveClause = regexp.MustCompile(`[^.;,:]*\b(?:works? (?:fine|well|correctly|ok|perfectly)|worked (?:fine|well)|is fine|are fine|is correct|are correct|is ok|are ok|funcionan? (?:bien|correctamente|perfectamente)|esta(?:n)? bien|son correct[oa]s|es correct[oa]|va bien|van bien)\b[^.;,:]*`)
+	// statusWords name an HTTP answer without its number.
+	statusWords = regexp.MustCompile(`\b(?:unauthorized|unauthorised|forbidden|bad request|conflict|not found|internal server error|bad gateway|service unavailable|gateway timeout|too many requests|unprocessable)\b`)
 	// apiTimeout is a timeout, which with an integration word is an API error.
 	apiTimeout = regexp.MustCompile(`\b(?:timeouts?|time ?outs?|timed out|tiempo de espera|se agota el tiempo)\b`)
 	// uploadAction is the act of uploading or importing (not "uploaded",
@@ -51,6 +53,9 @@ var (
 	// one signing ("el consentimiento que firmó ayer una paciente").
 	docOfOne = regexp.MustCompile(`\b` + docNoun + `\s+(?:de la|del|de|for|of|from|for the|of the)\s+(?:(?:la|el|the|an?)\s+)?(?:entrega|pedido|envio|order|delivery|shipment|dia|day)\b` +
 		`|\b` + docNoun + `\b[^.;]{0,40}\b(?:que (?:firmo|firmamos|firmaron|enviamos|emitimos|creamos|generamos|recibimos)|(?:that|which) (?:\w+ ){0,3}(?:signed|sent|issued|created|generated|received)) [^.;]{0,30}\b(?:ayer|hoy|esta manana|yesterday|today|this morning|last (?:week|monday|tuesday|wednesday|thursday|friday)|on (?:monday|tuesday|wednesday|thursday|friday)|el (?:lunes|martes|miercoles|jueves|viernes))\b`)
+	// errorCode is an error code after a document noun, not its number
+	// ("no se ha podido generar el documento (PDF-500)").
+	errorCode = regexp.MustCompile(`(?:\(|\b)(?:pdf|err|error|http|code|e|ex|sql)[-_ ]?\d`)
 	// amountAfter: a number followed by a currency is an amount, not a
 	// document's identifier ("una factura de 1.250,00 €").
 	amountAfter = regexp.MustCompile(`^[,.]?\d*\s*(?:€|eur\b|euros\b|usd\b|\$|%|gbp\b|£)`)
@@ -67,6 +72,10 @@ var (
 // selfServiceRequest is a request of something the customer's own
 // administrators can do (verb and object within a few words).
 var selfServiceRequest = regexp.MustCompile(`\b(?:create|add|set up|setup|remove|delete|deactivate|disable|reactivate|enable|reset|change|update|replace|rename|unlock|invite|grant|revoke|assign|crear|crea|dar de alta|alta de|anadir|agregar|eliminar|borrar|dar de baja|baja de|desactivar|reactivar|activar|restablecer|resetear|reiniciar|cambiar|actualizar|sustituir|reemplazar|renombrar|desbloquear|invitar|quitar|asignar|modificar)(?:le|les|lo|la|los|las|me|nos)?\b[^.?!\n]{0,48}?\b(?:users?|accounts?|logins?|passwords?|2fa|two[- ]factor|mfa|multi[- ]factor|authenticator|logo|logos|email address|e-mail address|role|roles|permissions?|access rights|admin rights|workspace name|company name|branding|colou?rs?|time ?zone|signers?|seats?|workspaces?|team name|usuarios?|espacio de trabajo|usuarias?|cuentas?|contrasenas?|claves? de acceso|doble factor|segundo factor|autenticacion|verificacion en dos pasos|logotipo|correo electronico|direccion de correo|rol|roles|permisos?|nombre de la empresa|colores|zona horaria|firmantes?|licencias?)\b`)
+
+// selfServiceAsk asks for a role or access to be given: "necesito que su
+// usuario tenga el rol de Jefe de tráfico", "give Ana admin rights".
+var selfServiceAsk = regexp.MustCompile(`\b(?:tenga|tengan|have|has|give|gives|dar|darle|darles|ponerle|ponerles|poner|set|make)\b[^.?!]{0,40}\b(?:rol|role|permisos?|permissions?|acceso de|admin rights|access rights|administrador|admin)\b`)
 
 // selfServiceChange is a change the customer states and asks to apply:
 // "Luca is now l.bianchi@acme.example, please update".
@@ -118,7 +127,7 @@ func (in *input) decideCategory() {
 			selfReq = s.text
 			break
 		}
-		if (kwSelf && in.kw.selfService.match(s.fold) || changeMay && selfServiceChange.MatchString(s.fold)) && !howTo.MatchString(s.fold) {
+		if (kwSelf && in.kw.selfService.match(s.fold) || changeMay && selfServiceChange.MatchString(s.fold) || selfServiceGate.may(s.fold) && selfServiceAsk.MatchString(s.fold)) && !howTo.MatchString(s.fold) {
 			selfReq = s.text
 			break
 		}
@@ -132,7 +141,7 @@ func (in *input) decideCategory() {
 		}
 		return
 	}
-	if selfReq != "" && onlyAccessLoss(ms) {
+	if selfReq != "" && (onlyAccessLoss(ms) || onlyRequest(ms, selfReq)) {
 		in.setCategory(SelfService, selfReq)
 		return
 	}
@@ -207,7 +216,7 @@ func (in *input) isAPIStatement(s statement) bool {
 	if !apiWeakGate.may(f) || !apiWeak.MatchString(f) {
 		return false
 	}
-	return hasErrorStatus(statusCodes(f)) || isStatus(s.symptom) || s.symptom == "HTTP error status" || apiTimeout.MatchString(f)
+	return hasErrorStatus(statusCodes(f)) || isStatus(s.symptom) || s.symptom == "HTTP error status" || apiTimeout.MatchString(f) || statusWords.MatchString(f)
 }
 
 // firstCall returns the sentence holding an exact API call (a method and a
@@ -238,6 +247,24 @@ var (
 // pastedResponse is a server's answer pasted into a report of malfunction:
 // an HTTP status line or a JSON error body.
 var pastedResponse = regexp.MustCompile(`(?i)\bHTTP/[0-9.]+\s+[45]\d\d\b|\{\s*"(?:error|errors|message|status|code|detail|title)"\s*:`)
+
+// onlyRequest reports whether every statement of malfunction lies in the
+// self-service request itself ("Please deactivate his user so he can no
+// longer sign in"; "que tenga el rol de Jefe en lugar de Conductor").
+func onlyRequest(ms []statement, req string) bool {
+	for _, s := range ms {
+		if isHardFailure(s.symptom) || hasErrorStatus(statusCodes(s.fold)) {
+			return false // "resetting the password shows error 500" is an incident
+		}
+		if s.text != req && !selfServiceGate.may(s.fold) {
+			return false
+		}
+		if s.text != req && !selfServiceRequest.MatchString(s.fold) && !selfServiceAsk.MatchString(s.fold) {
+			return false
+		}
+	}
+	return true
+}
 
 // onlyAccessLoss reports whether every statement only says someone lost
 // access, which a self-service reset resolves.
@@ -287,7 +314,7 @@ func specificDocument(f string) bool {
 		return true
 	}
 	for _, loc := range docSpecific.FindAllStringIndex(f, 8) {
-		if !docGenericAfter.MatchString(f[loc[1]:]) && !amountAfter.MatchString(f[loc[1]:]) {
+		if !docGenericAfter.MatchString(f[loc[1]:]) && !amountAfter.MatchString(f[loc[1]:]) && !errorCode.MatchString(f[loc[0]:loc[1]]) {
 			return true
 		}
 	}

@@ -159,6 +159,10 @@ var continuationWords = map[string]bool{
 	"our": true, "my": true, "nuestro": true, "nuestra": true, "mi": true,
 }
 
+// puzzled is a paragraph that wonders about the problem above: "so we do
+// not understand why it is still blocked".
+var puzzled = regexp.MustCompile(`\b(?:no entendemos|no entiendo|no sabemos|no se) por que\b|\b(?:we|i) (?:don't|do not|can't|cannot) (?:understand|see|tell) why\b|\bnot sure why\b`)
+
 // opensWithFault reports whether a paragraph brings a problem of its own:
 // its first sentence states the fault and starts on a new subject ("The
 // thumbnails of the PDFs come out black"), not on "It", "We", "Then".
@@ -167,7 +171,7 @@ func opensWithFault(u unit, ss []statement) bool {
 		return false
 	}
 	ws := tokens(u.sentences[0].fold)
-	if len(ws) == 0 || continuationWords[ws[0]] {
+	if len(ws) == 0 || continuationWords[ws[0]] || puzzled.MatchString(fold(u.text)) {
 		return false
 	}
 	for _, w := range ws[:min(len(ws), 8)] {

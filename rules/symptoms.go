@@ -143,6 +143,23 @@ var planned = regexp.MustCompile(`\b(?:to avoid|to prevent|para evitar|evitar qu
 // the delivery note stay half done, get duplicated or is it discarded?".
 var alternativesQuestion = regexp.MustCompile(`^[¿]?[^?]{0,200}\b(?:or|o|u)\b [^?]{0,80}\?\s*$`)
 
+// howToQuestion opens a question about how to do something.
+var howToQuestion = regexp.MustCompile(`^(?:hi|hello|hola|buenas|buenos dias)?[, ]*(?:¿\s*)?(?:how do|how can|how should|how to|is it possible|is there a way|is there any way|can i|can we|could we|where can|what is the best way|como puedo|como podemos|como se|como hago|como hacemos|es posible|se puede|hay (?:alguna )?(?:forma|manera)|donde puedo|donde se)\b`)
+
+// hardFailures are the words that make a how-to question a report.
+var hardFailures = []string{"error", "errors", "fails", "failed", "failing", "crash", "crashes", "broken",
+	"doesn't work", "does not work", "not working", "falla", "fallan", "fallo", "no funciona", "no funcionan", "errores"}
+
+// isHardFailure reports whether a symptom phrase is a hard failure word.
+func isHardFailure(p string) bool {
+	for _, h := range hardFailures {
+		if p == h {
+			return true
+		}
+	}
+	return p == "HTTP error status" || isStatus(p)
+}
+
 // symptomSet is the symptoms plus the configured incident words.
 func (in *input) symptomSet() phraseSet { return in.kw.symptom }
 
@@ -176,6 +193,16 @@ func malfunctionOf(f string, phrases []string) string {
 	if isHypothetical(f) || strings.HasSuffix(f, "?") && alternativesQuestion.MatchString(f) {
 		return ""
 	}
+	if howToQuestion.MatchString(f) {
+		// "Is there a way to send them all at once instead of one by
+		// one?": only a hard failure word makes a how-to a report.
+		for _, p := range hardFailures {
+			if _, ok := findPhrase(f, p, 0); ok {
+				return p
+			}
+		}
+		return ""
+	}
 	for _, p := range phrases {
 		for from := 0; from < len(f); {
 			at, ok := findPhrase(f, p, from)
@@ -186,7 +213,7 @@ func malfunctionOf(f string, phrases []string) string {
 			if !selfNegated(p) && negationBefore.MatchString(f[:at]) {
 				continue
 			}
-			if conditionBefore.MatchString(f[max(0, at-90):at]) {
+			if conditionBefore.MatchString(f[max(0, at-90):at]) || purposeBefore.MatchString(f[max(0, at-40):at]) {
 				continue // "if the upload fails", "in case it helps you see what is failing"
 			}
 			if (p == "no longer" || p == "ya no") && modalBefore.MatchString(f[:at]) {
@@ -331,6 +358,10 @@ func selfNegated(p string) bool {
 // conditionBefore puts a symptom in a condition or a question of what
 // would happen: "if the upload fails", "por si falla", "what is failing".
 var conditionBefore = regexp.MustCompile(`\b(?:if|si|in case|just in case|por si|en caso de que|en caso de|whether|what is|what's|lo que)\s+(?:[^\s.;:!?]+\s+){0,8}$`)
+
+// purposeBefore puts a symptom in a purpose clause: "so that he can no
+// longer sign in", "para que no pueda entrar".
+var purposeBefore = regexp.MustCompile(`\b(?:so that (?:he|she|they|nobody|no one)|so (?:he|she|they|nobody|no one) (?:can|can't|cannot|won't|will|is able|are able)|para que|de modo que|de forma que|in order)\s+(?:[^\s.;:!?]+\s+){0,4}$`)
 
 // modalBefore: a modal before "no longer" makes a request of it.
 var modalBefore = regexp.MustCompile(`\b(?:should|must|will|would|shall|debe|deberia|debera|tiene que)\s+(?:be\s+)?$`)
