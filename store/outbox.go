@@ -43,6 +43,9 @@ type OutboxItem struct {
 	// due again at the NextAttempt BeginAttempt saved: delivery is at least
 	// once.
 	Sending bool `json:"sending,omitempty"`
+	// PayloadPrunedAt is when DB.Prune (or DB.EraseSender) deleted the
+	// stored copy of a sent email: Payload stays nil from then on.
+	PayloadPrunedAt time.Time `json:"payload_pruned_at,omitzero"`
 }
 
 // enqueue appends outs to the outbox for the ticket number, skipping those

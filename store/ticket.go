@@ -56,6 +56,13 @@ type Ticket struct {
 	LastAckAt time.Time `json:"last_ack_at"`
 	ClosedAt  time.Time `json:"closed_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// RawPrunedAt is when DB.Prune deleted the raw messages of the closed
+	// ticket (zero while they are kept); each MessageRef says it too.
+	RawPrunedAt time.Time `json:"raw_pruned_at,omitzero"`
+	// ErasedAt is when DB.EraseSender removed the sender's personal data
+	// from the ticket (number, organization, category, status, dates and
+	// ledger counts stay).
+	ErasedAt time.Time `json:"erased_at,omitzero"`
 }
 
 // MessageRef is one customer message of a ticket. Its raw bytes are
@@ -66,6 +73,9 @@ type MessageRef struct {
 	ReceivedAt  time.Time           `json:"received_at"`
 	From        string              `json:"from"`
 	Attachments []intake.Attachment `json:"attachments,omitempty"`
+	// RawPrunedAt is when the raw message was deleted by retention or
+	// erasure: DB.Raw(Key) then returns ErrPruned.
+	RawPrunedAt time.Time `json:"raw_pruned_at,omitzero"`
 }
 
 // TicketFilter selects tickets; zero fields match everything.
@@ -198,8 +208,10 @@ func (db *DB) Seen(key string) (bool, error) {
 	return seen, nil
 }
 
-// Raw returns a copy of the raw message stored under the dedupe key, or an
-// error wrapping ErrNotFound.
+// Raw returns a copy of the raw message stored under the dedupe key, an
+// error wrapping ErrPruned (with when and why) when retention or erasure
+// deleted it, or an error wrapping ErrNotFound. Readers such as `tickets
+// export` should skip a pruned message and say so rather than fail.
 func (db *DB) Raw(key string) ([]byte, error) {
 	var raw []byte
 	err := db.view(func(tx *bolt.Tx) error {
@@ -209,7 +221,7 @@ func (db *DB) Raw(key string) ([]byte, error) {
 		}
 		v := b.Get([]byte(key))
 		if v == nil {
-			return ErrNotFound
+			return prunedOrNotFound(tx, key)
 		}
 		raw = append([]byte{}, v...) // v is only valid inside the tx
 		return nil

@@ -30,6 +30,13 @@ type TurnedAwayRecord struct {
 	// Replies are the Message-IDs of emails queued in answer (e.g. a
 	// polite rejection).
 	Replies []string `json:"replies,omitempty"`
+	// RawPrunedAt is when DB.Prune deleted the raw message (zero while it
+	// is kept): DB.Raw(Key) then returns ErrPruned.
+	RawPrunedAt time.Time `json:"raw_pruned_at,omitzero"`
+	// ErasedAt is when DB.EraseSender removed the sender's personal data
+	// from the record (From, FromName, Subject, MessageID, evidence) and
+	// its raw message.
+	ErasedAt time.Time `json:"erased_at,omitzero"`
 }
 
 // turnedAwayKey orders records by time of receipt, then ID.
