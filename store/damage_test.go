@@ -233,3 +233,33 @@ func TestOpenGoodFileWithFullCheck(t *testing.T) {
 		t.Errorf("CheckContext with a cancelled context = %v", err)
 	}
 }
+
+func TestCheckContextWhileWriting(t *testing.T) {
+	db := mustOpenTestDB(t)
+	done := make(chan error)
+	go func() {
+		for i := range 200 {
+			in := newIntake(fmt.Sprintf("w%d@x", i))
+			in.Raw = bytes.Repeat([]byte{'w'}, 5000)
+			if _, err := db.Record(in); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for checks := 0; ; checks++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d checks during the writes", checks)
+			return
+		default:
+		}
+		if err := db.CheckContext(context.Background()); err != nil && !strings.Contains(err.Error(), "try again") {
+			t.Fatalf("CheckContext during writes: %v", err)
+		}
+	}
+}

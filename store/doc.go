@@ -21,6 +21,22 @@
 //	sent        big-endian id       -> sent OutboxItem JSON (a restart never re-sends them)
 //	failed      big-endian id       -> OutboxItem JSON that failed for good
 //	autoreply   recipient address   -> big-endian unix-ns times of recent automatic emails
+//	outboxpayload big-endian id     -> an outbox item's payload (the email's data)
+//	pruned      dedupe key          -> when and why (retention, erasure) its raw message was deleted
+//	erasures    big-endian seq      -> ErasureRecord JSON (counts, no personal data)
+//
+// Damage: Open reads the file before bbolt maps it and refuses (ErrDamaged,
+// naming the file and the restore procedure) an empty file, a file
+// shorter than its meta pages say, or a bad meta page; it never
+// re-initialises an existing file. Options.CheckMaxSize adds the full check
+// (DB.CheckContext) at Open for files up to that size.
+//
+// Write failures: DB.Healthy reports writes that fail (ENOSPC, EIO) until
+// one succeeds; Options.FailWrites simulates them in tests.
+//
+// Space: DB.Prune deletes old copies (Retention) in small transactions;
+// bbolt reuses the freed pages but never shrinks its file, which Compact
+// (offline) or DB.CompactTo does. DB.EraseSender serves erasure requests.
 //
 // Locking: bbolt takes an flock on the file. A writer holds it exclusively,
 // so while ticketd runs, every other Open (even ReadOnly) fails with
