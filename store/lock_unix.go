@@ -3,6 +3,7 @@
 package store
 
 import (
+	"errors"
 	"os"
 	"syscall"
 	"time"
@@ -18,7 +19,7 @@ func lockShared(f *os.File, timeout time.Duration) (bool, error) {
 		if err == nil {
 			return true, nil
 		}
-		if err != syscall.EWOULDBLOCK {
+		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
 			return false, err
 		}
 		if time.Now().After(deadline) {
