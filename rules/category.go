@@ -44,15 +44,6 @@ var (
 	bulkWords = regexp.MustCompile(`\b(?:bulk|mass upload|mass import|csv|masiva|masivo|importacion de (?:clientes|usuarios|contactos|productos|datos)|batch import|import file|fichero de importacion|plantilla de importacion)\b`)
 	// docNoun is a business document a customer can link.
 	docNoun = `(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|order confirmation|quote|quotation|proposal|envelope|bill of lading|waybill|packing list|consent form|letter|documento|factura|contrato|albaran|presupuesto|acuerdo|nota de entrega|nota de credito|orden de compra|abono|consentimiento|carta)`
-	// docSpecific points at one document: "this invoice", "one contract",
-	// "invoice INV-2026-0042", "la factura F-2026/118", "este contrato".
-	docSpecific = regexp.MustCompile(`\b(?:this|that|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las|our|my|nuestro|nuestra|mi)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?` + docNoun + `\b` +
-		`|\b` + docNoun + `\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?(?:[a-z]{1,8}(?:[-_/][a-z]{1,8}){0,3}[-_/]|[a-z]{1,4})?\d[\w/.-]{2,}`)
-	// docOfOne ties a document to one delivery, order or day ("the delivery
-	// note for order 55821", "el albarán de la entrega del día 12") or to
-	// one signing ("el consentimiento que firmó ayer una paciente").
-	docOfOne = regexp.MustCompile(`\b` + docNoun + `\s+(?:de la|del|de|for|of|from|for the|of the)\s+(?:(?:la|el|the|an?)\s+)?(?:entrega|pedido|envio|order|delivery|shipment|dia|day)\b` +
-		`|\b` + docNoun + `\b[^.;]{0,40}\b(?:que (?:firmo|firmamos|firmaron|enviamos|emitimos|creamos|generamos|recibimos)|(?:that|which) (?:\w+ ){0,3}(?:signed|sent|issued|created|generated|received)) [^.;]{0,30}\b(?:ayer|hoy|esta manana|yesterday|today|this morning|last (?:week|monday|tuesday|wednesday|thursday|friday)|on (?:monday|tuesday|wednesday|thursday|friday)|el (?:lunes|martes|miercoles|jueves|viernes))\b`)
 	// errorCode is an error code after a document noun, not its number
 	// ("no se ha podido generar el documento (PDF-500)").
 	errorCode = regexp.MustCompile(`(?:\(|\b)(?:pdf|err|error|http|code|e|ex|sql)[-_ ]?\d`)
@@ -123,11 +114,11 @@ func (in *input) decideCategory() {
 	kwSelf := in.kw.selfService.matchWords(in.words)
 	changeMay := strings.Contains(in.text, "logo") || strings.Contains(in.text, "@")
 	for _, s := range in.allSentences() {
-		if selfServiceGate.may(s.fold) && selfServiceRequest.MatchString(s.fold) && !howTo.MatchString(s.fold) && !isHypothetical(s.fold) {
+		if in.may(&selfServiceGate, s.fold) && selfServiceRequest.MatchString(s.fold) && !howTo.MatchString(s.fold) && !isHypothetical(s.fold) {
 			selfReq = s.text
 			break
 		}
-		if (kwSelf && in.kw.selfService.match(s.fold) || changeMay && selfServiceChange.MatchString(s.fold) || selfServiceGate.may(s.fold) && selfServiceAsk.MatchString(s.fold)) && !howTo.MatchString(s.fold) {
+		if (kwSelf && in.kw.selfService.match(s.fold) || changeMay && selfServiceChange.MatchString(s.fold) || in.may(&selfServiceGate, s.fold) && selfServiceAsk.MatchString(s.fold)) && !howTo.MatchString(s.fold) {
 			selfReq = s.text
 			break
 		}
@@ -151,16 +142,18 @@ func (in *input) decideCategory() {
 			return
 		}
 	}
-	if loc := pastedResponse.FindStringIndex(in.own); loc != nil {
-		in.setCategory(APIError, lineAround(in.own, loc[0]))
-		return
+	if in.may(&pastedGate, in.own) {
+		if loc := pastedResponse.FindStringIndex(in.own); loc != nil {
+			in.setCategory(APIError, lineAround(in.own, loc[0]))
+			return
+		}
 	}
 	if s, ok := in.firstCall(); ok {
 		in.setCategory(APIError, s)
 		return
 	}
 	for _, s := range ms {
-		if !uploadGate.may(s.fold) {
+		if !in.may(&uploadGate, s.fold) {
 			continue
 		}
 		if f := pastUpload.ReplaceAllString(s.fold, " "); uploadAction.MatchString(f) && !uploadFine.MatchString(f) {
@@ -207,13 +200,13 @@ func (in *input) setCategory(c Category, why string) {
 // isAPIStatement reports whether a statement of malfunction is about an API.
 func (in *input) isAPIStatement(s statement) bool {
 	f := s.fold
-	if positiveGate.may(f) {
+	if in.may(&positiveGate, f) {
 		f = positiveClause.ReplaceAllString(f, " ")
 	}
-	if apiGate.may(f) && apiStrong.MatchString(f) || in.kwAPI && in.kw.api.match(f) {
+	if in.may(&apiGate, f) && apiStrong.MatchString(f) || in.kwAPI && in.kw.api.match(f) {
 		return true
 	}
-	if !apiWeakGate.may(f) || !apiWeak.MatchString(f) {
+	if !in.may(&apiWeakGate, f) || !apiWeak.MatchString(f) {
 		return false
 	}
 	return hasErrorStatus(statusCodes(f)) || isStatus(s.symptom) || s.symptom == "HTTP error status" || apiTimeout.MatchString(f) || statusWords.MatchString(f)
@@ -222,6 +215,9 @@ func (in *input) isAPIStatement(s statement) bool {
 // firstCall returns the sentence holding an exact API call (a method and a
 // path, or a curl command) when the customer gave one with a malfunction.
 func (in *input) firstCall() (string, bool) {
+	if !in.may(&pastedGate, in.own) {
+		return "", false
+	}
 	if loc := apiCall.FindStringIndex(in.own); loc != nil {
 		return lineAround(in.own, loc[0]), true
 	}
@@ -310,16 +306,48 @@ var docNounAt = regexp.MustCompile(`(?i)^(?:document|invoice|contract|agreement|
 
 // specificDocument reports whether a folded sentence points at one document.
 func specificDocument(f string) bool {
-	if docOfOne.MatchString(f) {
-		return true
-	}
-	for _, loc := range docSpecific.FindAllStringIndex(f, 8) {
-		if !docGenericAfter.MatchString(f[loc[1]:]) && !amountAfter.MatchString(f[loc[1]:]) && !errorCode.MatchString(f[loc[0]:loc[1]]) {
-			return true
+	for _, noun := range docNouns {
+		for from := 0; from < len(f); {
+			at, ok := findPhrase(f, noun, from)
+			if !ok {
+				break
+			}
+			end := at + len(noun)
+			from = end
+			before, after := f[max(0, at-40):at], f[end:min(len(f), end+120)]
+			if docGenericAfter.MatchString(after) {
+				continue // "the document list", "the invoice editor"
+			}
+			if docDeterminer.MatchString(before) || docOfOneAfter.MatchString(after) {
+				return true
+			}
+			if loc := docIDAfter.FindStringIndex(after); loc != nil &&
+				!amountAfter.MatchString(after[loc[1]:]) && !errorCode.MatchString(after[:loc[1]]) {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+// The document nouns, and the context around one of them that points at
+// a single document: a determiner before it ("this invoice", "one
+// contract", "nuestro contrato"), an identifier after it ("invoice
+// INV-2026-0042", "albarán ALB-GTF-2026-11873"), a delivery, order or day
+// it belongs to ("the delivery note for order 55821", "el albarán de la
+// entrega del día 12") or a signing it came from ("el consentimiento que
+// firmó ayer una paciente").
+var (
+	docNouns = []string{"document", "invoice", "contract", "agreement", "delivery note", "credit note",
+		"purchase order", "order confirmation", "quote", "quotation", "proposal", "envelope", "bill of lading",
+		"waybill", "packing list", "consent form", "letter", "documento", "factura", "contrato", "albaran",
+		"presupuesto", "acuerdo", "nota de entrega", "nota de credito", "orden de compra", "abono",
+		"consentimiento", "carta"}
+	docDeterminer = regexp.MustCompile(`\b(?:this|that|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las|our|my|nuestro|nuestra|mi)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?$`)
+	docIDAfter    = regexp.MustCompile(`^\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?(?:[a-z]{1,8}(?:[-_/][a-z]{1,8}){0,3}[-_/]|[a-z]{1,4})?\d[\w/.-]{2,}`)
+	docOfOneAfter = regexp.MustCompile(`^\s+(?:de la|del|de|for|of|from|for the|of the)\s+(?:(?:la|el|the|an?)\s+)?(?:entrega|pedido|envio|order|delivery|shipment|dia|day)\b` +
+		`|^[^.;]{0,40}\b(?:que (?:firmo|firmamos|firmaron|enviamos|emitimos|creamos|generamos|recibimos)|(?:that|which) (?:\w+ ){0,3}(?:signed|sent|issued|created|generated|received)) [^.;]{0,30}\b(?:ayer|hoy|esta manana|yesterday|today|this morning|last (?:week|monday|tuesday|wednesday|thursday|friday)|on (?:monday|tuesday|wednesday|thursday|friday)|el (?:lunes|martes|miercoles|jueves|viernes))\b`)
+)
 
 // lineAround returns the line of s around offset i, bounded.
 func lineAround(s string, i int) string {

@@ -18,7 +18,7 @@ var (
 // Gates of the signature expressions: the characters and words without
 // which they cannot match.
 var (
-	contactGate    = gated{any: []string{"@", "www.", "+", "tel", "phone", "mobile", "m", "t", "movil", "tfno"}}
+	contactGate    = gated{raw: true, any: []string{"@", "www.", "+", "Tel", "tel", "Phone", "phone", "Mobile", "mobile", "M.", "T.", "M ", "T ", "Móvil", "móvil", "Tfno", "tfno"}}
 	disclaimerGate = gated{any: []string{"intended", "confidential", "privileged", "disclaimer", "registered", "print",
 		"aviso", "confidencial", "destinatario", "protecci", "rgpd", "gdpr", "lopd", "imprimir"}}
 )
@@ -54,8 +54,8 @@ func (in *input) ownWordCount() int {
 			n += w
 			continue
 		}
-		contact := contactGate.may(u.text) && contactDetail.MatchString(u.text)
-		if contact && !strings.ContainsAny(u.text, ".?!") || disclaimerGate.may(strings.ToLower(u.text)) && disclaimer.MatchString(u.text) {
+		contact := in.may(&contactGate, u.text) && contactDetail.MatchString(u.text)
+		if contact && !strings.ContainsAny(u.text, ".?!") || in.may(&disclaimerGate, strings.ToLower(u.text)) && disclaimer.MatchString(u.text) {
 			continue
 		}
 		if contact && w < 60 && !endsSentence(u.text) && !in.hasStatement(i) {

@@ -30,8 +30,12 @@ var evidenceSentence = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:also,?
 // aboutEvidence reports whether a statement is about attachments or links
 // rather than a problem.
 func aboutEvidence(f string) bool {
-	return evidenceSentence.MatchString(f) || attachmentWords.match(f) && countWords(f) < 16 || sharedFiles.MatchString(f)
+	return evidenceSentence.MatchString(f) || attachmentWords.match(f) && countWords(f) < 16 || sharedGate.may(f) && sharedFiles.MatchString(f)
 }
+
+// sharedGate holds what sharedFiles needs.
+var sharedGate = gated{any: []string{"shar", "carpeta", "enlace", "transfer", "we.tl", "drive", "dropbox", "onedrive",
+	"loom", "box.com", "put ", "he puesto", "he dejado", "he subido", " dejo"}}
 
 // sharedFiles is a sentence that hands over files through a share.
 var sharedFiles = regexp.MustCompile(`\b(?:shared folder|shared link|share link|shared drive|carpeta compartida|enlace compartido|wetransfer|we\.tl|drive\.google|dropbox|onedrive|sharepoint|loom\.com|box\.com|i(?:'ve| have)? put (?:them|the|it|all)|he (?:puesto|dejado|subido) (?:los|las|el|la) (?:ficheros|archivos|capturas)|os dejo|te dejo|les dejo)\b`)
@@ -116,7 +120,7 @@ func overlaps(a, b map[string]bool) bool {
 // than a sentence: an HTTP request or status line, a JSON or XML body, a
 // curl command, header lines, or mostly symbols and digits.
 func pasted(text string) bool {
-	if apiCall.MatchString(text) || httpStatusLine.MatchString(text) || responseBody.MatchString(text) {
+	if pastedGate.may(text) && (apiCall.MatchString(text) || httpStatusLine.MatchString(text) || responseBody.MatchString(text)) {
 		return true
 	}
 	letters, other := 0, 0
@@ -130,6 +134,10 @@ func pasted(text string) bool {
 	}
 	return other > letters/2
 }
+
+// pastedGate holds what a pasted call, response or header line must hold.
+var pastedGate = gated{raw: true, any: []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "curl", "CURL",
+	"HTTP", "http/", "{", "<", "ontent-", "equest-", "Date:", "date:", "erver:", "uthorization"}}
 
 // httpStatusLine is the first line of an HTTP response, or a header line.
 var httpStatusLine = regexp.MustCompile(`(?i)\bHTTP/[0-9.]+\s+[1-5]\d\d\b|^\s*(?:content-type|x-request-id|date|server|authorization)\s*:`)

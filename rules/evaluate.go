@@ -67,6 +67,8 @@ type input struct {
 	categoryWhy string
 	lang        Lang
 	reasons     []Reason
+	rawText     string          // subject and analysed words as written
+	gates       map[*gated]bool // which gates the whole message passes
 }
 
 // maxReasonText bounds one quoted sentence in a reason.
@@ -161,6 +163,7 @@ func newInput(m *intake.Message, p *Policy, received time.Time) *input {
 	if in.passed != "" {
 		analysed = truncate(in.own+"\n\n"+in.passed, maxAnalyzedBytes)
 	}
+	in.rawText = in.subject + "\n" + analysed
 	in.foldSubject = fold(in.subject)
 	in.foldOwn = fold(analysed)
 	in.text = in.foldSubject + " .\n" + in.foldOwn
@@ -186,13 +189,13 @@ func newInput(m *intake.Message, p *Policy, received time.Time) *input {
 // findStatements collects the sentences that state a malfunction: the
 // subject's, then the units'.
 func (in *input) findStatements() {
-	set := in.symptomSet().present(in.words)
-	if sym := malfunctionOf(in.foldSubject, set); sym != "" {
+	sc := newScan(in.symptomSet(), in.words, in.text)
+	if sym := sc.malfunction(in.foldSubject); sym != "" {
 		in.statements = append(in.statements, statement{unit: -1, text: in.subject, fold: in.foldSubject, symptom: sym})
 	}
 	for i, u := range in.units {
 		for _, s := range u.sentences {
-			if sym := malfunctionOf(s.fold, set); sym != "" {
+			if sym := sc.malfunction(s.fold); sym != "" {
 				in.statements = append(in.statements, statement{unit: i, text: s.text, fold: s.fold, symptom: sym})
 			}
 		}

@@ -166,7 +166,27 @@ func (in *input) symptomSet() phraseSet { return in.kw.symptom }
 // symptomAt describes where a sentence states a malfunction: the phrase
 // that says so, or "" when it does not.
 func malfunction(f string, set phraseSet, words *textWords) string {
-	return malfunctionOf(f, set.present(words))
+	return newScan(set, words, f).malfunction(f)
+}
+
+// scan is what one message can state: the symptom phrases whose first
+// word it holds and the shape patterns whose words it holds, found once
+// per message so that each sentence is searched for those alone.
+type scan struct {
+	phrases []string
+	strong  []gated
+}
+
+// newScan prepares the scan of a message whose words are words and whose
+// folded text is text.
+func newScan(set phraseSet, words *textWords, text string) *scan {
+	sc := &scan{phrases: set.present(words)}
+	for _, g := range strongPatterns {
+		if g.may(text) {
+			sc.strong = append(sc.strong, g)
+		}
+	}
+	return sc
 }
 
 // present returns the phrases of s that can occur in t: those whose first
@@ -187,9 +207,10 @@ func (s phraseSet) present(t *textWords) []string {
 	return out
 }
 
-// malfunctionOf is malfunction over the symptom phrases that can occur in
-// the message (phraseSet.present), found once per message.
-func malfunctionOf(f string, phrases []string) string {
+// malfunction reports the phrase or shape by which f, a folded sentence of
+// the scanned message, states a malfunction; "" when it does not.
+func (sc *scan) malfunction(f string) string {
+	phrases := sc.phrases
 	if isHypothetical(f) || strings.HasSuffix(f, "?") && alternativesQuestion.MatchString(f) {
 		return ""
 	}
@@ -233,7 +254,7 @@ func malfunctionOf(f string, phrases []string) string {
 			return p
 		}
 	}
-	for _, g := range strongPatterns {
+	for _, g := range sc.strong {
 		if !g.may(f) {
 			continue
 		}
@@ -257,6 +278,7 @@ func malfunctionOf(f string, phrases []string) string {
 type gated struct {
 	re  *regexp.Regexp
 	any []string
+	raw bool // the words are looked for in the text as written, not folded
 }
 
 // may reports whether f holds one of g's words.
@@ -267,6 +289,25 @@ func (g gated) may(f string) bool {
 		}
 	}
 	return false
+}
+
+// may reports whether g's words are in f and, first, anywhere in the
+// message: a gate missing from the whole message is never looked for in
+// its sentences again.
+func (in *input) may(g *gated, f string) bool {
+	hit, ok := in.gates[g]
+	if !ok {
+		text := in.text
+		if g.raw {
+			text = in.rawText
+		}
+		hit = g.may(text)
+		if in.gates == nil {
+			in.gates = map[*gated]bool{}
+		}
+		in.gates[g] = hit
+	}
+	return hit && g.may(f)
 }
 
 // hypotheticalGate holds the words without which hypothetical cannot match.
@@ -285,33 +326,33 @@ func isHypothetical(f string) bool {
 // ... pero"), a measured slowness ("takes four minutes to open"), a
 // setting ignored ("although their language is set to Spanish").
 var strongPatterns = []gated{
-	{regexp.MustCompile(`\bused to (?:work|open|load|show|be|take|arrive|send|print|sync|go|come|appear|display|calculate|match|get|list|include)\b`), []string{"used to"}},
-	{regexp.MustCompile(`\b(?:should|expected to|ought to)\b[^.;]{0,120}\b(?:but|however|instead)\b|\b(?:is|are|was|were) supposed to\b|\bse supone que\b`), []string{"should", "expected to", "ought to", "supposed to", "se supone"}},
-	{regexp.MustCompile(`\blogs? (?:\w+ ){0,2}out\b|\bkicks? (?:\w+ ){0,2}out\b|\bthrows? (?:\w+ ){0,2}out\b`), []string{"out"}},
-	{regexp.MustCompile(`\b(?:have|has|had|need) to (?:\w+ ){0,5}(?:again|re-?enter|retype|redo)\b|\btenemos que volver a\b|\bhay que volver a\b|\btienen que volver a\b`), []string{"again", "re-enter", "reenter", "retype", "redo", "volver a"}},
-	{regexp.MustCompile(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`), []string{"reset", "se "}},
-	{regexp.MustCompile(`\b(?:sent|shown|shows|displayed|displays|arrive|arrives|appear|appears|printed|generated|receive|receives|get|gets|are|is|salen|sale|llegan|llega|aparecen|aparece|reciben|recibe|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,6}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`), []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances", "italian", "italiano", "castellano"}},
-	{regexp.MustCompile(`\beven (?:for|with|when|though)\b|\bincluso (?:para|con|cuando)\b`), []string{"even", "incluso"}},
-	{regexp.MustCompile(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`), []string{"without", "sin "}},
-	{regexp.MustCompile(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`), []string{"fine", "ok", "correct", "right", "normal", "bien", "perfect"}},
-	{regexp.MustCompile(`\bno (?:se |lo |la |le |les |nos |me )?[a-z]{3,}(?:a|an|e|en)\b`), []string{"no "}},
-	{regexp.MustCompile(`\b(?:del mes anterior|de la semana anterior|del dia anterior|from the previous (?:month|week|day)|from last (?:month|week))\b|\b(?:que no es|que no son|which is not|that is not|who is not|which isn't|that isn't|who isn't) (?:el|la|los|las|the) (?:configurad|correct|right|correspondiente|asignad|expected|configured|one)`), []string{"anterior", "previous", "last month", "last week", "no es", "no son", "not the", "n't the"}},
-	{regexp.MustCompile(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`), []string{"deber"}},
-	{regexp.MustCompile(`\b(?:(?:has|have|had|is|are|was|were) not|hasn't|haven't|hadn't|isn't|aren't|wasn't|weren't) (?:been |being )?(?:sent|created|generated|delivered|received|processed|updated|synced|synchronised|synchronized|imported|paid|signed|saved|shown|printed|posted|applied|calculated|triggered)\b`), []string{"not", "n't"}},
-	{regexp.MustCompile(`\b(?:de otro cliente|de otros clientes|de otra empresa|de otra persona|de otro usuario|of another customer|of other customers|another customer's|other customers'|someone else's|of another user|another user's)\b`), []string{"otr", "other", "someone"}},
-	{regexp.MustCompile(`\b(?:sale|salen|aparece|aparecen|figura|figuran|shows?|says?|lists?|comes? out) (?:con |with )?\d+ [^.;]{0,40}\b(?:cuando|pero|but|when|although|aunque|while|mientras)\b[^.;]{0,40}\d`), []string{"cuando", "pero", "but", "when", "although", "aunque", "while", "mientras"}},
-	{regexp.MustCompile(`\b(?:fecha real|real date|actual date|fecha correcta|correct date)\b`), []string{"real", "actual", "correct"}},
-	{regexp.MustCompile(`\b(?:aparece|aparecen|sale|salen|llega|llegan|queda|quedan|se guarda|se guardan|figura|figuran) (?:\w+ ){0,4}sin \w+`), []string{"sin "}},
-	{regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`), []string{"until", "hasta que"}},
-	{regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`), []string{"nothing", "nada"}},
-	{regexp.MustCompile(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|esta en|estan en|is set|esta configurad)`), []string{"although", "even though", "aunque", "a pesar"}},
-	{regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|returns|pops up|dice|muestra|pone|sale|salta|aparece|da|devuelve|devuelven) (?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`), []string{"\"", "«", "“"}},
-	{regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`), []string{"deber"}},
-	{regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`), []string{"take"}},
-	{regexp.MustCompile(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`), []string{"tarda"}},
-	{regexp.MustCompile(`\bantes (?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba)`), []string{"antes "}},
-	{regexp.MustCompile(`\b(?:although|even though|despite|aunque|a pesar de que)\b[^.;]{0,80}\b(?:is|are|was|were|has been|have been|esta|estan|tiene|tienen) (?:set|configured|correct|fine|there|active|enabled|valid|linked|configurad[oa]s?|bien|correct[oa]s?|activ[oa]s?|puest[oa]s?|marcad[oa]s?)\b`), []string{"although", "even though", "despite", "aunque", "a pesar"}},
-	{regexp.MustCompile(`\b(?:in|en) (?:english|ingles|spanish|espanol|german|aleman|french|frances)\b[^.;]{0,40}\b(?:for|to|instead|para|a nuestros|a los|en lugar|en vez)\b`), []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances"}},
+	{re: regexp.MustCompile(`\bused to (?:work|open|load|show|be|take|arrive|send|print|sync|go|come|appear|display|calculate|match|get|list|include)\b`), any: []string{"used to"}},
+	{re: regexp.MustCompile(`\b(?:should|expected to|ought to)\b[^.;]{0,120}\b(?:but|however|instead)\b|\b(?:is|are|was|were) supposed to\b|\bse supone que\b`), any: []string{"should", "expected to", "ought to", "supposed to", "se supone"}},
+	{re: regexp.MustCompile(`\blogs? (?:\w+ ){0,2}out\b|\bkicks? (?:\w+ ){0,2}out\b|\bthrows? (?:\w+ ){0,2}out\b`), any: []string{"out"}},
+	{re: regexp.MustCompile(`\b(?:have|has|had|need) to (?:\w+ ){0,5}(?:again|re-?enter|retype|redo)\b|\btenemos que volver a\b|\bhay que volver a\b|\btienen que volver a\b`), any: []string{"again", "re-enter", "reenter", "retype", "redo", "volver a"}},
+	{re: regexp.MustCompile(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`), any: []string{"reset", "se "}},
+	{re: regexp.MustCompile(`\b(?:sent|shown|shows|displayed|displays|arrive|arrives|appear|appears|printed|generated|receive|receives|get|gets|are|is|salen|sale|llegan|llega|aparecen|aparece|reciben|recibe|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,6}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`), any: []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances", "italian", "italiano", "castellano"}},
+	{re: regexp.MustCompile(`\beven (?:for|with|when|though)\b|\bincluso (?:para|con|cuando)\b`), any: []string{"even", "incluso"}},
+	{re: regexp.MustCompile(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`), any: []string{"without", "sin "}},
+	{re: regexp.MustCompile(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`), any: []string{"fine", "ok", "correct", "right", "normal", "bien", "perfect"}},
+	{re: regexp.MustCompile(`\bno (?:se |lo |la |le |les |nos |me )?[a-z]{3,}(?:a|an|e|en)\b`), any: []string{"no "}},
+	{re: regexp.MustCompile(`\b(?:del mes anterior|de la semana anterior|del dia anterior|from the previous (?:month|week|day)|from last (?:month|week))\b|\b(?:que no es|que no son|which is not|that is not|who is not|which isn't|that isn't|who isn't) (?:el|la|los|las|the) (?:configurad|correct|right|correspondiente|asignad|expected|configured|one)`), any: []string{"anterior", "previous", "last month", "last week", "no es", "no son", "not the", "n't the"}},
+	{re: regexp.MustCompile(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`), any: []string{"deber"}},
+	{re: regexp.MustCompile(`\b(?:(?:has|have|had|is|are|was|were) not|hasn't|haven't|hadn't|isn't|aren't|wasn't|weren't) (?:been |being )?(?:sent|created|generated|delivered|received|processed|updated|synced|synchronised|synchronized|imported|paid|signed|saved|shown|printed|posted|applied|calculated|triggered)\b`), any: []string{"not", "n't"}},
+	{re: regexp.MustCompile(`\b(?:de otro cliente|de otros clientes|de otra empresa|de otra persona|de otro usuario|of another customer|of other customers|another customer's|other customers'|someone else's|of another user|another user's)\b`), any: []string{"otr", "other", "someone"}},
+	{re: regexp.MustCompile(`\b(?:sale|salen|aparece|aparecen|figura|figuran|shows?|says?|lists?|comes? out) (?:con |with )?\d+ [^.;]{0,40}\b(?:cuando|pero|but|when|although|aunque|while|mientras)\b[^.;]{0,40}\d`), any: []string{"cuando", "pero", "but", "when", "although", "aunque", "while", "mientras"}},
+	{re: regexp.MustCompile(`\b(?:fecha real|real date|actual date|fecha correcta|correct date)\b`), any: []string{"real", "actual", "correct"}},
+	{re: regexp.MustCompile(`\b(?:aparece|aparecen|sale|salen|llega|llegan|queda|quedan|se guarda|se guardan|figura|figuran) (?:\w+ ){0,4}sin \w+`), any: []string{"sin "}},
+	{re: regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`), any: []string{"until", "hasta que"}},
+	{re: regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`), any: []string{"nothing", "nada"}},
+	{re: regexp.MustCompile(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|esta en|estan en|is set|esta configurad)`), any: []string{"although", "even though", "aunque", "a pesar"}},
+	{re: regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|returns|pops up|dice|muestra|pone|sale|salta|aparece|da|devuelve|devuelven) (?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`), any: []string{"\"", "«", "“"}},
+	{re: regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`), any: []string{"deber"}},
+	{re: regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`), any: []string{"take"}},
+	{re: regexp.MustCompile(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`), any: []string{"tarda"}},
+	{re: regexp.MustCompile(`\bantes (?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba)`), any: []string{"antes "}},
+	{re: regexp.MustCompile(`\b(?:although|even though|despite|aunque|a pesar de que)\b[^.;]{0,80}\b(?:is|are|was|were|has been|have been|esta|estan|tiene|tienen) (?:set|configured|correct|fine|there|active|enabled|valid|linked|configurad[oa]s?|bien|correct[oa]s?|activ[oa]s?|puest[oa]s?|marcad[oa]s?)\b`), any: []string{"although", "even though", "despite", "aunque", "a pesar"}},
+	{re: regexp.MustCompile(`\b(?:in|en) (?:english|ingles|spanish|espanol|german|aleman|french|frances)\b[^.;]{0,40}\b(?:for|to|instead|para|a nuestros|a los|en lugar|en vez)\b`), any: []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances"}},
 }
 
 // noVerbNotSymptom are "no <verb>" phrases that report nothing broken.
