@@ -194,7 +194,21 @@ func TestOpenCorruptPages(t *testing.T) {
 			t.Run(fmt.Sprintf("page %d %s", id, name), func(t *testing.T) {
 				bad := bytes.Clone(data)
 				corrupt(bad[int(id)*ps : int(id+1)*ps])
-				wantDamaged(t, copyTo(t, bad))
+				path := copyTo(t, bad)
+				wantDamaged(t, path)
+				// As `ticketd check-store` does on a file too large for the
+				// check at open: a read-only Open, then CheckContext.
+				db, err := Open(path, Options{ReadOnly: true, Timeout: 200 * time.Millisecond})
+				if err != nil {
+					if !errors.Is(err, ErrDamaged) {
+						t.Fatalf("read-only Open = %v", err)
+					}
+					return
+				}
+				defer db.Close()
+				if err := db.CheckContext(context.Background()); !errors.Is(err, ErrDamaged) {
+					t.Errorf("CheckContext = %v, want ErrDamaged", err)
+				}
 			})
 			checked++
 		}
