@@ -21,11 +21,11 @@ func requireAdminHeader(next http.Handler) http.Handler {
 	})
 }
 
-// requireIPHost refuses with 403 a request whose Host is neither an IP
+// RequireIPHost refuses with 403 a request whose Host is neither an IP
 // address nor "localhost". A page served from a hostile name that later
 // resolves to 127.0.0.1 (DNS rebinding) is same-origin with the API as
 // far as the browser knows, and sends that name as Host.
-func requireIPHost(next http.Handler) http.Handler {
+func RequireIPHost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !ipOrLocalhost(r.Host) {
 			writeError(w, http.StatusForbidden, "the admin API must be addressed by IP address or localhost")

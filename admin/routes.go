@@ -60,13 +60,13 @@ func Register(mux *http.ServeMux, b Backend, now func() time.Time, log *slog.Log
 		if rt.mutating {
 			next = requireAdminHeader(next)
 		}
-		mux.Handle(rt.method+" "+rt.path, requireIPHost(next))
+		mux.Handle(rt.method+" "+rt.path, RequireIPHost(next))
 		// The method-less pattern is less specific: it only gets the
 		// other methods, and answers them in JSON rather than the mux's
 		// plain-text 405.
-		mux.Handle(rt.path, requireIPHost(methodNotAllowed(allowed(rt.method))))
+		mux.Handle(rt.path, RequireIPHost(methodNotAllowed(allowed(rt.method))))
 	}
-	mux.Handle(PathPrefix, requireIPHost(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle(PathPrefix, RequireIPHost(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such admin API route: "+r.URL.Path)
 	})))
 }

@@ -107,12 +107,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 }
 
 // adminHandler serves the support commands' API, the metrics and the
-// health checks on admin.listen.
+// health checks on admin.listen. Every path, /metrics and /readyz
+// included, refuses a Host that is not an IP address or localhost (DNS
+// rebinding).
 func (d *Daemon) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	admin.Register(mux, d.db, time.Now, d.log)
 	d.health.Register(mux, d.metrics)
-	return mux
+	return admin.RequireIPHost(mux)
 }
 
 // RunOnce processes the messages in the mailbox now, tries every queued

@@ -208,6 +208,23 @@ func TestMetricsAndHealthAfterFixtures(t *testing.T) {
 	if body, code := r.scrape("/readyz"); code != http.StatusOK {
 		t.Errorf("/readyz %d %s", code, body)
 	}
+	// A foreign Host (DNS rebinding) is refused on every path, the
+	// metrics and health checks included.
+	for _, path := range []string{"/metrics", "/readyz", "/healthz"} {
+		req, err := http.NewRequest(http.MethodGet, "http://"+r.cfg.Admin.Listen+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = "attacker.example:9120"
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s with Host attacker.example: %d, want 403", path, resp.StatusCode)
+		}
+	}
 	// The mailbox going away makes the daemon not ready.
 	r.imap.Stop()
 	waitUntil(t, 10*time.Second, "readiness to fail", func() bool {

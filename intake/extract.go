@@ -87,6 +87,9 @@ func SafeFileName(name, mediaType string) string {
 		name = name[i+1:]
 	}
 	name = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
 		if unicode.IsControl(r) || r == ':' || r == '*' || r == '?' || r == '"' || r == '<' || r == '>' || r == '|' {
 			return '_'
 		}

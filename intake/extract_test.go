@@ -17,6 +17,8 @@ func TestSafeFileName(t *testing.T) {
 		{"", "", "attachment"},
 		{".hidden", "", "hidden"},
 		{"bad\xffutf8.pdf", "application/pdf", "bad_utf8.pdf"},
+		{"invoice\u202Efdp.exe", "application/octet-stream", "invoicefdp.exe"},
+		{"report\u200b.pdf", "application/pdf", "report.pdf"},
 		{strings.Repeat("ñ", 300) + ".pdf", "application/pdf", strings.Repeat("ñ", 48) + ".pdf"},
 	}
 	for _, tt := range tests {
@@ -72,5 +74,33 @@ second
 		if strings.TrimSpace(string(b)) != want {
 			t.Errorf("%s holds %q, want %q", f, b, want)
 		}
+	}
+}
+
+// TestAttachmentNameDropsFormatCharacters: a right-to-left override cannot
+// fake an extension in what support staff see (issue 13, finding 7).
+func TestAttachmentNameDropsFormatCharacters(t *testing.T) {
+	raw := crlf(`From: Alice <alice@acme.example>
+Subject: files
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary=b
+
+--b
+Content-Type: text/plain
+
+See the attached file.
+--b
+Content-Type: application/octet-stream
+Content-Disposition: attachment; filename*=UTF-8''invoice%E2%80%AEfdp.exe
+
+x
+--b--
+`)
+	m, err := Parse(strings.NewReader(raw), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Attachments) != 1 || m.Attachments[0].Filename != "invoicefdp.exe" {
+		t.Fatalf("attachments %+v, want the name without U+202E", m.Attachments)
 	}
 }

@@ -48,18 +48,26 @@ func fixUTF8(s string) string {
 // stripControls removes control characters, tabs and line breaks included,
 // from a one-line value such as a subject or a file name.
 func stripControls(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+	if strings.IndexFunc(s, isControlOrFormat) < 0 {
 		return strings.TrimSpace(s)
 	}
 	return strings.TrimSpace(strings.Map(func(r rune) rune {
 		if r == '\t' || r == '\n' || r == '\r' {
 			return ' '
 		}
-		if unicode.IsControl(r) {
+		if isControlOrFormat(r) {
 			return -1
 		}
 		return r
 	}, s))
+}
+
+// isControlOrFormat reports whether r is a control character or a Unicode
+// format character: a bidirectional override (U+202E turns
+// "invoice\u202Efdp.exe" into what reads as "invoiceexe.pdf"), a
+// zero-width joiner or space.
+func isControlOrFormat(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }
 
 // isMessageHeader reports whether h has at least one field every message

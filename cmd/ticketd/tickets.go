@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -152,6 +153,20 @@ func writeTicket(w io.Writer, t *store.Ticket, format string) error {
 	return nil
 }
 
+// safeTicketNumber is what a ticket number looks like ("SUP-000042"). The
+// number comes from the admin API or the file: neither is trusted to name
+// a path.
+var safeTicketNumber = regexp.MustCompile(`^[A-Za-z0-9]{1,16}-[0-9]{1,12}$`)
+
+// ticketDirName returns the directory name for an exported ticket, or an
+// error when the number could lead a path outside DIR ("../x", "a/b").
+func ticketDirName(number string) (string, error) {
+	if !safeTicketNumber.MatchString(number) {
+		return "", fmt.Errorf("export: refusing ticket number %q: not of the form PREFIX-NNNNNN", oneline.Cut(number, 40))
+	}
+	return number, nil
+}
+
 // exportTicket writes every message of the ticket as .eml, with the
 // attachments of each beside it, into dir/NUMBER. It returns the files
 // written.
@@ -160,7 +175,11 @@ func exportTicket(ctx context.Context, a *access, number, dir string) ([]string,
 	if err != nil {
 		return nil, err
 	}
-	out := filepath.Join(dir, t.Number)
+	name, err := ticketDirName(t.Number)
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, name)
 	if err := os.MkdirAll(out, 0o750); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
