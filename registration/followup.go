@@ -191,6 +191,7 @@ func (c composer) forFollowUp(t *store.Ticket, key string, m *intake.Message, ve
 		return outgoing(e, t.Number)
 	}
 	t.Findings = verdict.Findings
+	t.Reasons = verdict.Reasons
 	t.Category = verdict.Category
 	v.Category = verdict.Category
 	if verdict.Outcome == rules.Accepted {

@@ -194,6 +194,7 @@ func (r *Registrar) newIntake(p *Prepared) (*store.Intake, rules.Verdict, error)
 		Category:              v.Category,
 		Lang:                  v.Lang,
 		Findings:              v.Findings,
+		Reasons:               v.Reasons,
 		Organization:          v.Organization,
 		DeductsQuota:          v.DeductsQuota,
 		Warranty:              v.Warranty,

@@ -26,6 +26,7 @@ type Intake struct {
 	Category     rules.Category
 	Lang         rules.Lang
 	Findings     []rules.Finding
+	Reasons      []rules.Reason
 	Organization string
 	DeductsQuota bool
 	Warranty     bool   // counted in the warranty counter instead of deducting
@@ -239,6 +240,7 @@ func newTicket(tx *bolt.Tx, in *Intake, received, now time.Time) (*Ticket, error
 		Status:       StatusNeedsInfo,
 		Lang:         in.Lang,
 		Findings:     slices.Clone(in.Findings),
+		Reasons:      slices.Clone(in.Reasons),
 		ReceivedAt:   received,
 		DeductsQuota: in.DeductsQuota && !in.Warranty,
 		Warranty:     in.Warranty,
@@ -315,6 +317,7 @@ func (in *Intake) validate() error {
 func (t *Ticket) clone() *Ticket {
 	c := *t
 	c.Findings = slices.Clone(t.Findings)
+	c.Reasons = slices.Clone(t.Reasons)
 	c.MessageIDs = slices.Clone(t.MessageIDs)
 	c.Attachments = slices.Clone(t.Attachments)
 	c.Messages = make([]MessageRef, len(t.Messages))

@@ -34,12 +34,16 @@ type Ticket struct {
 	Status       Status          `json:"status"`
 	Lang         rules.Lang      `json:"lang"`
 	Findings     []rules.Finding `json:"findings,omitempty"`
-	ReceivedAt   time.Time       `json:"received_at"`
-	SLAStartedAt time.Time       `json:"sla_started_at"` // zero until complete (status open)
-	DeductsQuota bool            `json:"deducts_quota"`
-	Warranty     bool            `json:"warranty"`
-	OverPlan     bool            `json:"over_plan"`
-	Period       string          `json:"period,omitempty"` // ledger period the ticket counted in
+	// Reasons say why the rules judged as they did: the sentence that
+	// decided the category, the units taken for separate problems, what
+	// counted as evidence. For support staff only.
+	Reasons      []rules.Reason `json:"reasons,omitempty"`
+	ReceivedAt   time.Time      `json:"received_at"`
+	SLAStartedAt time.Time      `json:"sla_started_at"` // zero until complete (status open)
+	DeductsQuota bool           `json:"deducts_quota"`
+	Warranty     bool           `json:"warranty"`
+	OverPlan     bool           `json:"over_plan"`
+	Period       string         `json:"period,omitempty"` // ledger period the ticket counted in
 	// PeriodUsed is how many tickets the period had used, this one
 	// included, when the ticket was registered (for the receipt).
 	PeriodUsed int `json:"period_used,omitempty"`

@@ -75,6 +75,11 @@ func TestTicketsExportAndShow(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "SUP-000001") || !strings.Contains(out, "alice@acme.example") {
 		t.Errorf("show: exit %d: %s %s", code, out, errOut)
 	}
+	// Support staff see why: the sentence that decided the category and
+	// what counted as evidence.
+	if !strings.Contains(out, "Why:          category: incident: decided by:") || !strings.Contains(out, "Why:          evidence.attached: evidence:") {
+		t.Errorf("show does not say why:\n%s", out)
+	}
 	out, _, code = r.runCLI("tickets", "list", "--format", "json")
 	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"number":"SUP-000001"`) {
 		t.Errorf("list json: %s", out)

@@ -146,6 +146,13 @@ func writeTicket(w io.Writer, t *store.Ticket, format string) error {
 	for _, f := range t.Findings {
 		fmt.Fprintf(w, "Finding:      %s (%s): %s\n", f.Rule, f.Outcome, f.Message.In(t.Lang))
 	}
+	for _, r := range t.Reasons {
+		mark := ""
+		if r.Fired {
+			mark = " (fired)"
+		}
+		fmt.Fprintf(w, "Why:          %s%s: %s\n", r.Rule, mark, oneline.Cut(r.Why, 240))
+	}
 	for _, a := range t.Attachments {
 		fmt.Fprintf(w, "Attachment:   %s (%s, %d bytes, sha256 %s)\n", a.Filename, a.MediaType, a.Size, a.SHA256)
 	}
