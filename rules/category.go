@@ -19,9 +19,9 @@ type statement struct {
 // subject), never in passing context, signatures or footers.
 var (
 	// apiStrong names an API on its own.
-	apiStrong = regexp.MustCompile(`\b(?:(?:sync|syncs|synchronization|integration|connector|sincronizacion|integracion|conector)\b[^.;]{0,40}\b(?:from|with|to|de|desde|con|a) (?:our|nuestro|nuestra) (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet)|(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
+	apiStrong = regexp.MustCompile(`\b(?:(?:sync|syncs|synchronization|integration|connector|job|jobs|script|interface|sincronizacion|integracion|conector|proceso|interfaz)\b[^.;]{0,60}\b(?:from|with|to|de|desde|con|a) (?:our|nuestro|nuestra) (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet)|(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
 	// apiWeak names an integration; with an HTTP error status it is an API error.
-	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http|our system|our software|our erp|our app|nuestro sistema|nuestro software|nuestro programa|nuestra intranet|intranet|parametros?|parameters?|query|consulta|script|scripts|sync|sincronizacion|sincronizaciones|cron|job)\b`)
+	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http|our system|our software|our erp|our app|nuestro sistema|nuestro software|nuestro programa|nuestra intranet|intranet|parametros?|parameters?|query|consulta|script|scripts|sync|sincronizacion|sincronizaciones|cron|job|remote|remoto)\b`)
 	// positiveClause is a clause that says something works; its words
 	// are not what the malfunction is about ("the API works fine, the
 	// problem is on the screen").
@@ -75,11 +75,12 @@ var selfServiceChange = regexp.MustCompile(`\b(?:new|nuevo|nueva) (?:logo|logoti
 // Gates of the topic expressions.
 var (
 	apiGate = gated{any: []string{"api", "rest", "endpoint", "webhook", "sdk", "graphql", "curl", "postman", "swagger",
-		"oauth", "bearer", "token", "status code", "http", "codigo", "call", "request", "llamada", "peticion"}}
+		"oauth", "bearer", "token", "status code", "http", "codigo", "call", "request", "llamada", "peticion", "our ",
+		"nuestr"}}
 	apiWeakGate = gated{any: []string{"integra", "connector", "conector", "erp", "sap", "netsuite", "dynamics",
 		"salesforce", "request", "peticion", "llamada", "call", "payload", "token", "server", "servidor", "json",
 		"respon", "sync", "middleware", "zapier", "make.com", "http", "our ", "nuestr", "intranet", "parame", "query",
-		"consulta", "script", "sincroniza", "cron", "job"}}
+		"consulta", "script", "sincroniza", "cron", "job", "remot"}}
 	positiveGate = gated{any: []string{"fine", "well", "correct", "ok", "perfect", "bien"}}
 	uploadGate   = gated{any: []string{"upload", "import", "bulk", "mass ", "subi", "subo", "suben", "subida", "carga",
 		"cargar", "adjuntar"}}

@@ -182,7 +182,7 @@ type scan struct {
 func newScan(set phraseSet, words *textWords, text string) *scan {
 	sc := &scan{phrases: set.present(words)}
 	for _, g := range strongPatterns {
-		if g.may(text) {
+		if g.mayIn(words, text) {
 			sc.strong = append(sc.strong, g)
 		}
 	}
@@ -281,6 +281,34 @@ type gated struct {
 	raw bool // the words are looked for in the text as written, not folded
 }
 
+// mayIn reports whether the message holds one of g's words: a word made
+// of letters only is looked up in the message's words, anything else
+// (a part of a word, several words, punctuation) searched in its text.
+func (g gated) mayIn(words *textWords, text string) bool {
+	for _, w := range g.any {
+		if words != nil && isPlainWord(w) {
+			if _, ok := words.words[w]; ok {
+				return true
+			}
+			continue
+		}
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPlainWord reports whether w is one word of ASCII letters.
+func isPlainWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return w != ""
+}
+
 // may reports whether f holds one of g's words.
 func (g gated) may(f string) bool {
 	for _, w := range g.any {
@@ -326,31 +354,31 @@ func isHypothetical(f string) bool {
 // ... pero"), a measured slowness ("takes four minutes to open"), a
 // setting ignored ("although their language is set to Spanish").
 var strongPatterns = []gated{
-	{re: regexp.MustCompile(`\bused to (?:work|open|load|show|be|take|arrive|send|print|sync|go|come|appear|display|calculate|match|get|list|include)\b`), any: []string{"used to"}},
+	{re: regexp.MustCompile(`\bused to (?:work|open|load|show|be|take|arrive|send|print|sync|go|come|appear|display|calculate|match|get|list|include)\b`), any: []string{"used"}},
 	{re: regexp.MustCompile(`\b(?:should|expected to|ought to)\b[^.;]{0,120}\b(?:but|however|instead)\b|\b(?:is|are|was|were) supposed to\b|\bse supone que\b`), any: []string{"should", "expected to", "ought to", "supposed to", "se supone"}},
 	{re: regexp.MustCompile(`\blogs? (?:\w+ ){0,2}out\b|\bkicks? (?:\w+ ){0,2}out\b|\bthrows? (?:\w+ ){0,2}out\b`), any: []string{"out"}},
 	{re: regexp.MustCompile(`\b(?:have|has|had|need) to (?:\w+ ){0,5}(?:again|re-?enter|retype|redo)\b|\btenemos que volver a\b|\bhay que volver a\b|\btienen que volver a\b`), any: []string{"again", "re-enter", "reenter", "retype", "redo", "volver a"}},
-	{re: regexp.MustCompile(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`), any: []string{"reset", "se "}},
+	{re: regexp.MustCompile(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`), any: []string{"reset", "resets", "se"}},
 	{re: regexp.MustCompile(`\b(?:sent|shown|shows|displayed|displays|arrive|arrives|appear|appears|printed|generated|receive|receives|get|gets|are|is|salen|sale|llegan|llega|aparecen|aparece|reciben|recibe|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,6}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`), any: []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances", "italian", "italiano", "castellano"}},
 	{re: regexp.MustCompile(`\beven (?:for|with|when|though)\b|\bincluso (?:para|con|cuando)\b`), any: []string{"even", "incluso"}},
-	{re: regexp.MustCompile(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`), any: []string{"without", "sin "}},
-	{re: regexp.MustCompile(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`), any: []string{"fine", "ok", "correct", "right", "normal", "bien", "perfect"}},
-	{re: regexp.MustCompile(`\bno (?:se |lo |la |le |les |nos |me )?[a-z]{3,}(?:a|an|e|en)\b`), any: []string{"no "}},
+	{re: regexp.MustCompile(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`), any: []string{"without", "sin"}},
+	{re: regexp.MustCompile(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`), any: []string{"fine", "ok", "correct", "correctly", "right", "normal", "normally", "bien", "correctamente", "perfectamente"}},
+	{re: regexp.MustCompile(`\bno (?:se |lo |la |le |les |nos |me )?[a-z]{3,}(?:a|an|e|en)\b`), any: []string{"no"}},
 	{re: regexp.MustCompile(`\b(?:del mes anterior|de la semana anterior|del dia anterior|from the previous (?:month|week|day)|from last (?:month|week))\b|\b(?:que no es|que no son|which is not|that is not|who is not|which isn't|that isn't|who isn't) (?:el|la|los|las|the) (?:configurad|correct|right|correspondiente|asignad|expected|configured|one)`), any: []string{"anterior", "previous", "last month", "last week", "no es", "no son", "not the", "n't the"}},
-	{re: regexp.MustCompile(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`), any: []string{"deber"}},
+	{re: regexp.MustCompile(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`), any: []string{"deberia", "deberian"}},
 	{re: regexp.MustCompile(`\b(?:(?:has|have|had|is|are|was|were) not|hasn't|haven't|hadn't|isn't|aren't|wasn't|weren't) (?:been |being )?(?:sent|created|generated|delivered|received|processed|updated|synced|synchronised|synchronized|imported|paid|signed|saved|shown|printed|posted|applied|calculated|triggered)\b`), any: []string{"not", "n't"}},
 	{re: regexp.MustCompile(`\b(?:de otro cliente|de otros clientes|de otra empresa|de otra persona|de otro usuario|of another customer|of other customers|another customer's|other customers'|someone else's|of another user|another user's)\b`), any: []string{"otr", "other", "someone"}},
 	{re: regexp.MustCompile(`\b(?:sale|salen|aparece|aparecen|figura|figuran|shows?|says?|lists?|comes? out) (?:con |with )?\d+ [^.;]{0,40}\b(?:cuando|pero|but|when|although|aunque|while|mientras)\b[^.;]{0,40}\d`), any: []string{"cuando", "pero", "but", "when", "although", "aunque", "while", "mientras"}},
-	{re: regexp.MustCompile(`\b(?:fecha real|real date|actual date|fecha correcta|correct date)\b`), any: []string{"real", "actual", "correct"}},
-	{re: regexp.MustCompile(`\b(?:aparece|aparecen|sale|salen|llega|llegan|queda|quedan|se guarda|se guardan|figura|figuran) (?:\w+ ){0,4}sin \w+`), any: []string{"sin "}},
-	{re: regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`), any: []string{"until", "hasta que"}},
+	{re: regexp.MustCompile(`\b(?:fecha real|real date|actual date|fecha correcta|correct date)\b`), any: []string{"real", "actual", "correct", "correcta"}},
+	{re: regexp.MustCompile(`\b(?:aparece|aparecen|sale|salen|llega|llegan|queda|quedan|se guarda|se guardan|figura|figuran) (?:\w+ ){0,4}sin \w+`), any: []string{"sin"}},
+	{re: regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`), any: []string{"until", "hasta"}},
 	{re: regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`), any: []string{"nothing", "nada"}},
 	{re: regexp.MustCompile(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|esta en|estan en|is set|esta configurad)`), any: []string{"although", "even though", "aunque", "a pesar"}},
 	{re: regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|returns|pops up|dice|muestra|pone|sale|salta|aparece|da|devuelve|devuelven) (?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`), any: []string{"\"", "«", "“"}},
-	{re: regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`), any: []string{"deber"}},
-	{re: regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`), any: []string{"take"}},
-	{re: regexp.MustCompile(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`), any: []string{"tarda"}},
-	{re: regexp.MustCompile(`\bantes (?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba)`), any: []string{"antes "}},
+	{re: regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`), any: []string{"deberia", "deberian"}},
+	{re: regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`), any: []string{"take", "takes"}},
+	{re: regexp.MustCompile(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`), any: []string{"tarda", "tardan", "tardamos"}},
+	{re: regexp.MustCompile(`\bantes (?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba)`), any: []string{"antes"}},
 	{re: regexp.MustCompile(`\b(?:although|even though|despite|aunque|a pesar de que)\b[^.;]{0,80}\b(?:is|are|was|were|has been|have been|esta|estan|tiene|tienen) (?:set|configured|correct|fine|there|active|enabled|valid|linked|configurad[oa]s?|bien|correct[oa]s?|activ[oa]s?|puest[oa]s?|marcad[oa]s?)\b`), any: []string{"although", "even though", "despite", "aunque", "a pesar"}},
 	{re: regexp.MustCompile(`\b(?:in|en) (?:english|ingles|spanish|espanol|german|aleman|french|frances)\b[^.;]{0,40}\b(?:for|to|instead|para|a nuestros|a los|en lugar|en vez)\b`), any: []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances"}},
 }
