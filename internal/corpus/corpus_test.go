@@ -21,6 +21,7 @@ var labelled = []string{
 	"testdata/corpus/en/expect.jsonl",
 	"testdata/corpus/es/expect.jsonl",
 	"testdata/holdout/expect.jsonl",
+	"testdata/holdout2/expect.jsonl",
 }
 
 // TestCorpusFloors judges every labelled mail as `ticketd replay` does
