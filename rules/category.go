@@ -19,13 +19,16 @@ type statement struct {
 // subject), never in passing context, signatures or footers.
 var (
 	// apiStrong names an API on its own.
-	apiStrong = regexp.MustCompile(`\b(?:(?:sync|syncs|synchronization|integration|connector|job|jobs|script|interface|sincronizacion|integracion|conector|proceso|interfaz)\b[^.;]{0,60}\b(?:from|with|to|de|desde|con|a) (?:our|nuestro|nuestra) (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet)|(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
+	apiStrong = regexp.MustCompile(`\b(?:(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
 	// apiWeak names an integration; with an HTTP error status it is an API error.
 	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http|our system|our software|our erp|our app|nuestro sistema|nuestro software|nuestro programa|nuestra intranet|intranet|parametros?|parameters?|query|consulta|script|scripts|sync|sincronizacion|sincronizaciones|cron|job|remote|remoto)\b`)
 	// positiveClause is a clause that says something works; its words
 	// are not what the malfunction is about ("the API works fine, the
 	// problem is on the screen").
 	positiveClause = regexp.MustCompile(`[^.;,:]*\b(?:works? (?:fine|well|correctly|ok|perfectly)|worked (?:fine|well)|is fine|are fine|is correct|are correct|is ok|are ok|funcionan? (?:bien|correctamente|perfectamente)|esta(?:n)? bien|son correct[oa]s|es correct[oa]|va bien|van bien)\b[^.;,:]*`)
+	// apiOwnSystem is an integration of the customer's own system with
+	// ours ("the nightly sync from our WMS", "la integración con nuestro ERP").
+	apiOwnSystem = regexp.MustCompile(`\b(?:sync|syncs|synchronization|integration|connector|job|jobs|script|interface|sincronizacion|integracion|conector|proceso|interfaz)\b[^.;]{0,60}\b(?:from|with|to|de|desde|con|a) (?:our|nuestro|nuestra) (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet)\b`)
 	// statusWords name an HTTP answer without its number.
 	statusWords = regexp.MustCompile(`\b(?:unauthorized|unauthorised|forbidden|bad request|conflict|not found|internal server error|bad gateway|service unavailable|gateway timeout|too many requests|unprocessable)\b`)
 	// apiTimeout is a timeout, which with an integration word is an API error.
@@ -75,9 +78,9 @@ var selfServiceChange = regexp.MustCompile(`\b(?:new|nuevo|nueva) (?:logo|logoti
 // Gates of the topic expressions.
 var (
 	apiGate = gated{any: []string{"api", "rest", "endpoint", "webhook", "sdk", "graphql", "curl", "postman", "swagger",
-		"oauth", "bearer", "token", "status code", "http", "codigo", "call", "request", "llamada", "peticion", "our ",
-		"nuestr"}}
-	apiWeakGate = gated{any: []string{"integra", "connector", "conector", "erp", "sap", "netsuite", "dynamics",
+		"oauth", "bearer", "token", "status code", "http", "codigo", "call", "request", "llamada", "peticion"}}
+	ownSystemGate = gated{any: []string{"our ", "nuestr"}}
+	apiWeakGate   = gated{any: []string{"integra", "connector", "conector", "erp", "sap", "netsuite", "dynamics",
 		"salesforce", "request", "peticion", "llamada", "call", "payload", "token", "server", "servidor", "json",
 		"respon", "sync", "middleware", "zapier", "make.com", "http", "our ", "nuestr", "intranet", "parame", "query",
 		"consulta", "script", "sincroniza", "cron", "job", "remot"}}
@@ -92,6 +95,14 @@ var selfServiceGate = gated{any: []string{"user", "usuari", "account", "cuenta",
 	"login", "2fa", "factor", "mfa", "authenticator", "autentica", "logo", "email", "e-mail", "correo", "role", "rol",
 	"permis", "rights", "workspace", "espacio", "company name", "nombre de la empresa", "branding", "color", "colour",
 	"time zone", "timezone", "zona horaria", "signer", "firmante", "seat", "licencia", "verificacion", "direccion"}}
+
+// selfServiceVerbGate holds the verbs without which selfServiceRequest
+// cannot match.
+var selfServiceVerbGate = gated{any: []string{"create", "add", "set", "remove", "delete", "deactivate", "disable",
+	"enable", "reset", "change", "update", "replace", "rename", "unlock", "invite", "grant", "revoke", "assign",
+	"crea", "alta", "anadir", "agregar", "eliminar", "borrar", "baja", "activar", "restablecer", "resetear",
+	"reiniciar", "cambiar", "actualizar", "sustituir", "reemplazar", "renombrar", "desbloquear", "invitar", "quitar",
+	"asignar", "modificar"}}
 
 // decideCategory puts the message into one category by what its
 // statements of malfunction are about, and keeps the sentence that decided.
@@ -111,31 +122,21 @@ var selfServiceGate = gated{any: []string{"user", "usuari", "account", "cuenta",
 func (in *input) decideCategory() {
 	ms := in.mainStatements()
 	in.kwAPI = in.kw.api.matchWords(in.words)
-	selfReq := ""
-	kwSelf := in.kw.selfService.matchWords(in.words)
-	changeMay := strings.Contains(in.text, "logo") || strings.Contains(in.text, "@")
-	for _, s := range in.allSentences() {
-		if in.may(&selfServiceGate, s.fold) && selfServiceRequest.MatchString(s.fold) && !howTo.MatchString(s.fold) && !isHypothetical(s.fold) {
-			selfReq = s.text
-			break
-		}
-		if (kwSelf && in.kw.selfService.match(s.fold) || changeMay && selfServiceChange.MatchString(s.fold) || in.may(&selfServiceGate, s.fold) && selfServiceAsk.MatchString(s.fold)) && !howTo.MatchString(s.fold) {
-			selfReq = s.text
-			break
-		}
-	}
 	if len(ms) == 0 {
-		switch {
-		case selfReq != "":
-			in.setCategory(SelfService, selfReq)
-		default:
+		if req := in.selfServiceRequest(); req != "" {
+			in.setCategory(SelfService, req)
+		} else {
 			in.setCategory(Question, "")
 		}
 		return
 	}
-	if selfReq != "" && (onlyAccessLoss(ms) || onlyRequest(ms, selfReq)) {
-		in.setCategory(SelfService, selfReq)
-		return
+	if !anyHardFailure(ms) {
+		// A self-service request wins over statements that only say
+		// someone lost access or that belong to the request itself.
+		if req := in.selfServiceRequest(); req != "" && (onlyAccessLoss(ms) || onlyRequest(ms, req)) {
+			in.setCategory(SelfService, req)
+			return
+		}
 	}
 	for _, s := range ms {
 		if in.isAPIStatement(s) {
@@ -193,6 +194,33 @@ func (in *input) mainStatements() []statement {
 	return out
 }
 
+// selfServiceRequest returns the first sentence that asks for something
+// the customer's administrators can do alone, or "".
+func (in *input) selfServiceRequest() string {
+	kwSelf := in.kw.selfService.matchWords(in.words)
+	changeMay := strings.Contains(in.text, "logo") || strings.Contains(in.text, "@")
+	for _, s := range in.allSentences() {
+		if in.may(&selfServiceGate, s.fold) && in.may(&selfServiceVerbGate, s.fold) && selfServiceRequest.MatchString(s.fold) && !howTo.MatchString(s.fold) && !isHypothetical(s.fold) {
+			return s.text
+		}
+		if (kwSelf && in.kw.selfService.match(s.fold) || changeMay && selfServiceChange.MatchString(s.fold) || in.may(&selfServiceGate, s.fold) && selfServiceAsk.MatchString(s.fold)) && !howTo.MatchString(s.fold) {
+			return s.text
+		}
+	}
+	return ""
+}
+
+// anyHardFailure reports whether a statement names a hard failure (an
+// error, a crash, an HTTP error status).
+func anyHardFailure(ms []statement) bool {
+	for _, s := range ms {
+		if isHardFailure(s.symptom) || hasErrorStatus(statusCodes(s.fold)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (in *input) setCategory(c Category, why string) {
 	in.category = c
 	in.categoryWhy = why
@@ -205,6 +233,9 @@ func (in *input) isAPIStatement(s statement) bool {
 		f = positiveClause.ReplaceAllString(f, " ")
 	}
 	if in.may(&apiGate, f) && apiStrong.MatchString(f) || in.kwAPI && in.kw.api.match(f) {
+		return true
+	}
+	if in.may(&ownSystemGate, f) && in.may(&apiWeakGate, f) && apiOwnSystem.MatchString(f) {
 		return true
 	}
 	if !in.may(&apiWeakGate, f) || !apiWeak.MatchString(f) {
