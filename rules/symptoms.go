@@ -84,21 +84,6 @@ var symptoms = []string{
 	"no muestra nada", "no carga nada", "todo el rato", "de forma aleatoria", "aleatoriamente", "no va",
 }
 
-// positiveFaultWords name a fault on their own ("error", "fallo"), so a
-// negation before them ("no errors", "nothing is broken", "nada falla",
-// "sin errores") undoes them. Phrases that hold their own negation ("doesn't
-// work", "no funciona") are not in this list.
-var positiveFaultWords = map[string]bool{
-	"error": true, "errors": true, "fail": true, "fails": true, "failed": true, "failing": true,
-	"failure": true, "failures": true, "crash": true, "crashes": true, "crashed": true,
-	"broken": true, "bug": true, "bugs": true, "issue": true, "issues": true, "problem": true,
-	"problems": true, "falla": true, "fallan": true, "fallo": true, "fallos": true,
-	"errores": true, "problema": true, "problemas": true, "roto": true, "rota": true,
-	"wrong": true, "incorrect": true, "missing": true, "slow": true, "down": true,
-	"duplicate": true, "duplicates": true, "stuck": true, "lost": true,
-	"mal": true, "lento": true, "lenta": true, "caido": true,
-	"incorrecto": true, "incorrecta": true, "keeps": true,
-}
 
 // weakSymptoms count only next to a verb of the product acting ("it
 // doesn't save", "won't sync"): alone, "doesn't", "can't" or "down" say
