@@ -19,7 +19,7 @@ type statement struct {
 // subject), never in passing context, signatures or footers.
 var (
 	// apiStrong names an API on its own.
-	apiStrong = regexp.MustCompile(`\b(?:(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
+	apiStrong = regexp.MustCompile(`\b(?:power automate|zapier|make\.com|n8n|workato|logic apps?|(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
 	// apiWeak names an integration; with an HTTP error status it is an API error.
 	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http|our system|our software|our erp|our app|nuestro sistema|nuestro software|nuestro programa|nuestra intranet|intranet|parametros?|parameters?|query|consulta|script|scripts|sync|sincronizacion|sincronizaciones|cron|job|remote|remoto)\b`)
 	// positiveClause is a clause that says something works; its words
@@ -29,6 +29,14 @@ var (
 	// apiOwnSystem is an integration of the customer's own system with
 	// ours ("the nightly sync from our WMS", "la integración con nuestro ERP").
 	apiOwnSystem = regexp.MustCompile(`\b(?:sync|syncs|synchronization|integration|connector|job|jobs|script|interface|sincronizacion|integracion|conector|proceso|interfaz)\b[^.;]{0,60}\b(?:from|with|to|de|desde|con|a) (?:our|nuestro|nuestra) (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet)\b`)
+	// ownSystemRef names the customer's own system that talks to ours:
+	// "creating envelopes from our patient system fails with 409".
+	ownSystemRef = regexp.MustCompile(`\b(?:from|with|to|de|desde|con|a|by|por) (?:our|nuestro|nuestra)(?: [\w-]+){0,2} (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet|backend|server|servidor|middleware|platform|plataforma)\b`)
+	// bareStatus is an HTTP error status named by its number alone: "with
+	// a 422", "got a 401", "nos da un 500".
+	bareStatus = regexp.MustCompile(`\b(?:a|an|un|una|with a|con un|got|gets|get|getting|returns?|returned|devuelve|devuelven|recibe|recibimos|da|dan) ([45][0-9][0-9])\b`)
+	// uiWords put a malfunction on a screen of ours, not in an integration.
+	uiWords = regexp.MustCompile(`\b(?:button|click|clicks|clicking|tab|menu|screen|page|boton|pulsar|pulsamos|pulso|pestana|pantalla|pagina)\b`)
 	// statusWords name an HTTP answer without its number.
 	statusWords = regexp.MustCompile(`\b(?:unauthorized|unauthorised|forbidden|bad request|conflict|not found|internal server error|bad gateway|service unavailable|gateway timeout|too many requests|unprocessable)\b`)
 	// apiTimeout is a timeout, which with an integration word is an API error.
@@ -39,7 +47,7 @@ var (
 		`|\b(?:can't|cannot|couldn't|could not|won't|not|never|failed to|fails to|unable to)\s+(?:be\s+)?(?:uploaded|imported)\b` +
 		`|\bno se (?:ha |han |puede |pueden |pudo |pudieron )?(?:subir|subido|subidos|subidas|importar|importado|importados|importadas|cargar|cargado)\b`)
 	// uploadFine says the upload itself worked and what fails comes after.
-	uploadFine = regexp.MustCompile(`\b(?:upload|import)s? (?:itself |themselves )?(?:went|worked|was|were|goes|go|is|are) (?:fine|ok|okay|well|through|successful)|` + `\b(?:uploaded|imported|upload|import) (?:fine|ok|okay|successfully|correctly|without (?:any )?(?:problem|issue|error)s?)|\b(?:after|once) (?:uploading|upload|importing|import|they are uploaded|they're uploaded|being uploaded)|\bse (?:suben|sube|subieron|subio|importan|importa|importaron|importo|cargan|carga|cargaron|cargo) (?:bien|correctamente|sin (?:ningun )?problemas?|sin errores)|\b(?:despues de|tras|una vez) (?:subir|subirlas|subirlos|subidas|subidos|importar|importarlas|cargar)`)
+	uploadFine = regexp.MustCompile(`\b(?:la subida|the upload|el upload|upload) (?:fue|went|was|se hizo) (?:bien|fine|ok|correcta|successful|correctamente)|\bsubida completada|\bupload (?:complete|completed|successful)|` + `\b(?:upload|import)s? (?:itself |themselves )?(?:went|worked|was|were|goes|go|is|are) (?:fine|ok|okay|well|through|successful)|` + `\b(?:uploaded|imported|upload|import) (?:fine|ok|okay|successfully|correctly|without (?:any )?(?:problem|issue|error)s?)|\b(?:after|once) (?:uploading|upload|importing|import|they are uploaded|they're uploaded|being uploaded)|\bse (?:suben|sube|subieron|subio|importan|importa|importaron|importo|cargan|carga|cargaron|cargo) (?:bien|correctamente|sin (?:ningun )?problemas?|sin errores)|\b(?:despues de|tras|una vez) (?:subir|subirlas|subirlos|subidas|subidos|importar|importarlas|cargar)`)
 	// pastUpload is an upload told as done before what fails ("las facturas
 	// que subimos ayer siguen en Pendiente"): a passing mention.
 	pastUpload = regexp.MustCompile(`\bque (?:subimos|subi|subieron|subio|importamos|importaron|cargamos|cargaron|hemos subido|han subido|hemos importado)\b|\b(?:we|i|they) (?:uploaded|imported|have uploaded|had uploaded)\b`)
@@ -77,7 +85,7 @@ var selfServiceChange = regexp.MustCompile(`\b(?:new|nuevo|nueva) (?:logo|logoti
 
 // Gates of the topic expressions.
 var (
-	apiGate = gated{any: []string{"api", "rest", "endpoint", "webhook", "sdk", "graphql", "curl", "postman", "swagger",
+	apiGate = gated{any: []string{"power automate", "zapier", "make.com", "n8n", "workato", "logic app", "api", "rest", "endpoint", "webhook", "sdk", "graphql", "curl", "postman", "swagger",
 		"oauth", "bearer", "token", "status code", "http", "codigo", "call", "request", "llamada", "peticion"}}
 	ownSystemGate = gated{any: []string{"our ", "nuestr"}}
 	apiWeakGate   = gated{any: []string{"integra", "connector", "conector", "erp", "sap", "netsuite", "dynamics",
@@ -164,7 +172,16 @@ func (in *input) decideCategory() {
 			return
 		}
 	}
-	for _, s := range ms {
+	for _, s := range in.documentSentences(ms) {
+		if s.symptom == "" {
+			// A sentence beside the statement counts when it names the
+			// document by its number: "In invoice F-2026-331 ...".
+			if numberedDocument(s.fold) || demonstrativeDocument.MatchString(s.fold) {
+				in.setCategory(Document, s.text)
+				return
+			}
+			continue
+		}
 		if specificDocumentIn(s.fold, s.text) || in.theDocument(s) {
 			in.setCategory(Document, s.text)
 			return
@@ -235,13 +252,18 @@ func (in *input) isAPIStatement(s statement) bool {
 	if in.may(&apiGate, f) && apiStrong.MatchString(f) || in.kwAPI && in.kw.api.match(f) {
 		return true
 	}
-	if in.may(&ownSystemGate, f) && in.may(&apiWeakGate, f) && apiOwnSystem.MatchString(f) {
+	if in.may(&ownSystemGate, f) && (in.may(&apiWeakGate, f) && apiOwnSystem.MatchString(f) ||
+		ownSystemRef.MatchString(f) && (hasErrorStatus(statusCodes(f)) || bareStatus.MatchString(f) || statusWords.MatchString(f))) {
 		return true
 	}
 	if !in.may(&apiWeakGate, f) || !apiWeak.MatchString(f) {
 		return false
 	}
-	return hasErrorStatus(statusCodes(f)) || isStatus(s.symptom) || s.symptom == "HTTP error status" || apiTimeout.MatchString(f) || statusWords.MatchString(f)
+	if uiWords.MatchString(f) {
+		return false // "the Optimise button runs five minutes, then 'Request timed out'": the screen, not an integration
+	}
+	return hasErrorStatus(statusCodes(f)) || bareStatus.MatchString(f) || isStatus(s.symptom) || s.symptom == "HTTP error status" ||
+		apiTimeout.MatchString(f) || statusWords.MatchString(f)
 }
 
 // firstCall returns the sentence holding an exact API call (a method and a
@@ -254,6 +276,25 @@ func (in *input) firstCall() (string, bool) {
 		return lineAround(in.own, loc[0]), true
 	}
 	return "", false
+}
+
+// documentSentences are the statements and the other sentences of the
+// units that hold them: "In invoice F-2026-331 the supplier is Ribera
+// Logística, although the PDF is Neumáticos Ribera's. So it went to the
+// wrong approver."
+func (in *input) documentSentences(ms []statement) []statement {
+	out := append([]statement(nil), ms...)
+	seen := map[int]bool{}
+	for _, s := range ms {
+		if s.unit < 0 || seen[s.unit] {
+			continue
+		}
+		seen[s.unit] = true
+		for _, st := range in.units[s.unit].sentences {
+			out = append(out, statement{unit: s.unit, text: st.text, fold: st.fold})
+		}
+	}
+	return out
 }
 
 // theDocument reports whether a statement says "the invoice" (or "el
@@ -331,7 +372,7 @@ func specificDocumentIn(f, text string) bool {
 // can match (folded).
 var docGate = gated{any: []string{"document", "invoice", "contract", "agreement", "note", "order", "quot",
 	"proposal", "envelope", "lading", "waybill", "packing", "consent", "letter", "factura", "contrato", "albaran",
-	"presupuesto", "acuerdo", "nota", "orden", "abono", "consentimiento", "carta"}}
+	"presupuesto", "acuerdo", "nota", "orden", "abono", "consentimiento", "carta", "acta"}}
 
 // docNounAt finds the document noun that starts a namedDocument match.
 var docNounAt = regexp.MustCompile(`(?i)^(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form)`)
@@ -362,6 +403,33 @@ func specificDocument(f string) bool {
 	return false
 }
 
+// demonstrativeDocument points at one document with "this" or "este".
+var demonstrativeDocument = regexp.MustCompile(`\b(?:this|that|este|esta|ese|esa) (?:(?:signed|scanned|same|pdf|firmado|firmada) )?` + docNoun + `\b`)
+
+// numberedDocument reports whether a folded sentence names a document by
+// its number ("invoice INV-2026-0042", "albarán ALB-2026-04417").
+func numberedDocument(f string) bool {
+	if !docGate.may(f) {
+		return false
+	}
+	for _, noun := range docNouns {
+		for from := 0; from < len(f); {
+			at, ok := findPhrase(f, noun, from)
+			if !ok {
+				break
+			}
+			end := at + len(noun)
+			from = end
+			after := f[end:min(len(f), end+120)]
+			if loc := docIDAfter.FindStringIndex(after); loc != nil && !strings.HasPrefix(strings.TrimSpace(after), "\"") &&
+				!amountAfter.MatchString(after[loc[1]:]) && !errorCode.MatchString(after[:loc[1]]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // The document nouns, and the context around one of them that points at
 // a single document: a determiner before it ("this invoice", "one
 // contract", "nuestro contrato"), an identifier after it ("invoice
@@ -374,9 +442,9 @@ var (
 		"purchase order", "order confirmation", "quote", "quotation", "proposal", "envelope", "bill of lading",
 		"waybill", "packing list", "consent form", "letter", "documento", "factura", "contrato", "albaran",
 		"presupuesto", "acuerdo", "nota de entrega", "nota de credito", "orden de compra", "abono",
-		"consentimiento", "carta"}
+		"consentimiento", "carta", "acta"}
 	docDeterminer = regexp.MustCompile(`\b(?:this|that|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las|our|my|nuestro|nuestra|mi)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?$`)
-	docIDAfter    = regexp.MustCompile(`^\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?(?:[a-z]{1,8}(?:[-_/][a-z]{1,8}){0,3}[-_/]|[a-z]{1,4})?\d[\w/.-]{2,}`)
+	docIDAfter    = regexp.MustCompile(`^\s*["«“]\S|^\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?(?:[a-z]{1,8}(?:[-_/][a-z]{1,8}){0,3}[-_/]|[a-z]{1,4})?\d[\w/.-]{2,}`)
 	docOfOneAfter = regexp.MustCompile(`^\s+(?:de la|del|de|for|of|from|for the|of the)\s+(?:(?:la|el|the|an?)\s+)?(?:entrega|pedido|envio|order|delivery|shipment|dia|day)\b` +
 		`|^[^.;]{0,40}\b(?:que (?:firmo|firmamos|firmaron|enviamos|emitimos|creamos|generamos|recibimos)|(?:that|which) (?:\w+ ){0,3}(?:signed|sent|issued|created|generated|received)) [^.;]{0,30}\b(?:ayer|hoy|esta manana|yesterday|today|this morning|last (?:week|monday|tuesday|wednesday|thursday|friday)|on (?:monday|tuesday|wednesday|thursday|friday)|el (?:lunes|martes|miercoles|jueves|viernes))\b`)
 )

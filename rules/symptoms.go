@@ -79,11 +79,12 @@ var symptoms = []string{
 	"sigue en", "siguen en", "en otro idioma", "en ingles", "cada pocos minutos", "problema", "problemas", "incidencia",
 	"se cierra sola", "se cierra al", "a medias", "se ha parado", "se paro", "se han parado",
 	"borroso", "borrosa", "borrosos", "borrosas", "raros", "raras", "fuera del mapa",
-	"sin ningun mensaje", "no continua", "danado", "danada", "danados", "danadas", "damaged", "en negro", "todo negro", "all black", "black squares",
+	"sin ningun mensaje", "no continua", "version antigua", "la antigua", "old version", "the old one",
+	"outdated", "desactualizado", "desactualizada", "version anterior", "different document", "another document",
+	"otro documento", "documento distinto", "completely different", "totalmente distinto", "totalmente distinta", "danado", "danada", "danados", "danadas", "damaged", "en negro", "todo negro", "all black", "black squares",
 	"black square", "en gris", "blurry", "half way", "halfway", "partially", "se cierra cuando", "no aparece nada", "no sale nada",
 	"no muestra nada", "no carga nada", "todo el rato", "de forma aleatoria", "aleatoriamente", "no va",
 }
-
 
 // weakSymptoms count only next to a verb of the product acting ("it
 // doesn't save", "won't sync"): alone, "doesn't", "can't" or "down" say
@@ -245,7 +246,7 @@ func (sc *scan) malfunction(f string) string {
 		}
 		for _, loc := range g.re.FindAllStringIndex(f, 4) {
 			m := f[loc[0]:loc[1]]
-			if noVerbNotSymptom[m] || fineWithout(m) || strings.HasPrefix(m, "no ") && (noVerbNotSymptom[nextWords(m, 2)] || negationBefore.MatchString(f[:loc[0]]) || knowHow.MatchString(f[loc[0]:min(len(f), loc[1]+12)])) {
+			if noVerbNotSymptom[m] || fineWithout(m) || peopleNoVerb.MatchString(m) || strings.HasPrefix(m, "no ") && (noVerbNotSymptom[nextWords(m, 2)] || negationBefore.MatchString(f[:loc[0]]) || knowHow.MatchString(f[loc[0]:min(len(f), loc[1]+12)])) {
 				continue
 			}
 			return m
@@ -344,7 +345,7 @@ var strongPatterns = []gated{
 	{re: regexp.MustCompile(`\blogs? (?:\w+ ){0,2}out\b|\bkicks? (?:\w+ ){0,2}out\b|\bthrows? (?:\w+ ){0,2}out\b`), any: []string{"out"}},
 	{re: regexp.MustCompile(`\b(?:have|has|had|need) to (?:\w+ ){0,5}(?:again|re-?enter|retype|redo)\b|\btenemos que volver a\b|\bhay que volver a\b|\btienen que volver a\b`), any: []string{"again", "re-enter", "reenter", "retype", "redo", "volver a"}},
 	{re: regexp.MustCompile(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`), any: []string{"reset", "resets", "se"}},
-	{re: regexp.MustCompile(`\b(?:sent|shown|shows|displayed|displays|arrive|arrives|appear|appears|printed|generated|receive|receives|get|gets|are|is|salen|sale|llegan|llega|aparecen|aparece|reciben|recibe|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,6}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`), any: []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances", "italian", "italiano", "castellano"}},
+	{re: regexp.MustCompile(`\b(?:sent|shown|shows|displayed|displays|arrive|arrives|appear|appears|printed|generated|receive|receives|get|gets|see|sees|are|is|salen|ven|vemos|sale|llegan|llega|aparecen|aparece|reciben|recibe|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,6}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`), any: []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances", "italian", "italiano", "castellano"}},
 	{re: regexp.MustCompile(`\beven (?:for|with|when|though)\b|\bincluso (?:para|con|cuando)\b`), any: []string{"even", "incluso"}},
 	{re: regexp.MustCompile(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`), any: []string{"without", "sin"}},
 	{re: regexp.MustCompile(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`), any: []string{"fine", "ok", "correct", "correctly", "right", "normal", "normally", "bien", "correctamente", "perfectamente"}},
@@ -352,13 +353,13 @@ var strongPatterns = []gated{
 	{re: regexp.MustCompile(`\b(?:del mes anterior|de la semana anterior|del dia anterior|from the previous (?:month|week|day)|from last (?:month|week))\b|\b(?:que no es|que no son|which is not|that is not|who is not|which isn't|that isn't|who isn't) (?:el|la|los|las|the) (?:configurad|correct|right|correspondiente|asignad|expected|configured|one)`), any: []string{"anterior", "previous", "last month", "last week", "no es", "no son", "not the", "n't the"}},
 	{re: regexp.MustCompile(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`), any: []string{"deberia", "deberian"}},
 	{re: regexp.MustCompile(`\b(?:(?:has|have|had|is|are|was|were) not|hasn't|haven't|hadn't|isn't|aren't|wasn't|weren't) (?:been |being )?(?:sent|created|generated|delivered|received|processed|updated|synced|synchronised|synchronized|imported|paid|signed|saved|shown|printed|posted|applied|calculated|triggered)\b`), any: []string{"not", "n't"}},
-	{re: regexp.MustCompile(`\b(?:de otro cliente|de otros clientes|de otra empresa|de otra persona|de otro usuario|of another customer|of other customers|another customer's|other customers'|someone else's|of another user|another user's)\b`), any: []string{"otr", "other", "someone"}},
+	{re: regexp.MustCompile(`\b(?:de otro cliente|de otros clientes|de otra empresa|de otra persona|de otro usuario|para otro cliente|(?:of|for|from) another customer|of other customers|another customer's|other customers'|someone else's|of another user|another user's)\b`), any: []string{"otr", "other", "someone"}},
 	{re: regexp.MustCompile(`\b(?:sale|salen|aparece|aparecen|figura|figuran|shows?|says?|lists?|comes? out) (?:con |with )?\d+ [^.;]{0,40}\b(?:cuando|pero|but|when|although|aunque|while|mientras)\b[^.;]{0,40}\d`), any: []string{"cuando", "pero", "but", "when", "although", "aunque", "while", "mientras"}},
 	{re: regexp.MustCompile(`\b(?:fecha real|real date|actual date|fecha correcta|correct date)\b`), any: []string{"real", "actual", "correct", "correcta"}},
 	{re: regexp.MustCompile(`\b(?:aparece|aparecen|sale|salen|llega|llegan|queda|quedan|se guarda|se guardan|figura|figuran) (?:\w+ ){0,4}sin \w+`), any: []string{"sin"}},
 	{re: regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`), any: []string{"until", "hasta"}},
 	{re: regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`), any: []string{"nothing", "nada"}},
-	{re: regexp.MustCompile(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|esta en|estan en|is set|esta configurad)`), any: []string{"although", "even though", "aunque", "a pesar"}},
+	{re: regexp.MustCompile(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|are both|is set|are set|belongs?|esta en|estan en|esta configurad|son de|es de|aparece como|figura como|consta como)`), any: []string{"although", "even though", "aunque", "a pesar"}},
 	{re: regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|returns|pops up|dice|muestra|pone|sale|salta|aparece|da|devuelve|devuelven) (?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`), any: []string{"\"", "«", "“"}},
 	{re: regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`), any: []string{"deberia", "deberian"}},
 	{re: regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`), any: []string{"take", "takes"}},
@@ -377,6 +378,10 @@ var noVerbNotSymptom = map[string]bool{
 	"no se trata": true, "no se preocupe": true, "no urge": true, "no siempre": true,
 	"no queremos": false, "no debe": true, "no deberia": true, "no podria": true,
 }
+
+// peopleNoVerb is "no <verb>" about what people know or find, not about
+// what the product does: "no lo reconocen", "no saben".
+var peopleNoVerb = regexp.MustCompile(`^no (?:se |lo |la |le |les |nos |me )?(?:reconoc|entiend|sab|recuerd|conoc|quier|acuerd|import|gust)`)
 
 // fineWithout reports whether "sin ..." says nothing went wrong ("sale sin
 // problemas").
