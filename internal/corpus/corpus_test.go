@@ -22,6 +22,7 @@ var labelled = []string{
 	"testdata/corpus/es/expect.jsonl",
 	"testdata/holdout/expect.jsonl",
 	"testdata/holdout2/expect.jsonl",
+	"testdata/holdout3/expect.jsonl",
 }
 
 // TestCorpusFloors judges every labelled mail as `ticketd replay` does
