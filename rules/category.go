@@ -2,7 +2,6 @@ package rules
 
 import (
 	"regexp"
-	"strings"
 )
 
 // A statement is a sentence of the customer's that says something in the
@@ -71,18 +70,6 @@ var (
 	accessLoss = regexp.MustCompile(`\b(?:can't|cannot|unable to|couldn't|no puede|no pueden|no puedo|no consigue) (?:log ?in|sign in|access|get in|entrar|acceder|iniciar sesion|loguearse)|\b(?:lost|forgot|new phone|changed (?:his|her|their) phone|locked out|doesn't remember|does not remember|don't remember|no recuerda|no la recuerda|no lo recuerda|no se acuerda|ha perdido|perdio|olvido|ha olvidado|movil nuevo|telefono nuevo|cambio de movil|bloquead[oa])\b`)
 )
 
-// selfServiceRequest is a request of something the customer's own
-// administrators can do (verb and object within a few words).
-var selfServiceRequest = regexp.MustCompile(`\b(?:create|add|set up|setup|remove|delete|deactivate|disable|reactivate|enable|reset|change|update|replace|rename|unlock|invite|grant|revoke|assign|crear|crea|dar de alta|alta de|anadir|agregar|eliminar|borrar|dar de baja|baja de|desactivar|reactivar|activar|restablecer|resetear|reiniciar|cambiar|actualizar|sustituir|reemplazar|renombrar|desbloquear|invitar|quitar|asignar|modificar)(?:le|les|lo|la|los|las|me|nos)?\b[^.?!\n]{0,48}?\b(?:users?|accounts?|logins?|passwords?|2fa|two[- ]factor|mfa|multi[- ]factor|authenticator|logo|logos|email address|e-mail address|role|roles|permissions?|access rights|admin rights|workspace name|company name|branding|colou?rs?|time ?zone|signers?|seats?|workspaces?|team name|usuarios?|espacio de trabajo|usuarias?|cuentas?|contrasenas?|claves? de acceso|doble factor|segundo factor|autenticacion|verificacion en dos pasos|logotipo|correo electronico|direccion de correo|rol|roles|permisos?|nombre de la empresa|colores|zona horaria|firmantes?|licencias?)\b`)
-
-// selfServiceAsk asks for a role or access to be given: "necesito que su
-// usuario tenga el rol de Jefe de tráfico", "give Ana admin rights".
-var selfServiceAsk = regexp.MustCompile(`\b(?:tenga|tengan|have|has|give|gives|dar|darle|darles|ponerle|ponerles|poner|set|make)\b[^.?!]{0,40}\b(?:rol|role|permisos?|permissions?|acceso de|admin rights|access rights|administrador|admin)\b`)
-
-// selfServiceChange is a change the customer states and asks to apply:
-// "Luca is now l.bianchi@acme.example, please update".
-var selfServiceChange = regexp.MustCompile(`\b(?:new|nuevo|nueva) (?:logo|logotipo|logos)\b|\b(?:logo|logotipo) (?:nuevo|new)\b|[\w.+-]+@[\w-]+\.[\w.]+[^.?!]{0,40}\b(?:please (?:update|change|correct)|update (?:it|that|him|her|please)|por favor (?:actualiza|cambia|modifica)|actualizadlo|cambiadlo)`)
-
 // Gates of the topic expressions.
 var (
 	apiGate = gated{any: []string{"power automate", "zapier", "make.com", "n8n", "workato", "logic app", "api", "rest", "endpoint", "webhook", "sdk", "graphql", "curl", "postman", "swagger",
@@ -96,21 +83,6 @@ var (
 	uploadGate   = gated{any: []string{"upload", "import", "bulk", "mass ", "subi", "subo", "suben", "subida", "carga",
 		"cargar", "adjuntar"}}
 )
-
-// selfServiceGate holds the objects without which selfServiceRequest
-// cannot match.
-var selfServiceGate = gated{any: []string{"user", "usuari", "account", "cuenta", "password", "contrasen", "clave",
-	"login", "2fa", "factor", "mfa", "authenticator", "autentica", "logo", "email", "e-mail", "correo", "role", "rol",
-	"permis", "rights", "workspace", "espacio", "company name", "nombre de la empresa", "branding", "color", "colour",
-	"time zone", "timezone", "zona horaria", "signer", "firmante", "seat", "licencia", "verificacion", "direccion"}}
-
-// selfServiceVerbGate holds the verbs without which selfServiceRequest
-// cannot match.
-var selfServiceVerbGate = gated{any: []string{"create", "add", "set", "remove", "delete", "deactivate", "disable",
-	"enable", "reset", "change", "update", "replace", "rename", "unlock", "invite", "grant", "revoke", "assign",
-	"crea", "alta", "anadir", "agregar", "eliminar", "borrar", "baja", "activar", "restablecer", "resetear",
-	"reiniciar", "cambiar", "actualizar", "sustituir", "reemplazar", "renombrar", "desbloquear", "invitar", "quitar",
-	"asignar", "modificar"}}
 
 // decideCategory puts the message into one category by what its
 // statements of malfunction are about, and keeps the sentence that decided.
@@ -211,22 +183,6 @@ func (in *input) mainStatements() []statement {
 	return out
 }
 
-// selfServiceRequest returns the first sentence that asks for something
-// the customer's administrators can do alone, or "".
-func (in *input) selfServiceRequest() string {
-	kwSelf := in.kw.selfService.matchWords(in.words)
-	changeMay := strings.Contains(in.text, "logo") || strings.Contains(in.text, "@")
-	for _, s := range in.allSentences() {
-		if in.may(&selfServiceGate, s.fold) && in.may(&selfServiceVerbGate, s.fold) && selfServiceRequest.MatchString(s.fold) && !howTo.MatchString(s.fold) && !isHypothetical(s.fold) {
-			return s.text
-		}
-		if (kwSelf && in.kw.selfService.match(s.fold) || changeMay && selfServiceChange.MatchString(s.fold) || in.may(&selfServiceGate, s.fold) && selfServiceAsk.MatchString(s.fold)) && !howTo.MatchString(s.fold) {
-			return s.text
-		}
-	}
-	return ""
-}
-
 // anyHardFailure reports whether a statement names a hard failure (an
 // error, a crash, an HTTP error status).
 func anyHardFailure(ms []statement) bool {
@@ -278,185 +234,6 @@ func (in *input) firstCall() (string, bool) {
 	return "", false
 }
 
-// documentSentences are the statements and the other sentences of the
-// units that hold them: "In invoice F-2026-331 the supplier is Ribera
-// Logística, although the PDF is Neumáticos Ribera's. So it went to the
-// wrong approver."
-func (in *input) documentSentences(ms []statement) []statement {
-	out := append([]statement(nil), ms...)
-	seen := map[int]bool{}
-	for _, s := range ms {
-		if s.unit < 0 || seen[s.unit] {
-			continue
-		}
-		seen[s.unit] = true
-		for _, st := range in.units[s.unit].sentences {
-			out = append(out, statement{unit: s.unit, text: st.text, fold: st.fold})
-		}
-	}
-	return out
-}
-
-// theDocument reports whether a statement says "the invoice" (or "el
-// albarán") of a subject that names one document: "Wrong total in delivery
-// note" over "The document shows the wrong total".
-func (in *input) theDocument(s statement) bool {
-	if s.unit < 0 || !theDocNoun.MatchString(s.fold) {
-		return false
-	}
-	m := subjectDocNoun.FindStringSubmatch(in.foldSubject)
-	return m != nil && !docGenericAfter.MatchString(in.foldSubject[len(m[0]):])
-}
-
-var (
-	theDocNoun     = regexp.MustCompile(`^(?:the|el|la) ` + docNoun + `\b`)
-	subjectDocNoun = regexp.MustCompile(`\b(?:in|on|of|for|en|del|de la|de una|de un|in the|on the|en el|en la) ` + docNoun + `\b`)
-)
-
 // pastedResponse is a server's answer pasted into a report of malfunction:
 // an HTTP status line or a JSON error body.
 var pastedResponse = regexp.MustCompile(`(?i)\bHTTP/[0-9.]+\s+[45]\d\d\b|\{\s*"(?:error|errors|message|status|code|detail|title)"\s*:`)
-
-// onlyRequest reports whether every statement of malfunction lies in the
-// self-service request itself ("Please deactivate his user so he can no
-// longer sign in"; "que tenga el rol de Jefe en lugar de Conductor").
-func onlyRequest(ms []statement, req string) bool {
-	for _, s := range ms {
-		if isHardFailure(s.symptom) || hasErrorStatus(statusCodes(s.fold)) {
-			return false // "resetting the password shows error 500" is an incident
-		}
-		if s.text != req && !selfServiceGate.may(s.fold) {
-			return false
-		}
-		if s.text != req && !selfServiceRequest.MatchString(s.fold) && !selfServiceAsk.MatchString(s.fold) {
-			return false
-		}
-	}
-	return true
-}
-
-// onlyAccessLoss reports whether every statement only says someone lost
-// access, which a self-service reset resolves.
-func onlyAccessLoss(ms []statement) bool {
-	for _, s := range ms {
-		if !accessLoss.MatchString(s.fold) {
-			return false
-		}
-	}
-	return true
-}
-
-// namedDocument is a document named by its counterparty ("the contract
-// with Lopez SL", "la factura de Alba Retail"), read in the sentence as
-// written (capitals tell a name).
-var namedDocument = regexp.MustCompile(`(?i:\b(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form))(?:\s+\S+){0,2}?\s+(?:(?i:for|with|from|to|of|de|para|con|del)\s+)(?:[A-ZÁÉÍÓÚÑ][\w&.'-]+|(?i:one|a single|un solo|una sola|customer|client|cliente|patient|paciente|january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre))`)
-
-// specificDocument reports whether a sentence (folded f, as written text)
-// points at one document.
-func specificDocumentIn(f, text string) bool {
-	if !docGate.may(f) {
-		return false
-	}
-	if specificDocument(f) {
-		return true
-	}
-	for _, loc := range namedDocument.FindAllStringIndex(text, 4) {
-		if m := docNounAt.FindStringIndex(text[loc[0]:]); m != nil && !docGenericAfter.MatchString(strings.ToLower(text[loc[0]+m[1]:])) {
-			return true
-		}
-	}
-	return false
-}
-
-// docGate holds the document nouns without which no document expression
-// can match (folded).
-var docGate = gated{any: []string{"document", "invoice", "contract", "agreement", "note", "order", "quot",
-	"proposal", "envelope", "lading", "waybill", "packing", "consent", "letter", "factura", "contrato", "albaran",
-	"presupuesto", "acuerdo", "nota", "orden", "abono", "consentimiento", "carta", "acta"}}
-
-// docNounAt finds the document noun that starts a namedDocument match.
-var docNounAt = regexp.MustCompile(`(?i)^(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form)`)
-
-// specificDocument reports whether a folded sentence points at one document.
-func specificDocument(f string) bool {
-	for _, noun := range docNouns {
-		for from := 0; from < len(f); {
-			at, ok := findPhrase(f, noun, from)
-			if !ok {
-				break
-			}
-			end := at + len(noun)
-			from = end
-			before, after := f[max(0, at-40):at], f[end:min(len(f), end+120)]
-			if docGenericAfter.MatchString(after) {
-				continue // "the document list", "the invoice editor"
-			}
-			if docDeterminer.MatchString(before) || docOfOneAfter.MatchString(after) {
-				return true
-			}
-			if loc := docIDAfter.FindStringIndex(after); loc != nil &&
-				!amountAfter.MatchString(after[loc[1]:]) && !errorCode.MatchString(after[:loc[1]]) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// demonstrativeDocument points at one document with "this" or "este".
-var demonstrativeDocument = regexp.MustCompile(`\b(?:this|that|este|esta|ese|esa) (?:(?:signed|scanned|same|pdf|firmado|firmada) )?` + docNoun + `\b`)
-
-// numberedDocument reports whether a folded sentence names a document by
-// its number ("invoice INV-2026-0042", "albarán ALB-2026-04417").
-func numberedDocument(f string) bool {
-	if !docGate.may(f) {
-		return false
-	}
-	for _, noun := range docNouns {
-		for from := 0; from < len(f); {
-			at, ok := findPhrase(f, noun, from)
-			if !ok {
-				break
-			}
-			end := at + len(noun)
-			from = end
-			after := f[end:min(len(f), end+120)]
-			if loc := docIDAfter.FindStringIndex(after); loc != nil && !strings.HasPrefix(strings.TrimSpace(after), "\"") &&
-				!amountAfter.MatchString(after[loc[1]:]) && !errorCode.MatchString(after[:loc[1]]) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// The document nouns, and the context around one of them that points at
-// a single document: a determiner before it ("this invoice", "one
-// contract", "nuestro contrato"), an identifier after it ("invoice
-// INV-2026-0042", "albarán ALB-GTF-2026-11873"), a delivery, order or day
-// it belongs to ("the delivery note for order 55821", "el albarán de la
-// entrega del día 12") or a signing it came from ("el consentimiento que
-// firmó ayer una paciente").
-var (
-	docNouns = []string{"document", "invoice", "contract", "agreement", "delivery note", "credit note",
-		"purchase order", "order confirmation", "quote", "quotation", "proposal", "envelope", "bill of lading",
-		"waybill", "packing list", "consent form", "letter", "documento", "factura", "contrato", "albaran",
-		"presupuesto", "acuerdo", "nota de entrega", "nota de credito", "orden de compra", "abono",
-		"consentimiento", "carta", "acta"}
-	docDeterminer = regexp.MustCompile(`\b(?:this|that|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las|our|my|nuestro|nuestra|mi)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?$`)
-	docIDAfter    = regexp.MustCompile(`^\s*["«“]\S|^\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?(?:[a-z]{1,8}(?:[-_/][a-z]{1,8}){0,3}[-_/]|[a-z]{1,4})?\d[\w/.-]{2,}`)
-	docOfOneAfter = regexp.MustCompile(`^\s+(?:de la|del|de|for|of|from|for the|of the)\s+(?:(?:la|el|the|an?)\s+)?(?:entrega|pedido|envio|order|delivery|shipment|dia|day)\b` +
-		`|^[^.;]{0,40}\b(?:que (?:firmo|firmamos|firmaron|enviamos|emitimos|creamos|generamos|recibimos)|(?:that|which) (?:\w+ ){0,3}(?:signed|sent|issued|created|generated|received)) [^.;]{0,30}\b(?:ayer|hoy|esta manana|yesterday|today|this morning|last (?:week|monday|tuesday|wednesday|thursday|friday)|on (?:monday|tuesday|wednesday|thursday|friday)|el (?:lunes|martes|miercoles|jueves|viernes))\b`)
-)
-
-// lineAround returns the line of s around offset i, bounded.
-func lineAround(s string, i int) string {
-	start := strings.LastIndexByte(s[:i], '\n') + 1
-	end := strings.IndexByte(s[i:], '\n')
-	if end < 0 {
-		end = len(s)
-	} else {
-		end += i
-	}
-	return truncate(strings.TrimSpace(s[start:end]), 300)
-}

@@ -1,0 +1,72 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+)
+
+// gated is a regular expression run only on text that holds one of its
+// literal words: most sentences hold none, and a substring search is far
+// cheaper than running the expression.
+type gated struct {
+	re  *regexp.Regexp
+	any []string
+	raw bool // the words are looked for in the text as written, not folded
+}
+
+// mayIn reports whether the message holds one of g's words: a word made
+// of letters only is looked up in the message's words, anything else
+// (a part of a word, several words, punctuation) searched in its text.
+func (g gated) mayIn(words *textWords, text string) bool {
+	for _, w := range g.any {
+		if words != nil && isPlainWord(w) {
+			if _, ok := words.words[w]; ok {
+				return true
+			}
+			continue
+		}
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPlainWord reports whether w is one word of ASCII letters.
+func isPlainWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// may reports whether f holds one of g's words.
+func (g gated) may(f string) bool {
+	for _, w := range g.any {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// may reports whether g's words are in f and, first, anywhere in the
+// message: a gate missing from the whole message is never looked for in
+// its sentences again.
+func (in *input) may(g *gated, f string) bool {
+	hit, ok := in.gates[g]
+	if !ok {
+		text := in.text
+		if g.raw {
+			text = in.rawText
+		}
+		hit = g.may(text)
+		if in.gates == nil {
+			in.gates = map[*gated]bool{}
+		}
+		in.gates[g] = hit
+	}
+	return hit && g.may(f)
+}

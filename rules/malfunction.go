@@ -1,0 +1,112 @@
+package rules
+
+import "strings"
+
+// malfunction reports the phrase or shape by which the folded sentence f
+// states a malfunction, with set as the symptom phrases; "" when it does not.
+func malfunction(f string, set phraseSet, words *textWords) string {
+	return newScan(set, words, f).malfunction(f)
+}
+
+// scan is what one message can state: the symptom phrases whose first
+// word it holds and the shape patterns whose words it holds, found once
+// per message so that each sentence is searched for those alone.
+type scan struct {
+	phrases []string
+	strong  []gated
+}
+
+// newScan prepares the scan of a message whose words are words and whose
+// folded text is text.
+func newScan(set phraseSet, words *textWords, text string) *scan {
+	sc := &scan{phrases: set.present(words)}
+	for _, g := range strongPatterns {
+		if g.mayIn(words, text) {
+			sc.strong = append(sc.strong, g)
+		}
+	}
+	return sc
+}
+
+// present returns the phrases of s that can occur in t: those whose first
+// word is a word of t (all of them when t is nil).
+func (s phraseSet) present(t *textWords) []string {
+	if t == nil {
+		return s.phrases
+	}
+	var out []string
+	for i, p := range s.phrases {
+		if l := s.lead[i]; l != "" {
+			if _, ok := t.words[l]; !ok {
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// malfunction reports the phrase or shape by which f, a folded sentence of
+// the scanned message, states a malfunction; "" when it does not.
+func (sc *scan) malfunction(f string) string {
+	phrases := sc.phrases
+	if isHypothetical(f) || strings.HasSuffix(f, "?") && alternativesQuestion.MatchString(f) {
+		return ""
+	}
+	if howToQuestion.MatchString(f) {
+		// "Is there a way to send them all at once instead of one by
+		// one?": only a hard failure word makes a how-to a report.
+		for _, p := range hardFailures {
+			if _, ok := findPhrase(f, p, 0); ok {
+				return p
+			}
+		}
+		return ""
+	}
+	for _, p := range phrases {
+		for from := 0; from < len(f); {
+			at, ok := findPhrase(f, p, from)
+			if !ok {
+				break
+			}
+			from = at + len(p)
+			if !selfNegated(p) && negationBefore.MatchString(f[:at]) {
+				continue
+			}
+			if conditionBefore.MatchString(f[max(0, at-90):at]) || purposeBefore.MatchString(f[max(0, at-40):at]) {
+				continue // "if the upload fails", "in case it helps you see what is failing"
+			}
+			if (p == "no longer" || p == "ya no") && modalBefore.MatchString(f[:at]) {
+				continue // "the old logo should no longer be used": a request
+			}
+			if notSymptom.MatchString(f[max(0, at-16):min(len(f), from+24)]) {
+				continue
+			}
+			if weakSymptoms[p] && !isStatus(p) {
+				if knowHow.MatchString(f[max(0, at-12):min(len(f), from+30)]) || !productVerb.MatchString(nextWords(f[from:], 3)) {
+					continue
+				}
+			}
+			if isStatus(p) && !statusContext(f, at) {
+				continue
+			}
+			return p
+		}
+	}
+	for _, g := range sc.strong {
+		if !g.may(f) {
+			continue
+		}
+		for _, loc := range g.re.FindAllStringIndex(f, 4) {
+			m := f[loc[0]:loc[1]]
+			if noVerbNotSymptom[m] || fineWithout(m) || peopleNoVerb.MatchString(m) || strings.HasPrefix(m, "no ") && (noVerbNotSymptom[nextWords(m, 2)] || negationBefore.MatchString(f[:loc[0]]) || knowHow.MatchString(f[loc[0]:min(len(f), loc[1]+12)])) {
+				continue
+			}
+			return m
+		}
+	}
+	if hasErrorStatus(statusCodes(f)) {
+		return "HTTP error status"
+	}
+	return ""
+}
