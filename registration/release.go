@@ -2,7 +2,6 @@ package registration
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/ticketd/ticketd/store"
@@ -40,26 +39,4 @@ func (r *Registrar) Release(ctx context.Context, id uint64) (*Outcome, error) {
 		return nil, err
 	}
 	return r.outcomeOf(p.Judgement.Msg, v, res), nil
-}
-
-// ReleaseAll releases every held message, oldest first, and returns what
-// each became; it stops at the first error other than a message released
-// meanwhile.
-func (r *Registrar) ReleaseAll(ctx context.Context) ([]*Outcome, error) {
-	held, err := r.db.Held()
-	if err != nil {
-		return nil, err
-	}
-	var outs []*Outcome
-	for _, h := range held {
-		out, err := r.Release(ctx, h.ID)
-		if errors.Is(err, store.ErrReleased) {
-			continue
-		}
-		if err != nil {
-			return outs, err
-		}
-		outs = append(outs, out)
-	}
-	return outs, nil
 }
