@@ -56,7 +56,7 @@ func (r *Registrar) outcomeOf(m *intake.Message, v rules.Verdict, res *store.Res
 		}
 	}
 	if res.Suppressed > 0 {
-		r.s.Log.Warn("automatic email suppressed: a cap was reached", "to", m.From.Addr, "per_sender_per_hour", r.s.MaxAutoRepliesPerHour, "rejections_per_hour", r.s.MaxRejectionsPerHour, "message_id", m.MessageID)
+		r.s.Log.Warn("automatic email suppressed: per-sender cap or hourly rejection cap reached", "to", m.From.Addr, "per_sender_per_hour", r.s.MaxAutoRepliesPerHour, "rejections_per_hour", r.s.MaxRejectionsPerHour, "message_id", m.MessageID)
 	}
 	return out
 }
