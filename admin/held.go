@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/ticketd/ticketd/store"
 )
@@ -19,17 +21,19 @@ type Released struct {
 	Queued  int    `json:"emails_queued"`
 }
 
-// HeldBackend lists and releases the mail held over a contact's hourly
-// rate of new tickets. Releasing registers through the daemon's registrar,
-// which *store.DB alone cannot do.
+// HeldBackend lists the turned-away mail, and lists and releases the mail
+// held over a contact's hourly rate of new tickets. Releasing registers
+// through the daemon's registrar, which *store.DB alone cannot do.
 type HeldBackend interface {
+	TurnedAway(since time.Time) ([]store.TurnedAwayRecord, error)
 	Held() ([]store.TurnedAwayRecord, error)
 	Release(ctx context.Context, id uint64) (Released, error)
 	ReleaseAll(ctx context.Context) ([]Released, error)
 }
 
-// RegisterHeld mounts the held-mail routes under [PathPrefix]: GET held,
-// POST held/{id}/release and POST held/release (all). log nil discards.
+// RegisterHeld mounts the turned-away and held-mail routes under
+// [PathPrefix]: GET turned-away (since=), GET held, POST held/{id}/release
+// and POST held/release (all). log nil discards.
 func RegisterHeld(mux *http.ServeMux, hb HeldBackend, log *slog.Logger) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -70,7 +74,32 @@ func RegisterHeld(mux *http.ServeMux, hb HeldBackend, log *slog.Logger) {
 		}
 		writeJSON(w, http.StatusOK, rels)
 	}
+	away := func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if err := onlyParams(q, "since"); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		var since time.Time
+		if s := q.Get("since"); s != "" {
+			var err error
+			if since, err = parseSince(s); err != nil {
+				writeError(w, http.StatusBadRequest, err.Error())
+				return
+			}
+		}
+		rs, err := hb.TurnedAway(since)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if rs == nil {
+			rs = []store.TurnedAwayRecord{}
+		}
+		writeJSON(w, http.StatusOK, rs)
+	}
 	for _, rt := range []route{
+		{http.MethodGet, PathPrefix + "turned-away", away, false},
 		{http.MethodGet, PathPrefix + "held", list, false},
 		{http.MethodPost, PathPrefix + "held/{id}/release", one, true},
 		{http.MethodPost, PathPrefix + "held/release", all, true},
@@ -82,6 +111,20 @@ func RegisterHeld(mux *http.ServeMux, hb HeldBackend, log *slog.Logger) {
 		mux.Handle(rt.method+" "+rt.path, requireIPHost(next))
 		mux.Handle(rt.path, requireIPHost(methodNotAllowed(allowed(rt.method))))
 	}
+}
+
+// TurnedAway lists the turned-away messages received since (zero: all),
+// held ones included, oldest first.
+func (c *Client) TurnedAway(ctx context.Context, since time.Time) ([]store.TurnedAwayRecord, error) {
+	q := url.Values{}
+	if !since.IsZero() {
+		q.Set("since", formatSince(since))
+	}
+	var rs []store.TurnedAwayRecord
+	if err := c.getJSON(ctx, PathPrefix+"turned-away", q, &rs); err != nil {
+		return nil, fmt.Errorf("list turned-away mail: %w", err)
+	}
+	return rs, nil
 }
 
 // Held lists the held messages not yet released, oldest first.

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/ticketd/ticketd/admin"
 	"github.com/ticketd/ticketd/registration"
@@ -20,6 +21,11 @@ type HeldDesk struct {
 }
 
 var _ admin.HeldBackend = (*HeldDesk)(nil)
+
+// TurnedAway lists the turned-away messages received since (zero: all).
+func (h *HeldDesk) TurnedAway(since time.Time) ([]store.TurnedAwayRecord, error) {
+	return h.DB.TurnedAway(since)
+}
 
 // Held lists the held messages not yet released.
 func (h *HeldDesk) Held() ([]store.TurnedAwayRecord, error) { return h.DB.Held() }

@@ -95,6 +95,7 @@ func heldCommand() *cobra.Command {
 // heldBackend is the running daemon's admin API or, when it is down, the
 // database file with a registrar of its own.
 type heldBackend interface {
+	TurnedAway(since time.Time) ([]store.TurnedAwayRecord, error)
 	Held() ([]store.TurnedAwayRecord, error)
 	Release(ctx context.Context, id uint64) (admin.Released, error)
 	ReleaseAll(ctx context.Context) ([]admin.Released, error)
@@ -107,6 +108,9 @@ type heldClient struct {
 }
 
 func (h heldClient) Held() ([]store.TurnedAwayRecord, error) { return h.c.Held(h.ctx) }
+func (h heldClient) TurnedAway(since time.Time) ([]store.TurnedAwayRecord, error) {
+	return h.c.TurnedAway(h.ctx, since)
+}
 func (h heldClient) Release(ctx context.Context, id uint64) (admin.Released, error) {
 	return h.c.ReleaseHeld(ctx, id)
 }

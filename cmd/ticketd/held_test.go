@@ -25,6 +25,10 @@ func TestHeldListAndRelease(t *testing.T) {
 	if code != 0 || len(ids) != 2 || !strings.Contains(out, "alice@acme.example") {
 		t.Fatalf("held list while the daemon runs: exit %d: %s %s", code, out, errOut)
 	}
+	out, errOut, code = r.runCLI("turned-away", "list")
+	if code != 0 || strings.Count(out, " held ") != 2 || !strings.Contains(out, "none: held: a notice already went") {
+		t.Errorf("turned-away list shows the held mail and why one got no notice: exit %d: %s %s", code, out, errOut)
+	}
 	out, errOut, code = r.runCLI("held", "release", ids[0][1])
 	if code != 0 || !strings.Contains(out, "registered as SUP-000003") {
 		t.Fatalf("held release through the daemon: exit %d: %s %s", code, out, errOut)
