@@ -49,6 +49,10 @@ type Rules struct {
 	EvidenceHosts []string `mapstructure:"evidence_hosts"`
 	// PlusAddressing makes alice+tag@ count as the contact alice@.
 	PlusAddressing bool `mapstructure:"plus_addressing"`
+	// MaxNewTicketsPerContactPerHour holds a contact's new tickets beyond
+	// it in any hour (sub-addresses count as their contact) for support to
+	// release; 0 turns the rate off.
+	MaxNewTicketsPerContactPerHour int `mapstructure:"max_new_tickets_per_contact_per_hour"`
 }
 
 // Keywords are extra words for each keyword set of the rules.
@@ -131,12 +135,15 @@ type Store struct {
 
 // Receipt configures the emails ticketd sends.
 type Receipt struct {
-	MaxPerSenderPerHour int           `mapstructure:"max_per_sender_per_hour"`
-	MaxRetryAge         time.Duration `mapstructure:"max_retry_age"`
-	RetryMin            time.Duration `mapstructure:"retry_min"`
-	RetryMax            time.Duration `mapstructure:"retry_max"`
-	StuckAfter          time.Duration `mapstructure:"stuck_after"`
-	HowToReach          Localized     `mapstructure:"how_to_reach"`
+	MaxPerSenderPerHour int `mapstructure:"max_per_sender_per_hour"`
+	// MaxRejectionsPerHour caps the rejections to all senders together in
+	// any hour; 0 means no cap.
+	MaxRejectionsPerHour int           `mapstructure:"max_rejections_per_hour"`
+	MaxRetryAge          time.Duration `mapstructure:"max_retry_age"`
+	RetryMin             time.Duration `mapstructure:"retry_min"`
+	RetryMax             time.Duration `mapstructure:"retry_max"`
+	StuckAfter           time.Duration `mapstructure:"stuck_after"`
+	HowToReach           Localized     `mapstructure:"how_to_reach"`
 }
 
 // Localized is a text in English and Spanish.

@@ -17,6 +17,8 @@ func Default() Config {
 			DescriptionMinWords: 20,
 			EvidenceHosts:       slices.Clone(rules.DefaultEvidenceHosts),
 			PlusAddressing:      true,
+
+			MaxNewTicketsPerContactPerHour: 10,
 		},
 		IMAP: IMAP{
 			Security:          "tls",
@@ -42,11 +44,12 @@ func Default() Config {
 			LockTimeout: 3 * time.Second,
 		},
 		Receipt: Receipt{
-			MaxPerSenderPerHour: 20,
-			MaxRetryAge:         72 * time.Hour,
-			RetryMin:            30 * time.Second,
-			RetryMax:            time.Hour,
-			StuckAfter:          time.Hour,
+			MaxPerSenderPerHour:  20,
+			MaxRejectionsPerHour: 30,
+			MaxRetryAge:          72 * time.Hour,
+			RetryMin:             30 * time.Second,
+			RetryMax:             time.Hour,
+			StuckAfter:           time.Hour,
 			HowToReach: Localized{
 				EN: "Please ask one of your organization's authorized support contacts to email us, or call the support phone line included in your plan.",
 				ES: "Pida a uno de los contactos de soporte autorizados de su organización que nos escriba, o llame a la línea telefónica de soporte incluida en su plan.",

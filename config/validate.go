@@ -34,6 +34,9 @@ func (c *Config) Validate() error {
 	if c.Rules.SubjectMinWords < 1 {
 		add(c.fieldError("rules.subject_min_words", "must be at least 1"))
 	}
+	if c.Rules.MaxNewTicketsPerContactPerHour < 0 {
+		add(c.fieldError("rules.max_new_tickets_per_contact_per_hour", "must not be negative (0 turns the rate off)"))
+	}
 	if c.Rules.DescriptionMinWords < 1 {
 		add(c.fieldError("rules.description_min_words", "must be at least 1"))
 	}
@@ -223,6 +226,9 @@ func (c *Config) ValidateDaemon() error {
 	}
 	if c.Receipt.MaxPerSenderPerHour < 0 {
 		add("receipt.max_per_sender_per_hour", "must not be negative")
+	}
+	if c.Receipt.MaxRejectionsPerHour < 0 {
+		add("receipt.max_rejections_per_hour", "must not be negative (0: no cap)")
 	}
 	if c.Receipt.MaxRetryAge <= 0 {
 		add("receipt.max_retry_age", "must be positive")

@@ -56,7 +56,11 @@ func New(cfg *config.Config, log *slog.Logger) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.reg = registration.New(d.db, cfg.Policy(), registrationSettings(cfg, log))
+	rs := RegistrationSettings(cfg, log)
+	if rs.Auth != nil {
+		d.metrics.SetDKIMSkipped(rs.Auth.SkippedSignatures)
+	}
+	d.reg = registration.New(d.db, cfg.Policy(), rs)
 	d.outbox = outbox.New(outboxOptions(cfg, d.db, sender, d.metrics, log))
 	in := inboxOptions(cfg, log)
 	in.Tokens = d.imapTokens
@@ -113,6 +117,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 func (d *Daemon) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	admin.Register(mux, d.db, time.Now, d.log)
+	admin.RegisterHeld(mux, &HeldDesk{DB: d.db, Reg: d.reg, Kick: d.outbox.Kick}, d.log)
 	d.health.Register(mux, d.metrics)
 	return admin.RequireIPHost(mux)
 }

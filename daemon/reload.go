@@ -34,6 +34,7 @@ func (d *Daemon) reload(path string) error {
 		"receipt": !reflect.DeepEqual(cfg.Receipt, d.cfg.Receipt),
 		"admin":   !reflect.DeepEqual(cfg.Admin, d.cfg.Admin),
 		"log":     !reflect.DeepEqual(cfg.Log, d.cfg.Log),
+		"rules.max_new_tickets_per_contact_per_hour": cfg.Rules.MaxNewTicketsPerContactPerHour != d.cfg.Rules.MaxNewTicketsPerContactPerHour,
 	} {
 		if changed {
 			d.log.Warn("configuration section changed; it takes effect at the next restart", "section", key)

@@ -71,17 +71,20 @@ func storeOptions(cfg *config.Config) store.Options {
 	return store.Options{Timeout: cfg.Store.LockTimeout}
 }
 
-// registrationSettings are the tickets, smtp (sender's address), receipt,
-// limits and security sections as registration's settings.
-func registrationSettings(cfg *config.Config, log *slog.Logger) registration.Settings {
+// RegistrationSettings are the tickets, smtp (sender's address), receipt,
+// rules (rates), limits and security sections as registration's settings;
+// `ticketd held release` registers with them when the daemon is down.
+func RegistrationSettings(cfg *config.Config, log *slog.Logger) registration.Settings {
 	s := registration.Settings{
-		Prefix:                cfg.Tickets.Prefix,
-		From:                  cfg.SMTP.From,
-		FromName:              cfg.SMTP.FromName,
-		HowToReach:            cfg.Receipt.HowToReach.Text(),
-		MaxAutoRepliesPerHour: cfg.Receipt.MaxPerSenderPerHour,
-		Limits:                cfg.IntakeLimits(),
-		Log:                   log,
+		Prefix:                         cfg.Tickets.Prefix,
+		From:                           cfg.SMTP.From,
+		FromName:                       cfg.SMTP.FromName,
+		HowToReach:                     cfg.Receipt.HowToReach.Text(),
+		MaxAutoRepliesPerHour:          cfg.Receipt.MaxPerSenderPerHour,
+		MaxRejectionsPerHour:           cfg.Receipt.MaxRejectionsPerHour,
+		MaxNewTicketsPerContactPerHour: cfg.Rules.MaxNewTicketsPerContactPerHour,
+		Limits:                         cfg.IntakeLimits(),
+		Log:                            log,
 	}
 	if cfg.Security.VerifyDKIM {
 		s.Auth = registration.NewAuthenticator(cfg.Security.TrustedAuthServIDs, nil)

@@ -28,7 +28,8 @@ const (
 //
 // It fails with ErrInvalid when e has an unknown Kind; a From or To that is
 // not one bare address; a MessageID that is not id@domain without brackets;
-// a zero Date; no TicketNumber (all kinds but rejections); a receipt Status
+// a zero Date; no TicketNumber (all kinds but rejections and held
+// notices); a receipt Status
 // other than needs_info or open; or a rejection RejectRule other than
 // sender.authorized, channel.included or sender.authentic.
 func Build(e *Email) (*mail.Msg, error) {
@@ -114,11 +115,11 @@ func validate(e *Email) (from, to *netmail.Address, err error) {
 			return nil, nil, fmt.Errorf("%w: rejection %s: unknown reject rule %q",
 				ErrInvalid, e.MessageID, e.RejectRule)
 		}
-	case KindConfirmation, KindStillMissing, KindAck:
+	case KindConfirmation, KindStillMissing, KindAck, KindHeld:
 	default:
 		return nil, nil, fmt.Errorf("%w: %s: unknown kind %q", ErrInvalid, e.MessageID, e.Kind)
 	}
-	if e.Kind != KindRejection && oneline.Of(e.TicketNumber) == "" {
+	if e.Kind != KindRejection && e.Kind != KindHeld && oneline.Of(e.TicketNumber) == "" {
 		return nil, nil, fmt.Errorf("%w: %s %s: no ticket number", ErrInvalid, e.Kind, e.MessageID)
 	}
 	if !validMsgID(e.MessageID) || !strings.Contains(e.MessageID, "@") {
@@ -130,7 +131,11 @@ func validate(e *Email) (from, to *netmail.Address, err error) {
 	if from, err = bareAddress("From", e.From, e.FromName); err != nil {
 		return nil, nil, err
 	}
-	if to, err = bareAddress("To", e.To, e.ToName); err != nil {
+	toName := e.ToName
+	if !e.Kind.Reflects() {
+		toName = ""
+	}
+	if to, err = bareAddress("To", e.To, toName); err != nil {
 		return nil, nil, err
 	}
 	return from, to, nil

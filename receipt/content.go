@@ -46,7 +46,7 @@ func compose(e *Email) *letter {
 		Closing:   p.closing,
 		Signature: p.team,
 	}
-	if name := cleanName(e.ToName); name != "" {
+	if name := cleanName(e.ToName); name != "" && e.Kind.Reflects() {
 		lt.Greeting = fmt.Sprintf(p.helloName, name)
 	}
 	if name := cleanName(e.FromName); name != "" {
@@ -93,9 +93,12 @@ func compose(e *Email) *letter {
 		add(block{Text: p.noSLA})
 	case KindAck:
 		add(block{Text: fmt.Sprintf(p.ack, ticket)})
+	case KindHeld:
+		add(block{Text: p.heldIntro})
+		add(block{Text: p.heldReview})
 	}
 
-	if q := cleanQuote(e.Quote); q != "" {
+	if q := cleanQuote(e.Quote); q != "" && e.Kind.Reflects() {
 		add(block{Heading: p.quoteHeading, Quote: q})
 	}
 	return lt

@@ -248,8 +248,8 @@ func TestContentRejection(t *testing.T) {
 			p := parse(t, raw)
 			checkPhrases(t, p, tc.want, append(tc.absent, "SLA", "uses 1 of the", "consume 1 de"))
 			subj, _ := p.Header.Subject()
-			if subj != "Re: Invoices fail to generate" {
-				t.Errorf("subject = %q", subj)
+			if want := phrasesFor(tc.lang).rejectSubject; subj != want {
+				t.Errorf("subject = %q, want %q", subj, want)
 			}
 		})
 	}
@@ -263,4 +263,27 @@ func TestContentRejection(t *testing.T) {
 		e.HowToReach = rules.Text{EN: "Call +1 555 0100."}
 		checkPhrases(t, render(t, e), []string{"Cómo contactar con soporte:", "Call +1 555 0100."}, nil)
 	})
+}
+
+// A rejection or a held notice carries nothing the sender wrote: not their
+// subject, words, links nor display name (the From may be a forged victim).
+func TestNoReflection(t *testing.T) {
+	for _, k := range []Kind{KindRejection, KindHeld} {
+		for _, l := range []rules.Lang{rules.English, rules.Spanish} {
+			e := newEmail(k, l)
+			e.TicketNumber = ""
+			e.OriginalSubject = "You won! Claim at https://evil.example/prize"
+			e.Quote = "Click https://evil.example/login now"
+			e.ToName = "Visit evil.example"
+			raw, err := Render(e)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", k, l, err)
+			}
+			for _, bad := range []string{"evil.example", "Claim", "Click", "Visit"} {
+				if strings.Contains(string(raw), bad) {
+					t.Errorf("%s/%s reflects %q:\n%s", k, l, bad, raw)
+				}
+			}
+		}
+	}
 }

@@ -17,7 +17,16 @@ const (
 	KindConfirmation Kind = "confirmation"  // a needs_info ticket became open after the customer's reply
 	KindStillMissing Kind = "still_missing" // a reply to a needs_info ticket that still lacks something
 	KindAck          Kind = "ack"           // follow-up on an open ticket recorded
+	// KindHeld tells a contact over the hourly rate of new tickets that
+	// their mail is held for review: NO ticket number.
+	KindHeld Kind = "held"
 )
+
+// Reflects reports whether an email of kind k may carry what the sender
+// wrote (their subject, their words, their display name). Rejections and
+// held notices never do: their recipient may be a forged From, and
+// quoting would relay an attacker's text and links in the vendor's name.
+func (k Kind) Reflects() bool { return k != KindRejection && k != KindHeld }
 
 // Ticket statuses an Email of KindReceipt may carry.
 const (
@@ -59,7 +68,8 @@ type Email struct {
 	RejectRule   string     `json:"reject_rule,omitempty"`
 	Organization string     `json:"organization,omitempty"` // the customer organization's display name
 	HowToReach   rules.Text `json:"how_to_reach"`           // how to reach support properly (from config), used in rejections
-	// Quote is the customer's own words, quoted back: truncated to
+	// Quote is the customer's own words, quoted back (never in a kind
+	// that does not Reflect: rejections, held notices): truncated to
 	// QuoteMaxRunes, shown as text (escaped in HTML).
 	Quote string `json:"quote,omitempty"`
 }

@@ -42,6 +42,9 @@ type phrases struct {
 	ack                 string // %s: ticket number
 
 	quoteHeading string
+
+	rejectSubject, heldSubject string
+	heldIntro, heldReview      string
 }
 
 var english = &phrases{
@@ -95,6 +98,11 @@ var english = &phrases{
 	ack:                 "We have added your message to ticket %s. You do not need to do anything else; our team will take it into account.",
 
 	quoteHeading: "Your message:",
+
+	rejectSubject: "Your message to support could not be registered",
+	heldSubject:   "Your message to support is held for review",
+	heldIntro:     "We received your message. Your address has sent us more new requests in the last hour than we register automatically, so this message and any further new ones this hour are held for review by our support team.",
+	heldReview:    "You do not need to send them again: once reviewed, each is registered and you receive its ticket number.",
 }
 
 var spanish = &phrases{
@@ -148,6 +156,11 @@ var spanish = &phrases{
 	ack:                 "Hemos añadido su mensaje al ticket %s. No necesita hacer nada más; nuestro equipo lo tendrá en cuenta.",
 
 	quoteHeading: "Su mensaje:",
+
+	rejectSubject: "No hemos podido registrar su mensaje al soporte",
+	heldSubject:   "Su mensaje al soporte queda retenido para revisión",
+	heldIntro:     "Hemos recibido su mensaje. Su dirección nos ha enviado en la última hora más solicitudes nuevas de las que registramos automáticamente, por lo que este mensaje y los nuevos que lleguen en esta hora quedan retenidos para que los revise nuestro equipo de soporte.",
+	heldReview:    "No necesita volver a enviarlos: una vez revisados, cada uno se registra y recibirá su número de ticket.",
 }
 
 // lang returns the language e is written in: Spanish or English.

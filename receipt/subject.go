@@ -12,11 +12,17 @@ import (
 var replyPrefix = regexp.MustCompile(`(?i)^(re|fwd?|rv|res|enc|aw|wg)\s*(\[\d+\])?\s*:\s*`)
 
 // Subject returns the subject of e: "[SUP-000042] <original subject>" for
-// tickets, "Re: <original subject>" for rejections (which never carry a
-// ticket number). The original subject is reduced to one line (control
+// tickets, a fixed sentence for rejections and held notices (which never
+// carry a ticket number nor anything the sender wrote). The original subject is reduced to one line (control
 // characters become spaces), loses its reply markers and any copy of the
 // ticket tag, and is capped at SubjectMaxRunes.
 func Subject(e *Email) string {
+	switch e.Kind {
+	case KindRejection:
+		return phrasesFor(e.Lang).rejectSubject
+	case KindHeld:
+		return phrasesFor(e.Lang).heldSubject
+	}
 	orig := oneline.Of(e.OriginalSubject)
 	tag := ""
 	if e.Kind != KindRejection {

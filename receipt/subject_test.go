@@ -25,10 +25,10 @@ func TestSubject(t *testing.T) {
 		{"control characters", KindReceipt, rules.English, "SUP-000042", "Printer\r\n\tbroken\x00 \u2028again", "[SUP-000042] Printer broken again"},
 		{"empty english", KindReceipt, rules.English, "SUP-000042", " \r\n ", "[SUP-000042] (no subject)"},
 		{"empty spanish", KindAck, rules.Spanish, "SUP-000042", "", "[SUP-000042] (sin asunto)"},
-		{"rejection", KindRejection, rules.English, "", "Printer broken", "Re: Printer broken"},
-		{"rejection of a reply", KindRejection, rules.English, "", "Re: Printer broken", "Re: Printer broken"},
-		{"rejection ignores ticket number", KindRejection, rules.English, "SUP-000042", "Printer broken", "Re: Printer broken"},
-		{"rejection without subject", KindRejection, rules.Spanish, "", "", "Re: (sin asunto)"},
+		{"rejection never quotes", KindRejection, rules.English, "", "Printer broken", "Your message to support could not be registered"},
+		{"rejection ignores ticket number", KindRejection, rules.English, "SUP-000042", "Printer broken", "Your message to support could not be registered"},
+		{"rejection in Spanish", KindRejection, rules.Spanish, "", "", "No hemos podido registrar su mensaje al soporte"},
+		{"held notice", KindHeld, rules.English, "", "Printer broken", "Your message to support is held for review"},
 		{"invalid utf-8", KindReceipt, rules.English, "SUP-1", "caf\xe9", "[SUP-1] caf\uFFFD"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

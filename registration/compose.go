@@ -21,12 +21,15 @@ const maxQuoteRunes = 500
 // composer builds the emails ticketd sends for one judged message. Its
 // methods are pure: they run inside the store's write transaction.
 type composer struct {
-	s   *Settings
-	now time.Time
+	s      *Settings
+	now    time.Time
+	policy *rules.Policy
 }
 
-// composer returns the composer for a message recorded now.
-func (r *Registrar) composer() composer { return composer{s: &r.s, now: r.s.Now()} }
+// composer returns the composer for a message recorded now under policy.
+func (r *Registrar) composer(policy *rules.Policy) composer {
+	return composer{s: &r.s, now: r.s.Now(), policy: policy}
+}
 
 // outgoingID derives a stable, unique Message-ID for one email: the same
 // ticket event always gets the same ID, so a retried transaction or a
@@ -82,19 +85,22 @@ func (c composer) forNewMessage(key string, m *intake.Message, v rules.Verdict, 
 		switch {
 		case v.Outcome == rules.Ignored:
 			return nil, nil
-		case v.Outcome == rules.Rejected && firstBlocking(v) == rules.RuleSenderAuthentic:
-			// The From address is likely forged: answering it would send
+		case v.Outcome == rules.Rejected && noReplyTo(c.policy, m, v) != "":
+			// The From address may be forged: answering it would send
 			// mail to someone who never wrote (backscatter).
 			return nil, nil
 		case v.Outcome == rules.Rejected:
+			// Nothing the sender wrote goes back: not the subject, the
+			// words, the links, the display name (receipt drops them too).
 			e := c.base(receipt.KindRejection, m, v)
+			e.Quote, e.OriginalSubject, e.ToName = "", "", ""
 			e.MessageID = c.outgoingID(receipt.KindRejection, "", key)
 			e.RejectRule = firstBlocking(v)
 			e.HowToReach = c.s.HowToReach
 			if org != nil {
 				e.Organization = org.Name
 			}
-			return outgoing(e, "")
+			return c.outgoing(e)
 		case t == nil:
 			return nil, fmt.Errorf("compose: verdict %s without a ticket", v.Outcome)
 		}
@@ -116,16 +122,35 @@ func (c composer) forNewMessage(key string, m *intake.Message, v rules.Verdict, 
 			e.Quota.Included = org.TicketsIncluded
 			e.Quota.Period = periodLabel(rules.PlanPeriod(org, t.ReceivedAt))
 		}
-		return outgoing(e, t.Number)
+		return c.outgoing(e)
 	}
 }
 
-func outgoing(e *receipt.Email, ticket string) ([]store.Outgoing, error) {
+// forHeld returns the store's notice for a message held over its
+// contact's hourly rate of new tickets: no number, nothing quoted.
+func (c composer) forHeld(key string, m *intake.Message, v rules.Verdict) func() ([]store.Outgoing, error) {
+	return func() ([]store.Outgoing, error) {
+		e := c.base(receipt.KindHeld, m, v)
+		e.Quote, e.OriginalSubject, e.ToName = "", "", ""
+		e.MessageID = c.outgoingID(receipt.KindHeld, "", key)
+		return c.outgoing(e)
+	}
+}
+
+// outgoing encodes e for the outbox. Its per-recipient cap counts the
+// recipient's contact (plus sub-addresses are their contact) while the
+// email goes to the exact address that wrote; rejections are capped across
+// all recipients too (receipt.max_rejections_per_hour).
+func (c composer) outgoing(e *receipt.Email) ([]store.Outgoing, error) {
 	payload, err := json.Marshal(e)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s email: %w", e.Kind, err)
 	}
-	return []store.Outgoing{{Kind: string(e.Kind), To: e.To, MessageID: e.MessageID, Payload: payload}}, nil
+	o := store.Outgoing{Kind: string(e.Kind), To: e.To, MessageID: e.MessageID, Payload: payload, CapKey: c.policy.BaseAddress(e.To)}
+	if e.Kind == receipt.KindRejection {
+		o.KindCapPerHour = c.s.MaxRejectionsPerHour
+	}
+	return []store.Outgoing{o}, nil
 }
 
 func firstBlocking(v rules.Verdict) string {

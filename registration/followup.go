@@ -89,7 +89,7 @@ func (r *Registrar) recordFollowUp(policy *rules.Policy, t *store.Ticket, key st
 		}
 		verdict = &v
 	}
-	c := r.composer()
+	c := r.composer(policy)
 	f := &store.FollowUp{
 		Number:                t.Number,
 		Key:                   key,
@@ -188,7 +188,7 @@ func (c composer) forFollowUp(t *store.Ticket, key string, m *intake.Message, ve
 		e := c.base(receipt.KindAck, m, v)
 		e.MessageID = c.outgoingID(receipt.KindAck, t.Number, key)
 		e.TicketNumber, e.Status = t.Number, string(t.Status)
-		return outgoing(e, t.Number)
+		return c.outgoing(e)
 	}
 	t.Findings = verdict.Findings
 	t.Reasons = verdict.Reasons
@@ -201,11 +201,11 @@ func (c composer) forFollowUp(t *store.Ticket, key string, m *intake.Message, ve
 		e.MessageID = c.outgoingID(receipt.KindConfirmation, t.Number, key)
 		e.TicketNumber, e.Status = t.Number, string(t.Status)
 		e.Findings = verdict.Findings
-		return outgoing(e, t.Number)
+		return c.outgoing(e)
 	}
 	e := c.base(receipt.KindStillMissing, m, v)
 	e.MessageID = c.outgoingID(receipt.KindStillMissing, t.Number, key)
 	e.TicketNumber, e.Status = t.Number, string(t.Status)
 	e.Findings = verdict.Findings
-	return outgoing(e, t.Number)
+	return c.outgoing(e)
 }

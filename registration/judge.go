@@ -19,6 +19,9 @@ import (
 type Judgement struct {
 	Msg     *intake.Message
 	Verdict rules.Verdict
+	// DKIMSkipped is how many DKIM signatures ticketd's own check left
+	// unverified (over MaxDKIMVerifications).
+	DKIMSkipped int
 }
 
 // Judge parses raw and evaluates it. received is the time the message
@@ -26,15 +29,25 @@ type Judgement struct {
 // current time when that is missing too.
 //
 // auth, when not nil, adds ticketd's own DKIM verdict (security.verify_dkim;
-// replay passes nil and never opens a network connection); its DNS lookups
-// end with ctx.
+// replay passes nil and never opens a network connection); it verifies at
+// most MaxDKIMVerifications signatures, and its DNS lookups end with ctx or
+// when the message's time budget (limits.MaxDuration, counted from the
+// start of parsing) runs out.
 func Judge(ctx context.Context, raw []byte, policy *rules.Policy, limits intake.Limits, received time.Time, auth *Authenticator) (*Judgement, error) {
+	start := time.Now()
 	msg, err := intake.Parse(bytes.NewReader(raw), limits)
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
+	skipped := 0
 	if auth != nil {
-		auth.authenticate(ctx, raw, msg)
+		actx := ctx
+		if limits.MaxDuration > 0 {
+			var cancel context.CancelFunc
+			actx, cancel = context.WithDeadline(ctx, start.Add(limits.MaxDuration))
+			defer cancel()
+		}
+		skipped = auth.authenticate(actx, raw, msg)
 	}
 	if received.IsZero() {
 		received = msg.Date
@@ -42,7 +55,7 @@ func Judge(ctx context.Context, raw []byte, policy *rules.Policy, limits intake.
 	if received.IsZero() {
 		received = time.Now()
 	}
-	return &Judgement{Msg: msg, Verdict: rules.Evaluate(msg, policy, received)}, nil
+	return &Judgement{Msg: msg, Verdict: rules.Evaluate(msg, policy, received), DKIMSkipped: skipped}, nil
 }
 
 // ParseError is a message that cannot be parsed: it goes to quarantine,
@@ -79,6 +92,9 @@ func (r *Registrar) Prepare(ctx context.Context, raw []byte, received time.Time)
 		return p
 	}
 	p.Judgement = j
+	if j.DKIMSkipped > 0 {
+		r.s.Log.Warn("DKIM signatures skipped: more than the check verifies", "message_id", j.Msg.MessageID, "verified", MaxDKIMVerifications, "skipped", j.DKIMSkipped)
+	}
 	return p
 }
 

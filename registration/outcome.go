@@ -50,9 +50,13 @@ func (r *Registrar) outcomeOf(m *intake.Message, v rules.Verdict, res *store.Res
 	}
 	if !res.Duplicate {
 		out.Findings = v.Findings
+		if res.Ticket == nil && v.Registered() {
+			// Over the contact's hourly rate of new tickets.
+			out.Verdict = store.ReasonHeld
+		}
 	}
 	if res.Suppressed > 0 {
-		r.s.Log.Warn("automatic email suppressed: per-sender cap reached", "to", m.From.Addr, "cap_per_hour", r.s.MaxAutoRepliesPerHour, "message_id", m.MessageID)
+		r.s.Log.Warn("automatic email suppressed: per-sender cap or hourly rejection cap reached", "to", m.From.Addr, "per_sender_per_hour", r.s.MaxAutoRepliesPerHour, "rejections_per_hour", r.s.MaxRejectionsPerHour, "message_id", m.MessageID)
 	}
 	return out
 }

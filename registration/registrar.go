@@ -26,6 +26,13 @@ type Settings struct {
 	// MaxAutoRepliesPerHour caps the automatic emails to one address
 	// (receipt.max_per_sender_per_hour; 0: no cap).
 	MaxAutoRepliesPerHour int
+	// MaxRejectionsPerHour caps the rejections to all senders together
+	// in any hour (receipt.max_rejections_per_hour; 0: no cap).
+	MaxRejectionsPerHour int
+	// MaxNewTicketsPerContactPerHour holds a contact's new tickets beyond
+	// it in an hour for support to release
+	// (rules.max_new_tickets_per_contact_per_hour; 0: off).
+	MaxNewTicketsPerContactPerHour int
 	// Limits bound the parser.
 	Limits intake.Limits
 	// Auth adds ticketd's own DKIM verdict; nil without security.verify_dkim.
@@ -206,7 +213,16 @@ func (r *Registrar) newIntake(p *Prepared) (*store.Intake, rules.Verdict, error)
 		in.Period = rules.PlanPeriod(org, p.Received).Key()
 		in.Included = org.TicketsIncluded
 	}
-	in.Compose = r.composer().forNewMessage(in.Key, m, v, org)
+	c := r.composer(p.Policy)
+	in.Compose = c.forNewMessage(in.Key, m, v, org)
+	in.NoReply = noReplyTo(p.Policy, m, v)
+	if v.Registered() && v.Contact != "" && r.s.MaxNewTicketsPerContactPerHour > 0 {
+		in.Hold = store.Hold{
+			Contact:    p.Policy.BaseAddress(v.Contact),
+			MaxPerHour: r.s.MaxNewTicketsPerContactPerHour,
+			Notice:     c.forHeld(in.Key, m, v),
+		}
+	}
 	if v.Has(rules.RuleSenderAuthentic) {
 		r.s.Log.Warn("forged or unauthenticated sender: rejected without a reply", "from", m.From.Addr, "message_id", m.MessageID)
 	}

@@ -80,13 +80,16 @@ var (
 	bucketPruned = []byte("pruned")
 	// bucketErasures holds one record per erasure (no personal data).
 	bucketErasures = []byte("erasures")
+	// bucketRateLimits holds the hourly logs of held.go: new tickets per
+	// contact, held notices, emails per kind.
+	bucketRateLimits = []byte("ratelimits")
 )
 
 var allBuckets = [][]byte{
 	bucketTickets, bucketRaw, bucketDedupe, bucketMsgIDs, bucketLedger,
 	bucketTurnedAway, bucketQuarantine, bucketOutbox, bucketSent,
 	bucketFailed, bucketAutoReply, bucketPayloads, bucketPruned,
-	bucketErasures,
+	bucketErasures, bucketRateLimits,
 }
 
 // initialMmapSize is the virtual size mapped at open (see Open).

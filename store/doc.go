@@ -24,6 +24,7 @@
 //	outboxpayload big-endian id     -> an outbox item's payload (the email's data)
 //	pruned      dedupe key          -> when and why (retention, erasure) its raw message was deleted
 //	erasures    big-endian seq      -> ErasureRecord JSON (counts, no personal data)
+//	ratelimits  "tickets:"/"heldnotice:" contact, "kind:" kind -> big-endian unix-ns times (held.go)
 //
 // Damage: Open reads the file before bbolt maps it and refuses (ErrDamaged,
 // naming the file and the restore procedure) an empty file, a file

@@ -60,7 +60,7 @@ func enqueue(tx *bolt.Tx, outs []Outgoing, number string, capPerHour int, now ti
 		if o.Kind == "" || to == "" {
 			return nil, 0, fmt.Errorf("outgoing email %d: %w: kind %q, recipient %q", i, ErrInvalid, o.Kind, o.To)
 		}
-		ok, err := allowAutoReply(tx, to, capPerHour, now)
+		ok, err := allowOutgoing(tx, o, capPerHour, now)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -36,6 +36,8 @@ type Intake struct {
 
 	Prefix                string // ticket number prefix, e.g. "SUP"
 	MaxAutoRepliesPerHour int    // per-recipient cap on automatic emails (0 = unlimited)
+	Hold                  Hold   // per-contact rate of new tickets: over it the message is held
+	NoReply               string // why Compose answers nothing, for the turned-away record
 
 	// Compose builds the emails to send for this intake, given the ticket
 	// just created (nil for rejected or ignored mail). It runs inside the
@@ -51,6 +53,12 @@ type Outgoing struct {
 	To        string // recipient address
 	MessageID string // Message-ID the email will carry (angle brackets optional)
 	Payload   []byte // opaque to the store: what the sender needs to build the email
+	// CapKey keys the per-recipient cap (the contact's base address, so
+	// that plus sub-addresses count as their contact); "" means To.
+	CapKey string
+	// KindCapPerHour caps the emails of this Kind to all recipients
+	// together in any hour (0: no such cap).
+	KindCapPerHour int
 }
 
 // Result is what Record did.
@@ -161,7 +169,13 @@ func record(tx *bolt.Tx, in *Intake, now time.Time) (*Result, error) {
 		ta  *TurnedAwayRecord
 		err error
 	)
+	held := false
 	if registered(in.Outcome) {
+		if held, err = holds(tx, in, received, now); err != nil {
+			return nil, err
+		}
+	}
+	if registered(in.Outcome) && !held {
 		if t, err = newTicket(tx, in, received, now); err != nil {
 			return nil, err
 		}
@@ -177,7 +191,13 @@ func record(tx *bolt.Tx, in *Intake, now time.Time) (*Result, error) {
 	}
 
 	var outs []Outgoing
-	if in.Compose != nil {
+	noReply := in.NoReply
+	if held {
+		ta.Reason, ta.Contact = ReasonHeld, in.Hold.Contact
+		if outs, noReply, err = heldNotice(tx, in, now); err != nil {
+			return nil, fmt.Errorf("compose held notice: %w", err)
+		}
+	} else if in.Compose != nil {
 		var arg *Ticket
 		if t != nil {
 			arg = t.clone()
@@ -189,6 +209,9 @@ func record(tx *bolt.Tx, in *Intake, now time.Time) (*Result, error) {
 	number := ""
 	if t != nil {
 		number = t.Number
+	}
+	if t == nil && len(outs) == 1 {
+		noReply = wouldSuppress(tx, outs[0], in.MaxAutoRepliesPerHour, now)
 	}
 	queued, suppressed, err := enqueue(tx, outs, number, in.MaxAutoRepliesPerHour, now)
 	if err != nil {
@@ -211,6 +234,9 @@ func record(tx *bolt.Tx, in *Intake, now time.Time) (*Result, error) {
 		}
 	} else {
 		ta.Replies = sentIDs
+		if len(sentIDs) == 0 {
+			ta.NoReply = noReply
+		}
 		if err := putTurnedAway(tx, ta); err != nil {
 			return nil, err
 		}

@@ -37,6 +37,7 @@ type TurnedAwayRecord struct {
 	// from the record (From, FromName, Subject, MessageID, evidence) and
 	// its raw message.
 	ErasedAt time.Time `json:"erased_at,omitzero"`
+	TurnedAwayNote
 }
 
 // turnedAwayKey orders records by time of receipt, then ID.

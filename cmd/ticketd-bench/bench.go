@@ -230,6 +230,10 @@ func benchConfig(icfg benchIMAPConfig, smtpAddr, dbPath string) *config.Config {
 	cfg.SMTP.Address, cfg.SMTP.Security, cfg.SMTP.From = smtpAddr, "none", "support@ticketd.example"
 	cfg.Store.Path = dbPath
 	cfg.Receipt.MaxPerSenderPerHour = 0
+	// The benchmark measures throughput: no hourly caps on what it sends
+	// or on one contact's tickets.
+	cfg.Receipt.MaxRejectionsPerHour = 0
+	cfg.Rules.MaxNewTicketsPerContactPerHour = 0
 	cfg.Admin.Listen = ""
 	cfg.Organizations = []config.Organization{
 		{ID: "acme", Name: "ACME Logistics", TicketsIncluded: 1000000, ContactMethods: []string{"email"},
@@ -300,7 +304,8 @@ func benchLarge(ctx context.Context, box *benchMailbox, smtpAddr, dir, exe strin
 imap: {address: %q, security: %q, insecure_skip_verify: true, username: %q, password: %q, processed_mailbox: BenchProcessed, quarantine_mailbox: BenchQuarantine, max_message_bytes: 1073741824}
 smtp: {address: %q, security: none, from: support@ticketd.example}
 store: {path: %q}
-receipt: {max_per_sender_per_hour: 0}
+receipt: {max_per_sender_per_hour: 0, max_rejections_per_hour: 0}
+rules: {max_new_tickets_per_contact_per_hour: 0}
 admin: {listen: ""}
 log: {level: info, format: json}
 organizations:

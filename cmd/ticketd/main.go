@@ -8,6 +8,8 @@
 //	ticketd replay [--config FILE] [--format text|json] PATH...
 //	ticketd quarantine list|retry [--config FILE] [UID...]
 //	ticketd tickets list|show|export|warranty|close ...
+//	ticketd held list|release [ID|--all]
+//	ticketd turned-away list [--since DATE]
 //	ticketd ledger | check-config | backup | version | man | completion
 //
 // This package is the command line only: one file per command, each
@@ -90,7 +92,7 @@ func newRoot() *cobra.Command {
 	})
 	root.AddCommand(
 		runCommand(), replayCommand(), quarantineCommand(), ticketsCommand(), ledgerCommand(),
-		checkConfigCommand(), backupCommand(), versionCommand(), manCommand(root),
+		checkConfigCommand(), backupCommand(), heldCommand(), turnedAwayCommand(), versionCommand(), manCommand(root),
 	)
 	return root
 }

@@ -22,6 +22,10 @@ type ConfigValues struct {
 	// MaxPerSenderPerHour is receipt.max_per_sender_per_hour (the
 	// example's when empty).
 	MaxPerSenderPerHour string
+	// MaxRejectionsPerHour is receipt.max_rejections_per_hour and
+	// MaxNewTicketsPerContactPerHour rules.max_new_tickets_per_contact_per_hour
+	// (the example's when empty; "0" turns them off).
+	MaxRejectionsPerHour, MaxNewTicketsPerContactPerHour string
 }
 
 // WriteConfig writes config.example.yaml with v to dir/ticketd.yaml and
@@ -62,6 +66,12 @@ func WriteConfig(t testing.TB, dir string, v ConfigValues) string {
 	}
 	if v.MaxPerSenderPerHour != "" {
 		replace("  max_per_sender_per_hour: 20", "  max_per_sender_per_hour: "+v.MaxPerSenderPerHour)
+	}
+	if v.MaxRejectionsPerHour != "" {
+		replace("  max_rejections_per_hour: 30", "  max_rejections_per_hour: "+v.MaxRejectionsPerHour)
+	}
+	if v.MaxNewTicketsPerContactPerHour != "" {
+		replace("  max_new_tickets_per_contact_per_hour: 10", "  max_new_tickets_per_contact_per_hour: "+v.MaxNewTicketsPerContactPerHour)
 	}
 	path := filepath.Join(dir, "ticketd.yaml")
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {

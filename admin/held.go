@@ -1,0 +1,170 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/ticketd/ticketd/store"
+)
+
+// Released is what releasing one held message did.
+type Released struct {
+	ID      uint64 `json:"id"`
+	Ticket  string `json:"ticket,omitempty"` // the ticket it became ("" when judged again it made none)
+	Verdict string `json:"verdict"`
+	Queued  int    `json:"emails_queued"`
+}
+
+// HeldBackend lists the turned-away mail, and lists and releases the mail
+// held over a contact's hourly rate of new tickets. Releasing registers
+// through the daemon's registrar, which *store.DB alone cannot do.
+type HeldBackend interface {
+	TurnedAway(since time.Time) ([]store.TurnedAwayRecord, error)
+	Held() ([]store.TurnedAwayRecord, error)
+	Release(ctx context.Context, id uint64) (Released, error)
+	ReleaseAll(ctx context.Context) ([]Released, error)
+}
+
+// RegisterHeld mounts the turned-away and held-mail routes under
+// [PathPrefix]: GET turned-away (since=), GET held, POST held/{id}/release
+// and POST held/release (all). log nil discards.
+func RegisterHeld(mux *http.ServeMux, hb HeldBackend, log *slog.Logger) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	h := &handlers{log: log}
+	list := func(w http.ResponseWriter, r *http.Request) {
+		rs, err := hb.Held()
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if rs == nil {
+			rs = []store.TurnedAwayRecord{}
+		}
+		writeJSON(w, http.StatusOK, rs)
+	}
+	one := func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("held message id %q is not a number", r.PathValue("id")))
+			return
+		}
+		rel, err := hb.Release(r.Context(), id)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, rel)
+	}
+	all := func(w http.ResponseWriter, r *http.Request) {
+		rels, err := hb.ReleaseAll(r.Context())
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if rels == nil {
+			rels = []Released{}
+		}
+		writeJSON(w, http.StatusOK, rels)
+	}
+	away := func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if err := onlyParams(q, "since"); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		var since time.Time
+		if s := q.Get("since"); s != "" {
+			var err error
+			if since, err = parseSince(s); err != nil {
+				writeError(w, http.StatusBadRequest, err.Error())
+				return
+			}
+		}
+		rs, err := hb.TurnedAway(since)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if rs == nil {
+			rs = []store.TurnedAwayRecord{}
+		}
+		writeJSON(w, http.StatusOK, rs)
+	}
+	for _, rt := range []route{
+		{http.MethodGet, PathPrefix + "turned-away", away, false},
+		{http.MethodGet, PathPrefix + "held", list, false},
+		{http.MethodPost, PathPrefix + "held/{id}/release", one, true},
+		{http.MethodPost, PathPrefix + "held/release", all, true},
+	} {
+		var next http.Handler = rt.handle
+		if rt.mutating {
+			next = requireAdminHeader(next)
+		}
+		mux.Handle(rt.method+" "+rt.path, requireIPHost(next))
+		mux.Handle(rt.path, requireIPHost(methodNotAllowed(allowed(rt.method))))
+	}
+}
+
+// TurnedAway lists the turned-away messages received since (zero: all),
+// held ones included, oldest first.
+func (c *Client) TurnedAway(ctx context.Context, since time.Time) ([]store.TurnedAwayRecord, error) {
+	q := url.Values{}
+	if !since.IsZero() {
+		q.Set("since", formatSince(since))
+	}
+	var rs []store.TurnedAwayRecord
+	if err := c.getJSON(ctx, PathPrefix+"turned-away", q, &rs); err != nil {
+		return nil, fmt.Errorf("list turned-away mail: %w", err)
+	}
+	return rs, nil
+}
+
+// Held lists the held messages not yet released, oldest first.
+func (c *Client) Held(ctx context.Context) ([]store.TurnedAwayRecord, error) {
+	var rs []store.TurnedAwayRecord
+	if err := c.getJSON(ctx, PathPrefix+"held", nil, &rs); err != nil {
+		return nil, fmt.Errorf("list held mail: %w", err)
+	}
+	return rs, nil
+}
+
+// ReleaseHeld releases one held message: the daemon registers it as
+// arriving now.
+func (c *Client) ReleaseHeld(ctx context.Context, id uint64) (Released, error) {
+	var rel Released
+	err := c.postJSON(ctx, PathPrefix+"held/"+strconv.FormatUint(id, 10)+"/release", &rel)
+	if err != nil {
+		return rel, fmt.Errorf("release held message %d: %w", id, err)
+	}
+	return rel, nil
+}
+
+// ReleaseAllHeld releases every held message.
+func (c *Client) ReleaseAllHeld(ctx context.Context) ([]Released, error) {
+	var rels []Released
+	if err := c.postJSON(ctx, PathPrefix+"held/release", &rels); err != nil {
+		return nil, fmt.Errorf("release held mail: %w", err)
+	}
+	return rels, nil
+}
+
+// postJSON POSTs to path with the admin header and decodes the answer.
+func (c *Client) postJSON(ctx context.Context, path string, out any) error {
+	resp, err := c.do(ctx, http.MethodPost, path, nil, true)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("decode answer: %w", err)
+	}
+	return nil
+}
