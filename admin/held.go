@@ -108,8 +108,8 @@ func RegisterHeld(mux *http.ServeMux, hb HeldBackend, log *slog.Logger) {
 		if rt.mutating {
 			next = requireAdminHeader(next)
 		}
-		mux.Handle(rt.method+" "+rt.path, requireIPHost(next))
-		mux.Handle(rt.path, requireIPHost(methodNotAllowed(allowed(rt.method))))
+		mux.Handle(rt.method+" "+rt.path, RequireIPHost(next))
+		mux.Handle(rt.path, RequireIPHost(methodNotAllowed(allowed(rt.method))))
 	}
 }
 
