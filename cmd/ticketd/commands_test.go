@@ -108,6 +108,10 @@ func TestSupportCommandsWhileDaemonRuns(t *testing.T) {
 	if took > time.Second {
 		t.Errorf("tickets list took %s while the daemon held the store; want under a second", took)
 	}
+	// A missing ticket through the API reads as it does from the file.
+	if _, errOut, code := r.runCLI("tickets", "show", "7"); code != 1 || errOut != "ticketd tickets show: no ticket SUP-000007\n" {
+		t.Errorf("missing ticket through the admin API: exit %d: %q", code, errOut)
+	}
 	if out, errOut, code := r.runCLI("tickets", "close", "SUP-000001"); code != 0 {
 		t.Fatalf("tickets close: exit %d: %s %s", code, out, errOut)
 	}

@@ -35,6 +35,12 @@ func ticketsCommand() *cobra.Command {
 				if err := checkFormat(f.format); err != nil {
 					return err
 				}
+				if err := checkStatus(f.status); err != nil {
+					return err
+				}
+				if _, err := parseSince(f.since); err != nil {
+					return err
+				}
 				a, err := openAccess(cmd.Context(), f.cfgPath, write)
 				if err != nil {
 					return err
@@ -46,12 +52,9 @@ func ticketsCommand() *cobra.Command {
 	}
 	list := sub("list [flags]", "list tickets", 0, false, func(ctx context.Context, a *access, _ []string, stdout io.Writer) error {
 		filter := store.TicketFilter{Org: f.org, Status: store.Status(f.status)}
-		if f.since != "" {
-			t, err := parseDay(f.since)
-			if err != nil {
-				return fmt.Errorf("%w: --since %q is not a date (YYYY-MM-DD)", errUsage, f.since)
-			}
-			filter.Since = t
+		filter.Since, _ = parseSince(f.since) // checked before opening the store
+		if err := checkOrg(a.policy, f.org); err != nil {
+			return err
 		}
 		ts, err := a.Tickets(ctx, filter)
 		if err != nil {
@@ -97,6 +100,19 @@ func ticketsCommand() *cobra.Command {
 	pf.StringVar(&f.since, "since", "", "only tickets received on or after this date, YYYY-MM-DD (list)")
 	pf.StringVar(&f.format, "format", "text", "text or json")
 	return c
+}
+
+// parseSince parses --since: empty is no bound, anything but a date a
+// usage error.
+func parseSince(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := parseDay(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: --since %q is not a date (YYYY-MM-DD)", errUsage, oneline.Cut(s, 40))
+	}
+	return t, nil
 }
 
 // parseDay parses a YYYY-MM-DD date in UTC.
