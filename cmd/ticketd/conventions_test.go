@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -65,5 +69,68 @@ func TestLedgerListsIdleOrganizations(t *testing.T) {
 		if !strings.Contains(out, "\n"+org+" ") {
 			t.Errorf("ledger lacks %s:\n%s", org, out)
 		}
+	}
+}
+
+// TestReplayDirectories: a directory without .eml is a failure, not an
+// empty success; -v names what was skipped; a binary file's bytes never
+// reach the terminal.
+func TestReplayDirectories(t *testing.T) {
+	const cfg = "../../config.example.yaml"
+	empty := t.TempDir()
+	writeFile(t, filepath.Join(empty, "notes.txt"), "not mail")
+	out, errOut, code := runArgs("replay", "--config", cfg, empty)
+	if code != 1 || out != "" || errOut != "ticketd replay: no .eml files in "+empty+" (1 other files skipped)\n" {
+		t.Errorf("empty directory: exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+
+	dir := t.TempDir()
+	eml, err := os.ReadFile("../../testdata/mail/en-incident-screenshot.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "a.eml"), string(eml))
+	writeFile(t, filepath.Join(dir, "b.pdf"), "%PDF-1.4")
+	out, errOut, code = runArgs("replay", "--config", cfg, "-v", dir)
+	if code != 0 || !strings.Contains(out, "1 messages: 1 accepted") || errOut != "skipped \""+filepath.Join(dir, "b.pdf")+"\": not an .eml file\n" {
+		t.Errorf("-v: exit %d\nstdout %s\nstderr %q", code, out, errOut)
+	}
+	if _, errOut, _ = runArgs("replay", "--config", cfg, dir); errOut != "" {
+		t.Errorf("without -v the skipped files are not named: %q", errOut)
+	}
+
+	// A binary file named .eml: the parser's complaint quotes its first
+	// line, which must come out quoted and cut.
+	bin := filepath.Join(t.TempDir(), "program.eml")
+	raw := append([]byte("\x7fELF\x02\x01\x01\x00\x1b[2J\r\n"), bytes.Repeat([]byte{0xd0, 0x00, 0x07, 0x1b}, 2000)...)
+	if err := os.WriteFile(bin, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json"} {
+		out, errOut, code = runArgs("replay", "--config", cfg, "--format", format, bin)
+		if code != 1 {
+			t.Errorf("%s: a file that does not parse: exit %d", format, code)
+		}
+		for _, b := range []byte{0x00, 0x07, 0x1b, 0x7f, 0xd0} {
+			if strings.IndexByte(out+errOut, b) >= 0 {
+				t.Errorf("%s: byte %#x of the file reached the terminal:\n%q", format, b, out+errOut)
+			}
+		}
+		if len(out) > 1000 {
+			t.Errorf("%s: %d bytes of output for one file", format, len(out))
+		}
+	}
+}
+
+func runArgs(args ...string) (stdout, stderr string, code int) {
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
