@@ -211,7 +211,9 @@ func (c *Client) login(ctx context.Context, caps imap.CapSet) error {
 	}
 	var imapErr *imap.Error
 	if errors.As(err, &imapErr) && imapErr.Type == imap.StatusResponseTypeNo && imapErr.Code != imap.ResponseCodeUnavailable {
-		return fmt.Errorf("mailbox: login as %q: %w: %w", c.cfg.Username, ErrAuthFailed, err)
+		// The server's answer itself, not run's "mailbox: login: ..." around
+		// it: the chain names the package and the command once.
+		return fmt.Errorf("mailbox: login as %q: %w: %w", c.cfg.Username, ErrAuthFailed, imapErr)
 	}
 	return err
 }

@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ticketd/ticketd/internal/mailtest"
 )
 
 // TestTicketNumbersAndExitCodes: a ticket is named as an operator types
@@ -132,5 +137,81 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCheckConfigSaysWhichEndpointFailed: check-config warns of a login
+// without a password, and --connect gives one line per endpoint, saying
+// which failed and why.
+func TestCheckConfigSaysWhichEndpointFailed(t *testing.T) {
+	imapSrv, smtpSrv := mailtest.StartIMAP(t), mailtest.StartSMTP(t)
+	dir := t.TempDir()
+	config := func(password string) string {
+		return mailtest.WriteConfig(t, dir, mailtest.ConfigValues{
+			IMAPAddr: imapSrv.Addr, SMTPAddr: smtpSrv.Addr, IMAPUser: mailtest.IMAPUser, IMAPPassword: password,
+			StorePath: filepath.Join(dir, "ticketd.db"),
+		})
+	}
+	out, errOut, code := runArgs("check-config", "--config", config(`""`))
+	if code != 0 || !strings.Contains(out, "valid") {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	if !strings.HasPrefix(errOut, "warning: imap.password is empty while imap.username is set") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("no warning (only) about the empty IMAP password:\n%s", errOut)
+	}
+
+	// The wrong IMAP password and SMTP down: one line each.
+	cfgPath := config("wrong")
+	smtpAddr := smtpSrv.Addr
+	smtpSrv.Stop()
+	out, errOut, code = runArgs("check-config", "--connect", "--config", cfgPath)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "imap "+imapSrv.Addr+": failed: ") || !strings.Contains(lines[0], "authentication failed") ||
+		!strings.HasPrefix(lines[1], "smtp "+smtpAddr+": failed: ") || !strings.Contains(lines[1], "connection refused") {
+		t.Errorf("want one line for IMAP (authentication) and one for SMTP (refused):\n%s", errOut)
+	}
+	if strings.Count(lines[0], "mailbox:") > 1 {
+		t.Errorf("the IMAP reason repeats its prefixes: %s", lines[0])
+	}
+
+	// SMTP through OAuth2, and the token endpoint refuses: that is what
+	// failed, and SMTP is not tried; IMAP works.
+	tokens := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"error":"invalid_grant","error_description":"refresh token expired"}`)
+	}))
+	defer tokens.Close()
+	cfgPath = config(mailtest.IMAPPassword)
+	b, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	smtpAt := strings.Index(text, "\nsmtp:")
+	head, tail := text[:smtpAt], text[smtpAt:]
+	for _, kv := range [][2]string{
+		{`username: ""`, "username: support@ticketd.example"},
+		{`token_url: ""`, "token_url: " + tokens.URL + "/token"},
+		{`client_id: ""`, "client_id: ticketd"},
+		{`refresh_token: ""`, "refresh_token: expired"},
+	} {
+		if !strings.Contains(tail, kv[0]) {
+			t.Fatalf("the smtp section lacks %s", kv[0])
+		}
+		tail = strings.Replace(tail, kv[0], kv[1], 1)
+	}
+	writeFile(t, cfgPath, head+tail)
+	out, errOut, code = runArgs("check-config", "--connect", "--config", cfgPath)
+	lines = strings.Split(strings.TrimSpace(errOut), "\n")
+	if code != 1 || len(lines) != 2 || !strings.HasPrefix(lines[0], "oauth2 token endpoint "+tokens.URL+"/token (smtp.oauth2): failed: ") ||
+		!strings.Contains(lines[0], "refresh token expired") || lines[1] != "smtp "+smtpAddr+": failed: not tried: no OAuth2 token" {
+		t.Errorf("exit %d; want the token endpoint's failure and SMTP not tried:\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "imap "+imapSrv.Addr+": logged in") {
+		t.Errorf("IMAP is reported working:\n%s", out)
 	}
 }
