@@ -7,6 +7,7 @@ import (
 
 	"github.com/ticketd/ticketd/admin"
 	"github.com/ticketd/ticketd/config"
+	"github.com/ticketd/ticketd/intake"
 	"github.com/ticketd/ticketd/rules"
 	"github.com/ticketd/ticketd/store"
 )
@@ -18,6 +19,7 @@ import (
 type access struct {
 	policy *rules.Policy
 	prefix string        // tickets.prefix, for numbers typed without it
+	limits intake.Limits // the daemon's parsing limits, to read messages as it does
 	client *admin.Client // set when the daemon answers
 	db     *store.DB     // set otherwise
 }
@@ -32,7 +34,7 @@ func openAccess(ctx context.Context, cfgPath string, write bool) (*access, error
 	if err := cfg.ValidateStore(); err != nil {
 		return nil, err
 	}
-	a := &access{policy: cfg.Policy(), prefix: cfg.Tickets.Prefix}
+	a := &access{policy: cfg.Policy(), prefix: cfg.Tickets.Prefix, limits: cfg.IntakeLimits()}
 	if cfg.Admin.Listen != "" {
 		c := admin.NewClient(cfg.Admin.Listen, 10*time.Second)
 		up, err := c.Up(ctx)

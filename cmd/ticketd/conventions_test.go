@@ -215,3 +215,53 @@ func TestCheckConfigSaysWhichEndpointFailed(t *testing.T) {
 		t.Errorf("IMAP is reported working:\n%s", out)
 	}
 }
+
+// TestTicketsShowConversation: tickets show prints every message of the
+// conversation, follow-ups included, with the customer's own words and
+// every attachment of each.
+func TestTicketsShowConversation(t *testing.T) {
+	r := newRig(t)
+	first := fixture(t, "en-incident-screenshot.eml")
+	r.imap.Append("INBOX", first)
+	r.runOnce()
+	followUp := "From: Alice Martin <alice@acme.example>\r\n" +
+		"To: support@ticketd.example\r\n" +
+		"Date: Wed, 14 Oct 2026 10:00:00 +0200\r\n" +
+		"Message-ID: <follow-up-1@acme.example>\r\n" +
+		"In-Reply-To: <CAVqqPlixW25VH3m1GrX6teGhznfdjDrVt5=yHukUkEZF0_S@mail.gmail.com>\r\n" +
+		"Subject: Re: [SUP-000001] Route planner shows error when optimizing Valencia routes\r\n" +
+		"MIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n" +
+		"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+		"The error also happens for the Madrid depot since this morning; the log is attached.\r\n\r\n" +
+		"> earlier text quoted from our first email\r\n" +
+		"--b\r\nContent-Type: text/plain; name=planner.log\r\nContent-Disposition: attachment; filename=planner.log\r\n\r\n" +
+		"ERROR optimize: timeout after 30s\r\n" +
+		"--b--\r\n"
+	r.imap.Append("INBOX", []byte(followUp))
+	r.runOnce()
+
+	out, errOut, code := r.runCLI("tickets", "show", "1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"Message 1 of 2: from alice@acme.example",
+		"  | Hi,",
+		"Message 2 of 2: from alice@acme.example",
+		"  | The error also happens for the Madrid depot since this morning; the log is attached.",
+		"  Attachment: planner.log (text/plain",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "earlier text quoted") {
+		t.Errorf("show prints the quoted text as the customer's words:\n%s", out)
+	}
+	// The first message's own attachments, under it.
+	m1 := out[strings.Index(out, "Message 1 of 2"):strings.Index(out, "Message 2 of 2")]
+	if !strings.Contains(m1, "  Attachment: ") || strings.Contains(m1, "planner.log") {
+		t.Errorf("the first message's attachments:\n%s", m1)
+	}
+}

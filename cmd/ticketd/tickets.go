@@ -67,7 +67,10 @@ func ticketsCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return writeTicket(stdout, t, f.format)
+		if err := writeTicket(stdout, t, f.format); err != nil || f.format == "json" {
+			return err
+		}
+		return writeConversation(ctx, stdout, a, t)
 	})
 	export := sub("export [flags] NUMBER DIR", "write each original .eml of a ticket and its attachments into DIR/NUMBER", 2, false, func(ctx context.Context, a *access, args []string, stdout io.Writer) error {
 		files, err := exportTicket(ctx, a, args[0], args[1])
@@ -168,9 +171,6 @@ func writeTicket(w io.Writer, t *store.Ticket, format string) error {
 			mark = " (fired)"
 		}
 		fmt.Fprintf(w, "Why:          %s%s: %s\n", r.Rule, mark, oneline.Cut(r.Why, 240))
-	}
-	for _, a := range t.Attachments {
-		fmt.Fprintf(w, "Attachment:   %s (%s, %d bytes, sha256 %s)\n", a.Filename, a.MediaType, a.Size, a.SHA256)
 	}
 	fmt.Fprintf(w, "Messages:     %s\n", strings.Join(t.MessageIDs, ", "))
 	return nil
