@@ -14,8 +14,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"github.com/ticketd/ticketd/config"
@@ -179,25 +177,9 @@ func findEML(paths []string) (files, skipped []string, err error) {
 }
 
 // errorText is an error as a terminal or a log may show it: one line,
-// printable, at most a few hundred characters. A message carrying raw bytes
-// (a parser quoting a binary file's first line) is quoted and cut instead.
-func errorText(err error) string {
-	s := err.Error()
-	printable := true
-	for _, r := range s {
-		if r == utf8.RuneError || !unicode.IsPrint(r) {
-			printable = false
-			break
-		}
-	}
-	if printable {
-		return oneline.Cut(s, 300)
-	}
-	if len(s) > 120 {
-		return strconv.QuoteToASCII(s[:120]) + "…"
-	}
-	return strconv.QuoteToASCII(s)
-}
+// printable, cut; a message carrying raw bytes (a parser quoting a binary
+// file's first line) is quoted and cut instead.
+func errorText(err error) string { return oneline.Quote(err.Error(), 160) }
 
 // replayFiles judges every file with up to workers goroutines, as the
 // daemon judges mail (registration.Judge; auth is its DKIM check, nil for

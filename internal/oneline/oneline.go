@@ -3,6 +3,7 @@
 package oneline
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -44,4 +45,26 @@ func Cut(s string, n int) string {
 	}
 	r := []rune(s)
 	return strings.TrimRightFunc(string(r[:n-1]), unicode.IsSpace) + "…"
+}
+
+// Quote returns s for a terminal or a log line when s may carry raw bytes
+// (a parser's complaint quoting a binary file): printable text is Cut to n
+// runes; anything with invalid UTF-8 or control characters (line breaks
+// included) is Go-quoted in ASCII from at most its first n bytes, "…"
+// after the quote when it was cut.
+func Quote(s string, n int) string {
+	printable := true
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			printable = false
+			break
+		}
+	}
+	if printable {
+		return Cut(s, n)
+	}
+	if n > 0 && len(s) > n {
+		return strconv.QuoteToASCII(s[:n]) + "…"
+	}
+	return strconv.QuoteToASCII(s)
 }
