@@ -47,6 +47,9 @@ func main() {
 // the command failed, 2 for a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot()
+	if unknownHelpTopic(root, args, stderr) {
+		return 2
+	}
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

@@ -25,9 +25,9 @@ type ticketsFlags struct {
 }
 
 func ticketsCommand() *cobra.Command {
-	var f ticketsFlags
+	f := ticketsFlags{format: "text"}
 	sub := func(use, short string, nargs int, write bool, fn func(ctx context.Context, a *access, args []string, stdout io.Writer) error) *cobra.Command {
-		return &cobra.Command{
+		c := &cobra.Command{
 			Use:   use,
 			Short: short,
 			Args:  exactArgs(nargs),
@@ -49,6 +49,9 @@ func ticketsCommand() *cobra.Command {
 				return fn(cmd.Context(), a, args, cmd.OutOrStdout())
 			},
 		}
+		// Each subcommand has only its own flags (list and show add theirs).
+		c.Flags().StringVar(&f.cfgPath, "config", defaultConfig, "configuration file")
+		return c
 	}
 	list := sub("list [flags]", "list tickets", 0, false, func(ctx context.Context, a *access, _ []string, stdout io.Writer) error {
 		filter := store.TicketFilter{Org: f.org, Status: store.Status(f.status)}
@@ -95,14 +98,14 @@ func ticketsCommand() *cobra.Command {
 		fmt.Fprintf(stdout, "%s closed\n", t.Number)
 		return nil
 	})
-	c := group("tickets list|show|export|warranty|close", "list, show, export, mark warranty or close tickets", list, show, export, warranty, closeCmd)
-	pf := c.PersistentFlags()
-	pf.StringVar(&f.cfgPath, "config", defaultConfig, "configuration file")
-	pf.StringVar(&f.org, "org", "", "only this organization (list)")
-	pf.StringVar(&f.status, "status", "", "only this status: needs_info, open, closed (list)")
-	pf.StringVar(&f.since, "since", "", "only tickets received on or after this date, YYYY-MM-DD (list)")
-	pf.StringVar(&f.format, "format", "text", "text or json")
-	return c
+	lf := list.Flags()
+	lf.StringVar(&f.org, "org", "", "only this organization")
+	lf.StringVar(&f.status, "status", "", "only this status: needs_info, open, closed")
+	lf.StringVar(&f.since, "since", "", "only tickets received on or after this date, YYYY-MM-DD")
+	for _, c := range []*cobra.Command{list, show} {
+		c.Flags().StringVar(&f.format, "format", "text", "text or json")
+	}
+	return group("tickets list|show|export|warranty|close", "list, show, export, mark warranty or close tickets", list, show, export, warranty, closeCmd)
 }
 
 // parseSince parses --since: empty is no bound, anything but a date a
