@@ -265,3 +265,37 @@ func TestTicketsShowConversation(t *testing.T) {
 		t.Errorf("the first message's attachments:\n%s", m1)
 	}
 }
+
+// TestRunStoreDirAndTLSMismatch: run creates the missing directory of
+// store.path (0700) or names the one missing; imap.security: tls against
+// a plain server names the setting.
+func TestRunStoreDirAndTLSMismatch(t *testing.T) {
+	imapSrv, smtpSrv := mailtest.StartIMAP(t), mailtest.StartSMTP(t)
+	base := t.TempDir()
+	config := func(storePath string) string {
+		return mailtest.WriteConfig(t, t.TempDir(), mailtest.ConfigValues{IMAPAddr: imapSrv.Addr, SMTPAddr: smtpSrv.Addr, StorePath: storePath})
+	}
+	deep := filepath.Join(base, "missing", "ticketd", "ticketd.db")
+	_, errOut, code := runArgs("run", "--once", "--config", config(deep))
+	if code != 1 || errOut != "ticketd run: store.path "+deep+": directory "+filepath.Join(base, "missing")+" does not exist (create it, or fix store.path)\n" {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+	db := filepath.Join(base, "state", "ticketd.db")
+	if _, errOut, code := runArgs("run", "--once", "--config", config(db)); code != 0 {
+		t.Fatalf("run --once with the store's directory missing: exit %d: %s", code, errOut)
+	}
+	if fi, err := os.Stat(filepath.Dir(db)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("store directory: %v, %v; want mode 0700", fi, err)
+	}
+
+	b, err := os.ReadFile(config(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsCfg := filepath.Join(t.TempDir(), "tls.yaml")
+	writeFile(t, tlsCfg, strings.Replace(string(b), "  address: "+imapSrv.Addr+"\n  security: none", "  address: "+imapSrv.Addr+"\n  security: tls", 1))
+	_, errOut, code = runArgs("run", "--once", "--config", tlsCfg)
+	if code != 1 || !strings.Contains(errOut, "does not speak TLS on this port (imap.security: tls") {
+		t.Errorf("tls against a plain server: exit %d: %s", code, errOut)
+	}
+}
