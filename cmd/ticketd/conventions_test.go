@@ -165,8 +165,8 @@ func TestCheckConfigSaysWhichEndpointFailed(t *testing.T) {
 	smtpAddr := smtpSrv.Addr
 	smtpSrv.Stop()
 	out, errOut, code = runArgs("check-config", "--connect", "--config", cfgPath)
-	if code != 1 {
-		t.Errorf("exit %d, want 1", code)
+	if code != 1 || strings.Contains(out, "imap ") || strings.Contains(out, "smtp ") {
+		t.Errorf("exit %d, want 1 with neither server reported working:\n%s", code, out)
 	}
 	lines := strings.Split(strings.TrimSpace(errOut), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "imap "+imapSrv.Addr+": failed: ") || !strings.Contains(lines[0], "authentication failed") ||
