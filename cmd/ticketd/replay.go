@@ -179,7 +179,13 @@ func findEML(paths []string) (files, skipped []string, err error) {
 // errorText is an error as a terminal or a log may show it: one line,
 // printable, cut; a message carrying raw bytes (a parser quoting a binary
 // file's first line) is quoted and cut instead.
-func errorText(err error) string { return oneline.Quote(err.Error(), 160) }
+func errorText(err error) string {
+	s := err.Error()
+	if oneline.Printable(s) {
+		return oneline.Cut(s, 500)
+	}
+	return oneline.Quote(s, 120)
+}
 
 // replayFiles judges every file with up to workers goroutines, as the
 // daemon judges mail (registration.Judge; auth is its DKIM check, nil for

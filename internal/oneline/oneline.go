@@ -53,18 +53,22 @@ func Cut(s string, n int) string {
 // included) is Go-quoted in ASCII from at most its first n bytes, "…"
 // after the quote when it was cut.
 func Quote(s string, n int) string {
-	printable := true
-	for _, r := range s {
-		if r == utf8.RuneError || !unicode.IsPrint(r) {
-			printable = false
-			break
-		}
-	}
-	if printable {
+	if Printable(s) {
 		return Cut(s, n)
 	}
 	if n > 0 && len(s) > n {
 		return strconv.QuoteToASCII(s[:n]) + "…"
 	}
 	return strconv.QuoteToASCII(s)
+}
+
+// Printable reports whether s is valid UTF-8 made of printable characters
+// only (no control characters, line breaks included).
+func Printable(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
 }
