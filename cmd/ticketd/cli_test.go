@@ -41,6 +41,8 @@ func TestCommandLineConventions(t *testing.T) {
 		{"version names the commit and Go", []string{"version"}, 0, " commit ", "", true},
 		{"unknown help topic", []string{"help", "frobnicate"}, 2, "", `unknown help topic ["frobnicate"]`, false},
 		{"unknown help subtopic", []string{"help", "tickets", "frob"}, 2, "", "unknown help topic", false},
+		{"help completion", []string{"help", "completion"}, 0, "ticketd completion [command]", "", true},
+		{"help help", []string{"help", "help"}, 0, "ticketd help [command]", "", true},
 		{"help subcommand", []string{"help", "quarantine", "retry"}, 0, "ticketd quarantine retry [flags] UID...|--all", "", true},
 		{"show lists only its own flags", []string{"tickets", "show", "--help"}, 0, "--format", "", true},
 		{"a list flag on show", []string{"tickets", "show", "5", "--status", "open"}, 2, "", "unknown flag: --status", false},

@@ -14,6 +14,10 @@ func unknownHelpTopic(root *cobra.Command, args []string, stderr io.Writer) bool
 	if len(args) < 2 || args[0] != "help" {
 		return false
 	}
+	// cobra adds these two only when it executes: add them now so that
+	// they are topics too.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
 	c, rest, err := root.Find(args[1:])
 	if err == nil && c != root && len(rest) == 0 {
 		return false

@@ -6,7 +6,7 @@
 //
 //	ticketd run [--config FILE] [--once]
 //	ticketd replay [--config FILE] [--format text|json] PATH...
-//	ticketd quarantine list|retry [--config FILE] [UID...]
+//	ticketd quarantine list|retry [--config FILE] [UID...|--all]
 //	ticketd tickets list|show|export|warranty|close ...
 //	ticketd ledger | check-config | backup | version | man | completion
 //
