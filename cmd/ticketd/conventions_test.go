@@ -10,8 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ticketd/ticketd/internal/mailtest"
+	"github.com/ticketd/ticketd/store"
 )
 
 // TestTicketNumbersAndExitCodes: a ticket is named as an operator types
@@ -297,5 +299,26 @@ func TestRunStoreDirAndTLSMismatch(t *testing.T) {
 	_, errOut, code = runArgs("run", "--once", "--config", tlsCfg)
 	if code != 1 || !strings.Contains(errOut, "does not speak TLS on this port (imap.security: tls") {
 		t.Errorf("tls against a plain server: exit %d: %s", code, errOut)
+	}
+}
+
+// TestTicketsShowPrunedMessage: once retention deleted a closed ticket's
+// raw messages, show still lists each message's recorded attachments and
+// says why the words are gone.
+func TestTicketsShowPrunedMessage(t *testing.T) {
+	r := newRig(t)
+	r.imap.Append("INBOX", fixture(t, "en-incident-screenshot.eml"))
+	r.runOnce()
+	if _, errOut, code := r.runCLI("tickets", "close", "1"); code != 0 {
+		t.Fatal(errOut)
+	}
+	db := r.openStore()
+	if _, err := db.Prune(context.Background(), time.Now().Add(48*time.Hour), store.Retention{ClosedTickets: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out, errOut, code := r.runCLI("tickets", "show", "1")
+	if code != 0 || !strings.Contains(out, "(the message itself was deleted on ") || !strings.Contains(out, "  Attachment: route-planner-error.png (image/png") {
+		t.Errorf("exit %d: %s\n%s", code, errOut, out)
 	}
 }

@@ -28,10 +28,13 @@ func writeConversation(ctx context.Context, w io.Writer, a *access, t *store.Tic
 		}
 		fmt.Fprintln(w)
 		atts := ref.Attachments
-		raw, err := a.Raw(ctx, t, i+1)
 		var m *intake.Message
-		if err == nil {
-			m, err = intake.ParseContext(ctx, bytes.NewReader(raw), a.limits)
+		err := store.ErrPruned // the ticket says so: do not ask for it
+		if ref.RawPrunedAt.IsZero() {
+			var raw []byte
+			if raw, err = a.Raw(ctx, t, i+1); err == nil {
+				m, err = intake.ParseContext(ctx, bytes.NewReader(raw), a.limits)
+			}
 		}
 		switch {
 		case errors.Is(err, store.ErrPruned):
