@@ -90,7 +90,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		if err := srv.Start(); err != nil {
 			return fmt.Errorf("admin listener: %w", err)
 		}
-		d.log.Info("admin API listening", "addr", srv.Addr())
+		// srv.Start logs "admin API listening" with the address bound.
 		defer func() {
 			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()

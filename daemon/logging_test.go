@@ -40,9 +40,31 @@ func TestProcessedLineAndNoSecrets(t *testing.T) {
 			}
 		}
 	}
-	for _, key := range []string{"message_id", "from", "verdict", "ticket", "duration"} {
+	for _, key := range []string{"message_id", "sender", "organization", "subject", "verdict", "category", "ticket", "duration"} {
 		if v, ok := line[key]; !ok || v == "" {
 			t.Errorf("the processed line lacks %s: %v", key, line)
+		}
+	}
+}
+
+// TestStartupLinesOnce: each start-up line is written once (issue 16:
+// "admin API listening" was logged by the daemon and by the server).
+func TestStartupLinesOnce(t *testing.T) {
+	r := newRig(t)
+	r.imap.Append("INBOX", fixture(t, "en-incident-screenshot.eml"))
+	_, stop := r.start()
+	r.smtp.WaitFor(1, 10*time.Second)
+	stop()
+	counts := map[string]int{}
+	for _, l := range strings.Split(r.logs.String(), "\n") {
+		if i := strings.Index(l, ` msg="`); i >= 0 {
+			msg := l[i+6:]
+			counts[msg[:strings.IndexByte(msg, '"')]]++
+		}
+	}
+	for _, msg := range []string{"ticketd starting", "admin API listening", "imap connected", "message processed"} {
+		if counts[msg] != 1 {
+			t.Errorf("%q logged %d times, want once:\n%s", msg, counts[msg], r.logs.String())
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/mailbox"
 )
 
@@ -23,11 +24,17 @@ var ReasonText = map[string]string{
 	ReasonUnparseable: "cannot be parsed",
 }
 
+// maxReason bounds a quarantine reason as logged and stored.
+const maxReason = 300
+
 // quarantine files a message that ticketd cannot take in: the reason is
 // logged, kept in the store when the message has a key, set as a keyword,
 // and the message is moved (never deleted) to the quarantine folder.
 func (w *Worker) quarantine(ctx context.Context, c *mailbox.Client, uid imap.UID, keyword, key, reason string) error {
 	folder := w.o.Mailbox.QuarantineMailbox
+	// A parser's complaint may quote the message's bytes: never raw in the
+	// log, the store or quarantine list.
+	reason = oneline.Quote(reason, maxReason)
 	w.o.Metrics.Verdict("quarantined")
 	w.o.Log.Warn("message quarantined", "uid", uint32(uid), "reason", reason, "key", key, "folder", folder)
 	if key != "" {

@@ -115,8 +115,6 @@ func (w *Worker) processChunk(ctx context.Context, c *mailbox.Client, uids []ima
 // left in the mailbox for a later session; an IMAP failure ends the
 // session (*sessionError).
 func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet, commits *committer) error {
-	start := time.Now()
-
 	// Fetch and judge.
 	fetched, preps, err := w.fetchAndJudge(work, c, uids, failed)
 	if err != nil {
@@ -149,8 +147,16 @@ func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []ima
 			}
 		}
 
+		// Each message's own time: judging it, then its commit (its share
+		// of the group's).
+		own := make([]time.Duration, len(preps))
+		for i, p := range preps {
+			own[i] = p.Took
+		}
+
 		// Commit the group, then move it.
 		outcomes := make([]*registration.Outcome, len(preps))
+		groupStart := time.Now()
 		if outs, err := group.Commit(); err != nil {
 			// One message spoiled the batch: record them one by one, so the
 			// others go through.
@@ -166,6 +172,10 @@ func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []ima
 			if err := c.MoveMany(ctx, moved, w.o.Mailbox.ProcessedMailbox); err != nil {
 				return &sessionError{fmt.Errorf("move %d messages to %s: %w", len(moved), w.o.Mailbox.ProcessedMailbox, err)}
 			}
+			share := time.Since(groupStart) / time.Duration(len(grouped))
+			for _, i := range grouped {
+				own[i] += share
+			}
 		}
 
 		// Quarantine what cannot be parsed.
@@ -177,6 +187,7 @@ func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []ima
 
 		// Commit and move the others one by one.
 		for _, i := range alone {
+			start := time.Now()
 			out, err := reg.RecordPrepared(preps[i])
 			if err != nil {
 				failed.add(fetched[i].UID)
@@ -187,17 +198,17 @@ func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []ima
 				return &sessionError{fmt.Errorf("move uid %d to %s: %w", fetched[i].UID, w.o.Mailbox.ProcessedMailbox, err)}
 			}
 			outcomes[i] = out
+			own[i] += time.Since(start)
 		}
 
 		// Report, and kick the outbox.
-		took := time.Since(start)
 		queued := 0
 		for i, out := range outcomes {
 			if out == nil {
 				continue
 			}
-			out.Log(w.o.Log, uint32(fetched[i].UID), took)
-			w.count(out, took/time.Duration(len(fetched)))
+			out.Log(w.o.Log, uint32(fetched[i].UID), own[i])
+			w.count(out, own[i])
 			queued += out.Queued
 		}
 		if queued > 0 {

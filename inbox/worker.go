@@ -18,6 +18,8 @@ type Worker struct {
 	o Options
 	// uidValidity is the UIDVALIDITY of the last session.
 	uidValidity uint32
+	// state is whether the mailbox is down, for logging changes only.
+	state imapState
 }
 
 // New returns a worker; it does nothing until Run or Once.
@@ -57,7 +59,7 @@ func (w *Worker) Run(ctx context.Context) {
 		wait := retry.Backoff(attempt, w.o.ReconnectMin, w.o.ReconnectMax)
 		attempt++
 		w.o.Live.Extend(w.o.Now(), wait+w.o.Mailbox.DialTimeout+w.o.Mailbox.CommandTimeout)
-		w.o.Log.Warn("imap session ended; reconnecting", "err", err, "attempt", attempt, "backoff", wait.String())
+		w.failed(err, wait)
 		if retry.Sleep(ctx, wait) != nil {
 			return
 		}
@@ -84,6 +86,7 @@ func (w *Worker) session(ctx context.Context, attempt *int) error {
 	}
 	defer c.Close()
 	*attempt = 0
+	w.connected()
 	w.o.Health.SetMailboxConnected(true)
 	w.o.OnConnect()
 	if v := c.UIDValidity(); w.uidValidity != 0 && v != w.uidValidity {
@@ -133,8 +136,9 @@ func Dial(ctx context.Context, cfg mailbox.Config, ts *oauth.TokenSource) (*mail
 }
 
 // checkAuth records the outcome of a login attempt for readiness: an
-// OAuth2 refresh failure or a refused login is loud (logged with what to
-// renew, readiness fails, a metric counts it); a success clears it.
+// OAuth2 refresh failure or a refused login fails readiness (and a metric
+// counts refresh failures); a success clears it. Run logs the failure
+// once, when the state changes (imapState).
 func (w *Worker) checkAuth(err error) {
 	switch {
 	case err == nil:
@@ -142,9 +146,7 @@ func (w *Worker) checkAuth(err error) {
 	case errors.Is(err, oauth.ErrRefresh):
 		w.o.Metrics.OAuthRefreshFailed()
 		w.o.Health.SetAuthFailing(err)
-		w.o.Log.Error("mailbox authentication failing", "err", err)
 	case errors.Is(err, mailbox.ErrAuthFailed):
 		w.o.Health.SetAuthFailing(err)
-		w.o.Log.Error("mailbox login refused", "err", err)
 	}
 }

@@ -117,6 +117,11 @@ func (c *Client) connect(ctx context.Context) error {
 	default:
 		conn, err = dialer.DialContext(dctx, "tcp", c.cfg.Address)
 	}
+	var plain tls.RecordHeaderError
+	if errors.As(err, &plain) {
+		// The server answered in clear text: a plaintext or STARTTLS port.
+		return fmt.Errorf("mailbox: dial %s: the server does not speak TLS on this port (imap.security: tls; use starttls or the port for implicit TLS, usually 993): %w", c.cfg.Address, err)
+	}
 	if err != nil {
 		return fmt.Errorf("mailbox: dial %s: %w", c.cfg.Address, err)
 	}
@@ -211,7 +216,9 @@ func (c *Client) login(ctx context.Context, caps imap.CapSet) error {
 	}
 	var imapErr *imap.Error
 	if errors.As(err, &imapErr) && imapErr.Type == imap.StatusResponseTypeNo && imapErr.Code != imap.ResponseCodeUnavailable {
-		return fmt.Errorf("mailbox: login as %q: %w: %w", c.cfg.Username, ErrAuthFailed, err)
+		// The server's answer itself, not run's "mailbox: login: ..." around
+		// it: the chain names the package and the command once.
+		return fmt.Errorf("mailbox: login as %q: %w: %w", c.cfg.Username, ErrAuthFailed, imapErr)
 	}
 	return err
 }

@@ -78,6 +78,10 @@ func TestDialAuth(t *testing.T) {
 				if strings.Contains(err.Error(), testPassword) {
 					t.Errorf("error %q reveals the password", err)
 				}
+				// Each layer says what it adds once (issue 16).
+				if n := strings.Count(err.Error(), "mailbox:"); n != 1 || !strings.Contains(err.Error(), ": authentication failed: imap: NO") {
+					t.Errorf("error %q: want one \"mailbox:\" and the server's answer after \"authentication failed\"", err)
+				}
 				return
 			}
 			if err != nil {

@@ -85,10 +85,10 @@ func (c *Client) selectLocked(ctx context.Context, mailbox string) error {
 // connection.
 func (c *Client) checkSelected() error {
 	if c.imap.State() == imap.ConnStateLogout {
-		return ErrConnClosed
+		return fmt.Errorf("mailbox: %w", ErrConnClosed)
 	}
 	if c.selected == "" {
-		return ErrNoMailboxSelected
+		return fmt.Errorf("mailbox: %w", ErrNoMailboxSelected)
 	}
 	return nil
 }
@@ -101,9 +101,9 @@ func (c *Client) numMessages() (uint32, error) {
 	mbox := c.imap.Mailbox()
 	if mbox == nil {
 		if c.imap.State() == imap.ConnStateLogout {
-			return 0, ErrConnClosed
+			return 0, fmt.Errorf("mailbox: %w", ErrConnClosed)
 		}
-		return 0, ErrNoMailboxSelected
+		return 0, fmt.Errorf("mailbox: %w", ErrNoMailboxSelected)
 	}
 	return mbox.NumMessages, nil
 }

@@ -89,7 +89,7 @@ func New() *Metrics {
 		processingSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: namespace,
 			Name:      "message_processing_seconds",
-			Help:      "Time to process one fetched message, from fetch to stored verdict.",
+			Help:      "Time spent on one message: judging it, then its commit (or its share of its batch's).",
 			Buckets:   processingBuckets,
 		}),
 		lastPoll: prometheus.NewGauge(prometheus.GaugeOpts{

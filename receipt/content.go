@@ -165,14 +165,12 @@ func quotaSentences(p *phrases, q Quota) []string {
 		out = append(out, p.quotaSelfService)
 	}
 	switch {
+	case q.OverPlan && q.Included > 0 && q.Used > q.Included:
+		out = append(out, fmt.Sprintf(p.quotaOverUsed, q.Used, q.Included, planPeriod(p, q)))
 	case q.OverPlan:
 		out = append(out, p.quotaOverPlan)
 	case q.Included > 0:
-		period := oneline.Of(q.Period)
-		if period == "" {
-			period = p.quotaThisPeriod
-		}
-		out = append(out, fmt.Sprintf(p.quotaUsage, q.Included, period, q.Used))
+		out = append(out, fmt.Sprintf(p.quotaUsage, q.Used, q.Included, planPeriod(p, q)))
 	case !q.SelfService:
 		out = append(out, p.quotaDeducted)
 	}

@@ -138,12 +138,12 @@ func TestContentOpenReceiptHasNoSLAWarning(t *testing.T) {
 
 func TestContentQuota(t *testing.T) {
 	const (
-		usageEN = "This ticket uses 1 of the 25 tickets included in your plan for 2026-11 (3 used so far)."
-		usageES = "Este ticket consume 1 de los 25 tickets incluidos en su plan para 2026-11 (3 utilizados hasta ahora)."
-		warrEN  = "This is a warranty ticket: it is not deducted from your plan."
-		warrES  = "Este es un ticket en garantía: no se descuenta de su plan."
-		overEN  = "Your plan's included tickets for this period are used up: this ticket is registered and billed beyond the plan."
-		overES  = "Los tickets incluidos en su plan para este periodo ya se han agotado"
+		usageEN = "You have now used 5 of the 10 tickets included in your plan for December 2026."
+		usageES = "Ha utilizado 5 de las 10 incidencias incluidas en su plan de diciembre de 2026."
+		warrEN  = "This is a warranty ticket: it does not count among the tickets included in your plan."
+		warrES  = "Esta es una incidencia en garantía: no cuenta entre las incidencias incluidas en su plan."
+		overEN  = "You have now used 11 tickets, more than the 10 included in your plan for December 2026: this ticket is registered and billed beyond the plan."
+		overES  = "Ha utilizado 11 incidencias, más de las 10 incluidas en su plan de diciembre de 2026: esta incidencia queda registrada y se facturará aparte del plan."
 		selfEN  = "This is a request you can do yourself in the application; it is deducted from your plan like any other ticket."
 		selfES  = "Esta es una gestión que puede realizar usted mismo en la aplicación; se descuenta de su plan como cualquier otro ticket."
 	)
@@ -158,7 +158,11 @@ func TestContentQuota(t *testing.T) {
 		}
 		return out
 	}
-	deducted := Quota{Deducts: true, Used: 3, Included: 25, Period: "2026-11"}
+	december := Quota{Deducts: true, Used: 5, Included: 10, Period: "2026-12-01 – 2026-12-31", PeriodStart: "2026-12-01", PeriodKind: PeriodMonthly}
+	over := december
+	over.OverPlan, over.Used = true, 11
+	self := december
+	self.SelfService = true
 	for _, tc := range []struct {
 		name  string
 		lang  rules.Lang
@@ -166,15 +170,15 @@ func TestContentQuota(t *testing.T) {
 		want  []string
 		all   []string
 	}{
-		{"deducted/en", rules.English, deducted, []string{usageEN}, allEN},
-		{"deducted/es", rules.Spanish, deducted, []string{usageES}, allES},
-		{"warranty/en", rules.English, Quota{Warranty: true, Used: 3, Included: 25, Period: "2026-11"}, []string{warrEN}, allEN},
+		{"deducted/en", rules.English, december, []string{usageEN}, allEN},
+		{"deducted/es", rules.Spanish, december, []string{usageES}, allES},
+		{"warranty/en", rules.English, Quota{Warranty: true, Used: 5, Included: 10, PeriodStart: "2026-12-01", PeriodKind: PeriodMonthly}, []string{warrEN}, allEN},
 		{"warranty/es", rules.Spanish, Quota{Warranty: true}, []string{warrES}, allES},
-		{"over plan/en", rules.English, Quota{Deducts: true, OverPlan: true, Used: 26, Included: 25, Period: "2026-11"}, []string{overEN}, allEN},
-		{"over plan/es", rules.Spanish, Quota{Deducts: true, OverPlan: true, Used: 26, Included: 25}, []string{overES}, allES},
-		{"self-service/en", rules.English, Quota{Deducts: true, SelfService: true, Used: 3, Included: 25, Period: "2026-11"}, []string{selfEN, usageEN}, allEN},
-		{"self-service/es", rules.Spanish, Quota{Deducts: true, SelfService: true, Used: 3, Included: 25, Period: "2026-11"}, []string{selfES, usageES}, allES},
-		{"self-service over plan/en", rules.English, Quota{Deducts: true, SelfService: true, OverPlan: true}, []string{selfEN, overEN}, allEN},
+		{"over plan/en", rules.English, over, []string{overEN}, allEN},
+		{"over plan/es", rules.Spanish, over, []string{overES}, allES},
+		{"self-service/en", rules.English, self, []string{selfEN, usageEN}, allEN},
+		{"self-service/es", rules.Spanish, self, []string{selfES, usageES}, allES},
+		{"self-service over plan, counts unknown/en", rules.English, Quota{Deducts: true, SelfService: true, OverPlan: true}, []string{selfEN, "Your plan's included tickets for this period are used up"}, allEN},
 		{"nothing known", rules.English, Quota{}, nil, allEN},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -187,7 +191,7 @@ func TestContentQuota(t *testing.T) {
 	t.Run("no period", func(t *testing.T) {
 		e := newEmail(KindReceipt, rules.English)
 		e.Quota = Quota{Deducts: true, Used: 1, Included: 10}
-		checkPhrases(t, render(t, e), []string{"This ticket uses 1 of the 10 tickets included in your plan for this period (1 used so far)."}, nil)
+		checkPhrases(t, render(t, e), []string{"You have now used 1 of the 10 tickets included in your plan for this period."}, nil)
 	})
 	t.Run("only in receipts", func(t *testing.T) {
 		for _, k := range []Kind{KindConfirmation, KindStillMissing, KindAck, KindRejection} {

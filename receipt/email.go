@@ -83,5 +83,10 @@ type Quota struct {
 	SelfService bool   `json:"self_service"` // something the customer could do in the application
 	Used        int    `json:"used"`         // tickets used in the period, this one included
 	Included    int    `json:"included"`     // tickets included in the plan per period
-	Period      string `json:"period"`       // "2026-11", "2026"
+	Period      string `json:"period"`       // a label, shown when PeriodStart is empty
+	// PeriodStart (YYYY-MM-DD) and PeriodKind ("monthly", "yearly") let
+	// the receipt name the period in the customer's language: "December
+	// 2026", "2026", "the period starting 15 December 2026".
+	PeriodStart string `json:"period_start,omitempty"`
+	PeriodKind  string `json:"period_kind,omitempty"`
 }

@@ -22,8 +22,8 @@ type phrases struct {
 	notesHeading                  string
 	replyToAdd                    string
 
-	quotaUsage       string // %d included, %s period, %d used
-	quotaThisPeriod  string
+	quotaUsage       string // %d used, %d included, %s the period with its preposition (planPeriod)
+	quotaOverUsed    string // the same, over the plan
 	quotaDeducted    string
 	quotaWarranty    string
 	quotaOverPlan    string
@@ -78,10 +78,10 @@ var english = &phrases{
 	notesHeading:     "Please note:",
 	replyToAdd:       "To add information, reply to this email and keep the ticket number in the subject.",
 
-	quotaUsage:       "This ticket uses 1 of the %d tickets included in your plan for %s (%d used so far).",
-	quotaThisPeriod:  "this period",
+	quotaUsage:       "You have now used %d of the %d tickets included in your plan %s.",
+	quotaOverUsed:    "You have now used %d tickets, more than the %d included in your plan %s: this ticket is registered and billed beyond the plan.",
 	quotaDeducted:    "This ticket is deducted from your plan.",
-	quotaWarranty:    "This is a warranty ticket: it is not deducted from your plan.",
+	quotaWarranty:    "This is a warranty ticket: it does not count among the tickets included in your plan.",
 	quotaOverPlan:    "Your plan's included tickets for this period are used up: this ticket is registered and billed beyond the plan.",
 	quotaSelfService: "This is a request you can do yourself in the application; it is deducted from your plan like any other ticket.",
 
@@ -136,10 +136,10 @@ var spanish = &phrases{
 	notesHeading:     "Tenga en cuenta:",
 	replyToAdd:       "Si desea añadir información, responda a este correo manteniendo el número de ticket en el asunto.",
 
-	quotaUsage:       "Este ticket consume 1 de los %d tickets incluidos en su plan para %s (%d utilizados hasta ahora).",
-	quotaThisPeriod:  "este periodo",
+	quotaUsage:       "Ha utilizado %d de las %d incidencias incluidas en su plan %s.",
+	quotaOverUsed:    "Ha utilizado %d incidencias, más de las %d incluidas en su plan %s: esta incidencia queda registrada y se facturará aparte del plan.",
 	quotaDeducted:    "Este ticket se descuenta de su plan.",
-	quotaWarranty:    "Este es un ticket en garantía: no se descuenta de su plan.",
+	quotaWarranty:    "Esta es una incidencia en garantía: no cuenta entre las incidencias incluidas en su plan.",
 	quotaOverPlan:    "Los tickets incluidos en su plan para este periodo ya se han agotado: este ticket queda registrado y se facturará aparte del plan.",
 	quotaSelfService: "Esta es una gestión que puede realizar usted mismo en la aplicación; se descuenta de su plan como cualquier otro ticket.",
 

@@ -120,7 +120,9 @@ func (c composer) forNewMessage(key string, m *intake.Message, v rules.Verdict, 
 		if org != nil {
 			e.Organization = org.Name
 			e.Quota.Included = org.TicketsIncluded
-			e.Quota.Period = periodLabel(rules.PlanPeriod(org, t.ReceivedAt))
+			period := rules.PlanPeriod(org, t.ReceivedAt)
+			e.Quota.Period = periodLabel(period)
+			e.Quota.PeriodStart, e.Quota.PeriodKind = period.Key(), planKind(org)
 		}
 		return c.outgoing(e)
 	}
@@ -181,6 +183,14 @@ func contains(list []string, s string) bool {
 }
 
 // periodLabel shows a plan period to a customer: its first and last day.
+// planKind is the receipt's name for the organization's plan period.
+func planKind(org *rules.Organization) string {
+	if org.PlanPeriod == rules.PeriodYearly {
+		return receipt.PeriodYearly
+	}
+	return receipt.PeriodMonthly
+}
+
 func periodLabel(p rules.Period) string {
 	return p.Start.Format("2006-01-02") + " – " + p.End.AddDate(0, 0, -1).Format("2006-01-02")
 }

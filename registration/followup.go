@@ -107,9 +107,13 @@ func (r *Registrar) recordFollowUp(policy *rules.Policy, t *store.Ticket, key st
 	if err != nil {
 		return nil, fmt.Errorf("follow-up %s to %s: %w", key, t.Number, err)
 	}
-	out := &Outcome{MessageID: m.MessageID, From: m.From.Addr, Verdict: "follow_up", Ticket: t.Number, Duplicate: res.Duplicate, Queued: len(res.Queued), Suppressed: res.Suppressed}
+	out := &Outcome{MessageID: m.MessageID, From: m.From.Addr, Verdict: "follow_up", Ticket: t.Number, Duplicate: res.Duplicate, Queued: len(res.Queued), Suppressed: res.Suppressed,
+		FollowUp: true, Subject: m.Subject, Organization: t.Organization, Category: string(t.Category)}
 	if res.Ticket != nil && !res.Duplicate {
-		out.Status = string(res.Ticket.Status)
+		out.Status, out.Category = string(res.Ticket.Status), string(res.Ticket.Category)
+	}
+	if verdict != nil && !res.Duplicate {
+		out.Rules = ruleIDs(verdict.Findings)
 	}
 	return out, nil
 }

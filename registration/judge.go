@@ -76,6 +76,9 @@ type Prepared struct {
 	Policy    *rules.Policy
 	Judgement *Judgement
 	ParseErr  *ParseError
+	// Took is how long judging this message took (parse, DKIM, rules):
+	// its own share of the "message processed" duration.
+	Took time.Duration
 }
 
 // Prepare judges raw with the policy in force. It does no I/O beyond the
@@ -85,8 +88,10 @@ func (r *Registrar) Prepare(ctx context.Context, raw []byte, received time.Time)
 	if received.IsZero() {
 		received = r.s.Now()
 	}
+	start := time.Now()
 	p := &Prepared{Raw: raw, Received: received, Policy: r.Policy()}
 	j, err := Judge(ctx, raw, p.Policy, r.s.Limits, received, r.s.Auth)
+	p.Took = time.Since(start)
 	if err != nil {
 		p.ParseErr = &ParseError{Key: ContentKey(raw), Err: err}
 		return p

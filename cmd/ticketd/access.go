@@ -7,6 +7,7 @@ import (
 
 	"github.com/ticketd/ticketd/admin"
 	"github.com/ticketd/ticketd/config"
+	"github.com/ticketd/ticketd/intake"
 	"github.com/ticketd/ticketd/rules"
 	"github.com/ticketd/ticketd/store"
 )
@@ -17,6 +18,8 @@ import (
 // database file themselves.
 type access struct {
 	policy *rules.Policy
+	prefix string        // tickets.prefix, for numbers typed without it
+	limits intake.Limits // the daemon's parsing limits, to read messages as it does
 	client *admin.Client // set when the daemon answers
 	db     *store.DB     // set otherwise
 }
@@ -31,7 +34,7 @@ func openAccess(ctx context.Context, cfgPath string, write bool) (*access, error
 	if err := cfg.ValidateStore(); err != nil {
 		return nil, err
 	}
-	a := &access{policy: cfg.Policy()}
+	a := &access{policy: cfg.Policy(), prefix: cfg.Tickets.Prefix, limits: cfg.IntakeLimits()}
 	if cfg.Admin.Listen != "" {
 		c := admin.NewClient(cfg.Admin.Listen, 10*time.Second)
 		up, err := c.Up(ctx)
@@ -64,11 +67,20 @@ func (a *access) Tickets(ctx context.Context, f store.TicketFilter) ([]store.Tic
 	return a.db.Tickets(f)
 }
 
-func (a *access) Ticket(ctx context.Context, number string) (*store.Ticket, error) {
-	if a.client != nil {
-		return a.client.Ticket(ctx, number)
+// Ticket returns the ticket an operator named ("5", "000005" or
+// "SUP-000005"); a missing one is "no ticket SUP-000005".
+func (a *access) Ticket(ctx context.Context, arg string) (*store.Ticket, error) {
+	number, err := ticketNumber(a.prefix, arg)
+	if err != nil {
+		return nil, err
 	}
-	return a.db.Ticket(number)
+	var t *store.Ticket
+	if a.client != nil {
+		t, err = a.client.Ticket(ctx, number)
+	} else {
+		t, err = a.db.Ticket(number)
+	}
+	return t, noTicket(number, err)
 }
 
 // Raw returns the raw bytes of the i-th (1-based) customer message of t.
@@ -89,16 +101,30 @@ func (a *access) Ledger(ctx context.Context, org string) ([]store.LedgerEntry, e
 	return a.db.Ledger(org)
 }
 
-func (a *access) MarkWarranty(ctx context.Context, number string) (*store.Ticket, error) {
-	if a.client != nil {
-		return a.client.MarkWarranty(ctx, number)
+func (a *access) MarkWarranty(ctx context.Context, arg string) (*store.Ticket, error) {
+	number, err := ticketNumber(a.prefix, arg)
+	if err != nil {
+		return nil, err
 	}
-	return a.db.MarkWarranty(number, time.Now())
+	var t *store.Ticket
+	if a.client != nil {
+		t, err = a.client.MarkWarranty(ctx, number)
+	} else {
+		t, err = a.db.MarkWarranty(number, time.Now())
+	}
+	return t, noTicket(number, err)
 }
 
-func (a *access) CloseTicket(ctx context.Context, number string) (*store.Ticket, error) {
-	if a.client != nil {
-		return a.client.CloseTicket(ctx, number)
+func (a *access) CloseTicket(ctx context.Context, arg string) (*store.Ticket, error) {
+	number, err := ticketNumber(a.prefix, arg)
+	if err != nil {
+		return nil, err
 	}
-	return a.db.CloseTicket(number, time.Now())
+	var t *store.Ticket
+	if a.client != nil {
+		t, err = a.client.CloseTicket(ctx, number)
+	} else {
+		t, err = a.db.CloseTicket(number, time.Now())
+	}
+	return t, noTicket(number, err)
 }

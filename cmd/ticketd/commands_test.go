@@ -25,12 +25,26 @@ func TestQuarantineListAndRetry(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("quarantine list: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "too large") || !strings.Contains(out, "parse") {
+	if !strings.Contains(out, "too large: 42049 bytes") || !strings.Contains(out, "parse: intake:") {
 		t.Errorf("quarantine list does not say why:\n%s", out)
+	}
+	// The real date: the Date header, else when the server received it
+	// (the second message has no Date).
+	if strings.Contains(out, "0001-01-01") || !strings.Contains(out, time.Now().UTC().Format("2006-01-02")) {
+		t.Errorf("quarantine list does not show the dates:\n%s", out)
+	}
+	if _, errOut, code := r.runCLI("quarantine", "retry"); code != 2 || !strings.Contains(errOut, "--all") {
+		t.Errorf("retry without UIDs: exit %d, want 2 asking for --all: %s", code, errOut)
+	}
+	if _, errOut, code := r.runCLI("quarantine", "retry", "999", "1"); code != 1 || !strings.Contains(errOut, "no UID 999 in Quarantine") {
+		t.Errorf("retry of an unknown UID: exit %d, want 1 naming it: %s", code, errOut)
+	}
+	if n := r.imap.Count("Quarantine"); n != 2 {
+		t.Fatalf("a failed retry moved messages: Quarantine has %d", n)
 	}
 
 	// After raising the limit, retry moves the messages back to the inbox.
-	out, errOut, code = r.runCLI("quarantine", "retry")
+	out, errOut, code = r.runCLI("quarantine", "retry", "--all")
 	if code != 0 {
 		t.Fatalf("quarantine retry: exit %d: %s", code, errOut)
 	}
@@ -107,6 +121,10 @@ func TestSupportCommandsWhileDaemonRuns(t *testing.T) {
 	}
 	if took > time.Second {
 		t.Errorf("tickets list took %s while the daemon held the store; want under a second", took)
+	}
+	// A missing ticket through the API reads as it does from the file.
+	if _, errOut, code := r.runCLI("tickets", "show", "7"); code != 1 || errOut != "ticketd tickets show: no ticket SUP-000007\n" {
+		t.Errorf("missing ticket through the admin API: exit %d: %q", code, errOut)
 	}
 	if out, errOut, code := r.runCLI("tickets", "close", "SUP-000001"); code != 0 {
 		t.Fatalf("tickets close: exit %d: %s %s", code, out, errOut)

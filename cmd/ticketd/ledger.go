@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/ticketd/ticketd/rules"
@@ -50,11 +51,14 @@ func runLedger(ctx context.Context, cfgPath, org, format string, stdout io.Write
 		return err
 	}
 	defer a.Close()
+	if err := checkOrg(a.policy, org); err != nil {
+		return err
+	}
 	entries, err := a.Ledger(ctx, org)
 	if err != nil {
 		return err
 	}
-	rows := ledgerRows(a.policy, entries)
+	rows := withIdleOrgs(a.policy, ledgerRows(a.policy, entries), org, time.Now())
 	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		for _, r := range rows {
@@ -89,6 +93,28 @@ func ledgerRows(p *rules.Policy, entries []store.LedgerEntry) []ledgerRow {
 		}
 		r.Remaining = max(r.Included-r.Used, 0)
 		rows = append(rows, r)
+	}
+	return rows
+}
+
+// withIdleOrgs adds, for each organization (or only org) without a row, a
+// row of its current period with nothing used: an organization that has
+// not written yet is still on the ledger.
+func withIdleOrgs(p *rules.Policy, rows []ledgerRow, org string, now time.Time) []ledgerRow {
+	seen := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		seen[r.Org] = true
+	}
+	for i := range p.Organizations {
+		o := &p.Organizations[i]
+		if seen[o.ID] || (org != "" && o.ID != org) {
+			continue
+		}
+		period := rules.PlanPeriod(o, now)
+		rows = append(rows, ledgerRow{
+			Org: o.ID, Period: period.Key(), PeriodEnd: period.End.AddDate(0, 0, -1).Format("2006-01-02"),
+			Included: o.TicketsIncluded, Remaining: o.TicketsIncluded,
+		})
 	}
 	return rows
 }

@@ -76,6 +76,10 @@ func TestLedgerPeriodsOverPlanAndWarranty(t *testing.T) {
 	if !strings.Contains(overReceipt, "billed beyond the plan") {
 		t.Errorf("the over-plan receipt does not say so:\n%s", overReceipt)
 	}
+	// The period named as a person would: acme's periods start on the 15th.
+	if flat := strings.Join(strings.Fields(overReceipt), " "); !strings.Contains(flat, "You have now used 3 tickets, more than the 2 included in your plan for the period starting 15 November 2026") {
+		t.Errorf("the over-plan receipt does not name the period:\n%s", overReceipt)
+	}
 
 	// Support marks the over-plan ticket as warranty: the deduction is
 	// refunded.

@@ -6,7 +6,7 @@
 //
 //	ticketd run [--config FILE] [--once]
 //	ticketd replay [--config FILE] [--format text|json] PATH...
-//	ticketd quarantine list|retry [--config FILE] [UID...]
+//	ticketd quarantine list|retry [--config FILE] [UID...|--all]
 //	ticketd tickets list|show|export|warranty|close ...
 //	ticketd held list|release [ID|--all]
 //	ticketd turned-away list [--since DATE]
@@ -49,6 +49,9 @@ func main() {
 // the command failed, 2 for a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot()
+	if unknownHelpTopic(root, args, stderr) {
+		return 2
+	}
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

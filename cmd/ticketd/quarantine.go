@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/ticketd/ticketd/inbox"
 	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/mailbox"
+	"github.com/ticketd/ticketd/registration"
 	"github.com/ticketd/ticketd/store"
 )
 
@@ -27,19 +30,31 @@ func quarantineCommand() *cobra.Command {
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withQuarantine(cmd, cfgPath, func(ctx context.Context, c *mailbox.Client, cfg *config.Config) error {
-				return quarantineList(ctx, c, cfg.Store.Path, cmd.OutOrStdout())
+				return quarantineList(ctx, c, cfg.Store.Path, cfg.IMAP.MaxMessageBytes, cmd.OutOrStdout())
 			})
 		},
 	}
+	var all bool
 	retry := &cobra.Command{
-		Use:   "retry [flags] [UID...]",
-		Short: "move quarantined messages (all without UIDs) back to the inbox",
+		Use:   "retry [flags] UID...|--all",
+		Short: "move quarantined messages (every one with --all) back to the inbox",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case all && len(args) > 0:
+				return fmt.Errorf("%w: give UIDs or --all, not both", errUsage)
+			case !all && len(args) == 0:
+				return fmt.Errorf("%w: which messages? give their UIDs (see quarantine list), or --all for every one", errUsage)
+			}
+			uids, err := parseUIDs(args)
+			if err != nil {
+				return err
+			}
 			return withQuarantine(cmd, cfgPath, func(ctx context.Context, c *mailbox.Client, cfg *config.Config) error {
-				return quarantineRetry(ctx, c, cfg.IMAP.Mailbox, args, cmd.OutOrStdout())
+				return quarantineRetry(ctx, c, cfg.IMAP.QuarantineMailbox, cfg.IMAP.Mailbox, uids, cmd.OutOrStdout())
 			})
 		},
 	}
+	retry.Flags().BoolVar(&all, "all", false, "retry every quarantined message")
 	c := group("quarantine list|retry", "list or retry quarantined messages", list, retry)
 	c.PersistentFlags().StringVar(&cfgPath, "config", defaultConfig, "configuration file")
 	return c
@@ -59,7 +74,7 @@ func withQuarantine(cmd *cobra.Command, cfgPath string, fn func(context.Context,
 	return fn(cmd.Context(), c, cfg)
 }
 
-func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.Writer) error {
+func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, maxBytes int64, w io.Writer) error {
 	msgs, err := c.List(ctx)
 	if err != nil {
 		return fmt.Errorf("list quarantine: %w", err)
@@ -79,12 +94,14 @@ func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.
 				reason = text
 			}
 		}
-		if db != nil && m.MessageID != "" {
-			if r, _, err := db.QuarantineReason("mid:" + m.MessageID); err == nil && r != "" {
+		if mailbox.HasKeyword(m.Flags, inbox.ReasonTooLarge) {
+			reason = fmt.Sprintf("too large: %d bytes (imap.max_message_bytes is now %d)", m.Size, maxBytes)
+		} else if db != nil {
+			if r := storedReason(ctx, c, db, m, maxBytes); r != "" {
 				reason = r
 			}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\n", m.UID, m.Date.Format(time.DateTime), m.Size, m.From, oneline.Cut(m.Subject, 50), reason)
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\n", m.UID, quarantineDate(m), m.Size, oneline.Cut(m.From, 60), oneline.Cut(m.Subject, 50), oneline.Cut(reason, 200))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -95,23 +112,76 @@ func quarantineList(ctx context.Context, c *mailbox.Client, dbPath string, w io.
 	return nil
 }
 
-// quarantineRetry moves the given UIDs (all when none is given) back to
-// the inbox, clearing the quarantine keywords, to be processed again.
-func quarantineRetry(ctx context.Context, c *mailbox.Client, folder string, args []string, w io.Writer) error {
+// storedReason is the detailed reason the daemon kept for m, under the
+// key it used: the Message-ID, else a hash of the content (which needs the
+// message, fetched within maxBytes).
+func storedReason(ctx context.Context, c *mailbox.Client, db *store.DB, m mailbox.Summary, maxBytes int64) string {
+	key := ""
+	if m.MessageID != "" {
+		key = "mid:" + m.MessageID
+	} else if f, err := c.Fetch(ctx, m.UID, maxBytes); err == nil {
+		key = registration.ContentKey(f.Raw)
+	}
+	if key == "" {
+		return ""
+	}
+	r, _, err := db.QuarantineReason(key)
+	if err != nil {
+		return ""
+	}
+	return r
+}
+
+// quarantineDate is when the message was written (its Date header), else
+// when the server received it (INTERNALDATE), in UTC.
+func quarantineDate(m mailbox.Summary) string {
+	d := m.Date
+	if d.IsZero() {
+		d = m.InternalDate
+	}
+	if d.IsZero() {
+		return "-"
+	}
+	return d.UTC().Format(time.DateTime)
+}
+
+// parseUIDs reads the UIDs of quarantine retry: anything else is a usage
+// error.
+func parseUIDs(args []string) ([]imap.UID, error) {
 	var uids []imap.UID
 	for _, a := range args {
 		n, err := strconv.ParseUint(a, 10, 32)
 		if err != nil || n == 0 {
-			return fmt.Errorf("%w: %q is not a UID", errUsage, a)
+			return nil, fmt.Errorf("%w: %q is not a UID", errUsage, oneline.Cut(a, 40))
 		}
 		uids = append(uids, imap.UID(n))
 	}
+	return uids, nil
+}
+
+// quarantineRetry moves the given UIDs (all when none is given) back to
+// the inbox, clearing the quarantine keywords, to be processed again. A
+// UID that is not in the quarantine folder fails the command before any
+// message moves.
+func quarantineRetry(ctx context.Context, c *mailbox.Client, quarantine, folder string, uids []imap.UID, w io.Writer) error {
+	present, err := c.UIDs(ctx)
+	if err != nil {
+		return fmt.Errorf("list quarantine: %w", err)
+	}
 	if len(uids) == 0 {
-		all, err := c.UIDs(ctx)
-		if err != nil {
-			return fmt.Errorf("list quarantine: %w", err)
+		uids = present
+		if len(uids) == 0 {
+			fmt.Fprintln(w, "quarantine is empty")
 		}
-		uids = all
+	}
+	var missing []string
+	for _, uid := range uids {
+		if !slices.Contains(present, uid) {
+			missing = append(missing, strconv.FormatUint(uint64(uid), 10))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("no UID %s in %s (see quarantine list)", strings.Join(missing, ", "), quarantine)
 	}
 	for _, uid := range uids {
 		for kw := range inbox.ReasonText {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -51,7 +52,7 @@ type replayFinding struct {
 func replayCommand() *cobra.Command {
 	var cfgPath, format string
 	var workers int
-	var verifyDKIM bool
+	var verifyDKIM, verbose bool
 	var expect []string
 	c := &cobra.Command{
 		Use:   "replay [flags] PATH...",
@@ -75,25 +76,37 @@ func replayCommand() *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			return runReplay(cmd.Context(), cfgPath, format, workers, verifyDKIM, args, cmd.OutOrStdout())
+			var v io.Writer
+			if verbose {
+				v = cmd.ErrOrStderr()
+			}
+			return runReplay(cmd.Context(), cfgPath, format, workers, verifyDKIM, args, cmd.OutOrStdout(), v)
 		},
 	}
 	c.Flags().StringVar(&cfgPath, "config", "config.example.yaml", "configuration file (only tickets, rules and organizations are used)")
 	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	c.Flags().IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "messages judged in parallel")
 	c.Flags().StringArrayVar(&expect, "expect", nil, "label file (JSON lines: file, verdict, rules, reason) to score against: prints precision and recall per rule and the misses; repeatable; with no PATH the labelled files are judged")
+	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "also name the files of the directories that were skipped (not .eml), on standard error")
 	c.Flags().BoolVar(&verifyDKIM, "verify-dkim", false, "also check DKIM signatures as security.verify_dkim does (DNS lookups; off: no network connection)")
 	return c
 }
 
-func runReplay(ctx context.Context, cfgPath, format string, workers int, verifyDKIM bool, paths []string, stdout io.Writer) error {
+// runReplay judges paths and writes the results to stdout; verbose, when
+// set, hears which files of the directories were skipped.
+func runReplay(ctx context.Context, cfgPath, format string, workers int, verifyDKIM bool, paths []string, stdout, verbose io.Writer) error {
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		return err
 	}
-	files, err := emlFiles(paths)
+	files, skipped, err := findEML(paths)
 	if err != nil {
 		return err
+	}
+	if verbose != nil {
+		for _, f := range skipped {
+			fmt.Fprintf(verbose, "skipped %s: not an .eml file\n", strconv.QuoteToASCII(f))
+		}
 	}
 	var auth *registration.Authenticator
 	if verifyDKIM {
@@ -119,11 +132,18 @@ func runReplay(ctx context.Context, cfgPath, format string, workers int, verifyD
 // emlFiles expands the arguments: files as given, directories walked
 // recursively for *.eml, in lexical order.
 func emlFiles(paths []string) ([]string, error) {
-	var files []string
+	files, _, err := findEML(paths)
+	return files, err
+}
+
+// findEML is emlFiles that also returns the files of the directories it
+// skipped (not .eml). A directory without any .eml is an error: replaying
+// nothing would look like success.
+func findEML(paths []string) (files, skipped []string, err error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
+			return nil, nil, fmt.Errorf("%w: %v", errUsage, err)
 		}
 		if !info.IsDir() {
 			files = append(files, p)
@@ -134,18 +154,37 @@ func emlFiles(paths []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".eml") {
+			switch {
+			case d.IsDir():
+			case strings.EqualFold(filepath.Ext(path), ".eml"):
 				found = append(found, path)
+			default:
+				skipped = append(skipped, path)
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("walk %s: %w", p, err)
+			return nil, nil, fmt.Errorf("walk %s: %w", oneline.Cut(p, 200), err)
+		}
+		if len(found) == 0 {
+			return nil, nil, fmt.Errorf("no .eml files in %s (%d other files skipped)", oneline.Cut(p, 200), len(skipped))
 		}
 		sort.Strings(found)
 		files = append(files, found...)
 	}
-	return files, nil
+	sort.Strings(skipped)
+	return files, skipped, nil
+}
+
+// errorText is an error as a terminal or a log may show it: one line,
+// printable, cut; a message carrying raw bytes (a parser quoting a binary
+// file's first line) is quoted and cut instead.
+func errorText(err error) string {
+	s := err.Error()
+	if oneline.Printable(s) {
+		return oneline.Cut(s, 500)
+	}
+	return oneline.Quote(s, 120)
 }
 
 // replayFiles judges every file with up to workers goroutines, as the
@@ -173,7 +212,7 @@ func replayOne(ctx context.Context, file string, policy *rules.Policy, limits in
 		}
 	}
 	res.Verdict = "error"
-	res.Error = err.Error()
+	res.Error = errorText(err)
 	return res
 }
 
@@ -247,7 +286,7 @@ func writeReplayText(w io.Writer, results []replayResult) error {
 		if r.DeductsQuota {
 			quota = "deducts"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.File, r.Verdict, dash(r.Category), dash(r.Organization), quota, dash(detail))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", oneline.Of(r.File), r.Verdict, dash(r.Category), dash(r.Organization), quota, dash(detail))
 		for _, why := range r.Reasons {
 			mark := " "
 			if why.Fired {

@@ -35,6 +35,9 @@ func runDaemon(ctx context.Context, cfgPath string, once bool, stderr io.Writer)
 	if err != nil {
 		return err
 	}
+	if err := ensureStoreDir(cfg.Store.Path); err != nil {
+		return err
+	}
 	log := newLogger(stderr, cfg.Log.Format, cfg.Log.Level)
 	d, err := daemon.New(cfg, log)
 	if err != nil {

@@ -25,14 +25,20 @@ type ticketsFlags struct {
 }
 
 func ticketsCommand() *cobra.Command {
-	var f ticketsFlags
+	f := ticketsFlags{format: "text"}
 	sub := func(use, short string, nargs int, write bool, fn func(ctx context.Context, a *access, args []string, stdout io.Writer) error) *cobra.Command {
-		return &cobra.Command{
+		c := &cobra.Command{
 			Use:   use,
 			Short: short,
 			Args:  exactArgs(nargs),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if err := checkFormat(f.format); err != nil {
+					return err
+				}
+				if err := checkStatus(f.status); err != nil {
+					return err
+				}
+				if _, err := parseSince(f.since); err != nil {
 					return err
 				}
 				a, err := openAccess(cmd.Context(), f.cfgPath, write)
@@ -43,15 +49,15 @@ func ticketsCommand() *cobra.Command {
 				return fn(cmd.Context(), a, args, cmd.OutOrStdout())
 			},
 		}
+		// Each subcommand has only its own flags (list and show add theirs).
+		c.Flags().StringVar(&f.cfgPath, "config", defaultConfig, "configuration file")
+		return c
 	}
 	list := sub("list [flags]", "list tickets", 0, false, func(ctx context.Context, a *access, _ []string, stdout io.Writer) error {
 		filter := store.TicketFilter{Org: f.org, Status: store.Status(f.status)}
-		if f.since != "" {
-			t, err := parseDay(f.since)
-			if err != nil {
-				return fmt.Errorf("%w: --since %q is not a date (YYYY-MM-DD)", errUsage, f.since)
-			}
-			filter.Since = t
+		filter.Since, _ = parseSince(f.since) // checked before opening the store
+		if err := checkOrg(a.policy, f.org); err != nil {
+			return err
 		}
 		ts, err := a.Tickets(ctx, filter)
 		if err != nil {
@@ -64,7 +70,10 @@ func ticketsCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return writeTicket(stdout, t, f.format)
+		if err := writeTicket(stdout, t, f.format); err != nil || f.format == "json" {
+			return err
+		}
+		return writeConversation(ctx, stdout, a, t)
 	})
 	export := sub("export [flags] NUMBER DIR", "write each original .eml of a ticket and its attachments into DIR/NUMBER", 2, false, func(ctx context.Context, a *access, args []string, stdout io.Writer) error {
 		files, err := exportTicket(ctx, a, args[0], args[1])
@@ -89,14 +98,27 @@ func ticketsCommand() *cobra.Command {
 		fmt.Fprintf(stdout, "%s closed\n", t.Number)
 		return nil
 	})
-	c := group("tickets list|show|export|warranty|close", "list, show, export, mark warranty or close tickets", list, show, export, warranty, closeCmd)
-	pf := c.PersistentFlags()
-	pf.StringVar(&f.cfgPath, "config", defaultConfig, "configuration file")
-	pf.StringVar(&f.org, "org", "", "only this organization (list)")
-	pf.StringVar(&f.status, "status", "", "only this status: needs_info, open, closed (list)")
-	pf.StringVar(&f.since, "since", "", "only tickets received on or after this date, YYYY-MM-DD (list)")
-	pf.StringVar(&f.format, "format", "text", "text or json")
-	return c
+	lf := list.Flags()
+	lf.StringVar(&f.org, "org", "", "only this organization")
+	lf.StringVar(&f.status, "status", "", "only this status: needs_info, open, closed")
+	lf.StringVar(&f.since, "since", "", "only tickets received on or after this date, YYYY-MM-DD")
+	for _, c := range []*cobra.Command{list, show} {
+		c.Flags().StringVar(&f.format, "format", "text", "text or json")
+	}
+	return group("tickets list|show|export|warranty|close", "list, show, export, mark warranty or close tickets", list, show, export, warranty, closeCmd)
+}
+
+// parseSince parses --since: empty is no bound, anything but a date a
+// usage error.
+func parseSince(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := parseDay(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: --since %q is not a date (YYYY-MM-DD)", errUsage, oneline.Cut(s, 40))
+	}
+	return t, nil
 }
 
 // parseDay parses a YYYY-MM-DD date in UTC.
@@ -152,9 +174,6 @@ func writeTicket(w io.Writer, t *store.Ticket, format string) error {
 			mark = " (fired)"
 		}
 		fmt.Fprintf(w, "Why:          %s%s: %s\n", r.Rule, mark, oneline.Cut(r.Why, 240))
-	}
-	for _, a := range t.Attachments {
-		fmt.Fprintf(w, "Attachment:   %s (%s, %d bytes, sha256 %s)\n", a.Filename, a.MediaType, a.Size, a.SHA256)
 	}
 	fmt.Fprintf(w, "Messages:     %s\n", strings.Join(t.MessageIDs, ", "))
 	return nil

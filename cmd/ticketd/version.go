@@ -19,30 +19,28 @@ func versionCommand() *cobra.Command {
 	}
 }
 
-// version describes the build: the module version (or the VCS revision
-// of a development build) and the Go version.
+// version describes the build: the module version, the VCS commit
+// ("unknown" when the build was not stamped, as with go run or
+// -buildvcs=false) and the Go version, all from debug.ReadBuildInfo.
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "ticketd (unknown version)"
 	}
 	v := info.Main.Version
-	var rev, modified string
+	if v == "" {
+		v = "(devel)"
+	}
+	rev, modified := "unknown", ""
 	for _, s := range info.Settings {
 		switch s.Key {
 		case "vcs.revision":
-			rev = s.Value
+			rev = s.Value[:min(len(s.Value), 12)]
 		case "vcs.modified":
 			if s.Value == "true" {
 				modified = "+dirty"
 			}
 		}
 	}
-	if (v == "" || v == "(devel)") && rev != "" {
-		v = rev[:min(len(rev), 12)] + modified
-	}
-	if v == "" {
-		v = "(devel)"
-	}
-	return fmt.Sprintf("ticketd %s %s", v, info.GoVersion)
+	return fmt.Sprintf("ticketd %s commit %s%s %s", v, rev, modified, info.GoVersion)
 }

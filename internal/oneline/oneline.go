@@ -3,6 +3,7 @@
 package oneline
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -44,4 +45,30 @@ func Cut(s string, n int) string {
 	}
 	r := []rune(s)
 	return strings.TrimRightFunc(string(r[:n-1]), unicode.IsSpace) + "…"
+}
+
+// Quote returns s for a terminal or a log line when s may carry raw bytes
+// (a parser's complaint quoting a binary file): printable text is Cut to n
+// runes; anything with invalid UTF-8 or control characters (line breaks
+// included) is Go-quoted in ASCII from at most its first n bytes, "…"
+// after the quote when it was cut.
+func Quote(s string, n int) string {
+	if Printable(s) {
+		return Cut(s, n)
+	}
+	if n > 0 && len(s) > n {
+		return strconv.QuoteToASCII(s[:n]) + "…"
+	}
+	return strconv.QuoteToASCII(s)
+}
+
+// Printable reports whether s is valid UTF-8 made of printable characters
+// only (no control characters, line breaks included).
+func Printable(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -41,3 +41,23 @@ func TestOfDropsFormatCharacters(t *testing.T) {
 		t.Fatalf("Of = %q", got)
 	}
 }
+
+// TestQuote: raw bytes of a binary file come out quoted and cut, text as
+// Cut makes it.
+func TestQuote(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"parse: no From header", 40, "parse: no From header"},
+		{"ñandú ñandú", 7, "ñandú…"},
+		{"header line: \x7fELF\x02\x01\x00", 40, `"header line: \x7fELF\x02\x01\x00"`},
+		{"line: \x1b[2J\xd0\xd0\xd0\xd0", 9, `"line: \x1b[2"…`},
+		{"two\nlines", 40, `"two\nlines"`},
+	} {
+		if got := Quote(tt.in, tt.n); got != tt.want {
+			t.Errorf("Quote(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ticketd/ticketd/internal/oneline"
+	"github.com/ticketd/ticketd/rules"
+	"github.com/ticketd/ticketd/store"
+)
+
+// ticketNumber turns what an operator types into a ticket number with the
+// configured prefix: "5", "000005" and "SUP-000005" (any case) all name
+// SUP-000005. Anything else is a usage error.
+func ticketNumber(prefix, arg string) (string, error) {
+	digits := arg
+	if i := strings.LastIndexByte(arg, '-'); i >= 0 {
+		if !strings.EqualFold(arg[:i], prefix) {
+			return "", fmt.Errorf("%w: %q is not a ticket number of this desk (%s-NNNNNN)", errUsage, oneline.Cut(arg, 40), prefix)
+		}
+		digits = arg[i+1:]
+	}
+	seq, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil || seq == 0 || strings.TrimLeft(digits, "0123456789") != "" {
+		return "", fmt.Errorf("%w: %q is not a ticket number (%s-000005, 000005 or 5)", errUsage, oneline.Cut(arg, 40), prefix)
+	}
+	return store.FormatNumber(prefix, seq), nil
+}
+
+// noTicket replaces a not-found error, from the store or the admin API,
+// by the one sentence an operator needs.
+func noTicket(number string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no ticket %s", number)
+	}
+	return err
+}
+
+// checkOrg refuses an organization the configuration does not know: an
+// empty answer would read as "no tickets".
+func checkOrg(p *rules.Policy, org string) error {
+	if org == "" {
+		return nil
+	}
+	for i := range p.Organizations {
+		if p.Organizations[i].ID == org {
+			return nil
+		}
+	}
+	return fmt.Errorf("no organization %s", oneline.Cut(org, 60))
+}
+
+// checkStatus refuses a --status that is not one of the ticket statuses.
+func checkStatus(s string) error {
+	switch store.Status(s) {
+	case "", store.StatusNeedsInfo, store.StatusOpen, store.StatusClosed:
+		return nil
+	}
+	return fmt.Errorf("%w: --status %q is not one of needs_info, open, closed", errUsage, oneline.Cut(s, 40))
+}
