@@ -40,7 +40,7 @@ func checkConnect(ctx context.Context, cfg *config.Config, stdout, stderr io.Wri
 	failed := false
 	fail := func(what string, err error) {
 		failed = true
-		fmt.Fprintf(stderr, "%s: failed: %s\n", what, errorText(err))
+		fmt.Fprintf(stderr, "%s: failed: %s\n", what, oneline.Error(err))
 	}
 	tokens := map[string]*oauth.TokenSource{}
 	for _, o := range []struct {

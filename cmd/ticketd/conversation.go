@@ -40,7 +40,7 @@ func writeConversation(ctx context.Context, w io.Writer, a *access, t *store.Tic
 		case errors.Is(err, store.ErrPruned):
 			fmt.Fprintf(w, "  (the message itself was deleted on %s: only what was recorded remains)\n", ref.RawPrunedAt.UTC().Format(time.DateOnly))
 		case err != nil:
-			fmt.Fprintf(w, "  (cannot read the message: %s)\n", errorText(err))
+			fmt.Fprintf(w, "  (cannot read the message: %s)\n", oneline.Error(err))
 		default:
 			writeOwnWords(w, m.OwnText)
 			atts = m.Attachments

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/ticketd/ticketd/replay"
 )
 
 // TestCorpusThroughPipeline replays every .eml under TICKETD_CORPUS (the
@@ -17,7 +19,7 @@ func TestCorpusThroughPipeline(t *testing.T) {
 	if dir == "" {
 		t.Skip("TICKETD_CORPUS not set (.ci/run sets it to ../shared/corpus when present)")
 	}
-	files, err := emlFiles([]string{dir})
+	files, err := replay.Files([]string{dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,11 +29,11 @@ func TestCorpusThroughPipeline(t *testing.T) {
 	cfg := examplePolicyConfig(t)
 	limits := cfg.IntakeLimits()
 	limits.MaxDuration = 10 * time.Second
-	done := make(chan []replayResult, 1)
+	done := make(chan []replay.Result, 1)
 	go func() {
-		done <- replayFiles(context.Background(), files, cfg.Policy(), limits, nil, runtime.GOMAXPROCS(0))
+		done <- replay.Judge(context.Background(), files, cfg.Policy(), limits, nil, runtime.GOMAXPROCS(0))
 	}()
-	var results []replayResult
+	var results []replay.Result
 	select {
 	case results = <-done:
 	case <-time.After(2 * time.Minute):

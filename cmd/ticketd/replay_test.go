@@ -16,6 +16,7 @@ import (
 
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/replay"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/mail from the current results")
@@ -29,7 +30,7 @@ type golden struct {
 	DeductsQuota bool     `json:"deducts_quota"`
 }
 
-func goldenOf(r replayResult) golden {
+func goldenOf(r replay.Result) golden {
 	g := golden{Verdict: r.Verdict, Category: r.Category, Organization: r.Organization, DeductsQuota: r.DeductsQuota, Rules: []string{}}
 	for _, f := range r.Findings {
 		g.Rules = append(g.Rules, f.Rule)
@@ -51,14 +52,14 @@ func examplePolicyConfig(t testing.TB) *config.Config {
 // quota with the fixture's golden file.
 func TestFixturesMatchGolden(t *testing.T) {
 	cfg := examplePolicyConfig(t)
-	files, err := emlFiles([]string{"../../testdata/mail"})
+	files, err := replay.Files([]string{"../../testdata/mail"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(files) < 40 {
 		t.Fatalf("only %d fixtures in testdata/mail; the suite needs at least 40", len(files))
 	}
-	results := replayFiles(context.Background(), files, cfg.Policy(), intake.Limits{}, nil, runtime.GOMAXPROCS(0))
+	results := replay.Judge(context.Background(), files, cfg.Policy(), intake.Limits{}, nil, runtime.GOMAXPROCS(0))
 	for _, r := range results {
 		name := strings.TrimSuffix(filepath.Base(r.File), ".eml")
 		t.Run(name, func(t *testing.T) {
@@ -163,7 +164,7 @@ func TestReplayErrorContinues(t *testing.T) {
 	if len(lines) != 2 {
 		t.Fatalf("want 2 lines, got %d: %s", len(lines), stdout.String())
 	}
-	var first, second replayResult
+	var first, second replay.Result
 	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
 		t.Fatal(err)
 	}

@@ -72,3 +72,14 @@ func Printable(s string) bool {
 	}
 	return true
 }
+
+// Error is err as a terminal or a log may show it: one line, printable,
+// cut; a message carrying raw bytes (a parser quoting a binary file's first
+// line) is quoted and cut instead.
+func Error(err error) string {
+	s := err.Error()
+	if Printable(s) {
+		return Cut(s, 500)
+	}
+	return Quote(s, 120)
+}
