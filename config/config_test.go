@@ -188,6 +188,10 @@ func TestValidateDaemonRanges(t *testing.T) {
 		{"smtp:\n  connections: 0\n", "smtp.connections"},
 		{"smtp:\n  connections: 17\n", "smtp.connections"},
 		{"imap:\n  batch_size: 0\n", "imap.batch_size"},
+		// run refuses a non-loopback admin API; check-config does too.
+		{"admin:\n  listen: 0.0.0.0:9120\n", "admin.listen"},
+		{"admin:\n  listen: \":9120\"\n", "admin.listen"},
+		{"admin:\n  listen: 192.0.2.7:9120\n", "admin.listen"},
 	} {
 		cfg, err := Load(writeConfig(t, minimal+tc.body))
 		if err != nil {

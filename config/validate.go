@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/ticketd/ticketd/internal/loopback"
 )
 
 // dateLayout is the layout of plan_start and warranty_until.
@@ -231,8 +233,12 @@ func (c *Config) ValidateDaemon() error {
 		add("receipt.retry_max", "retry_min must be positive and retry_max at least retry_min")
 	}
 	if c.Admin.Listen != "" {
-		if _, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
+		if host, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
 			add("admin.listen", "%q is not host:port", c.Admin.Listen)
+		} else if !loopback.Host(host) {
+			// The admin API has no authentication: `ticketd run` refuses
+			// to listen anywhere else, so check-config does too.
+			add("admin.listen", "%q is not a loopback address (127.0.0.1, ::1 or localhost): the admin API has no authentication", c.Admin.Listen)
 		}
 	}
 	return errors.Join(errs...)

@@ -90,7 +90,7 @@ func newRoot() *cobra.Command {
 	})
 	root.AddCommand(
 		runCommand(), replayCommand(), quarantineCommand(), ticketsCommand(), ledgerCommand(),
-		checkConfigCommand(), backupCommand(), versionCommand(), manCommand(root),
+		checkConfigCommand(), backupCommand(), checkStoreCommand(), versionCommand(), manCommand(root),
 	)
 	return root
 }
