@@ -85,6 +85,8 @@ func newDaemon(cfg *config.Config, log *slog.Logger, sopts store.Options) (*Daem
 	d.drained = func() {}
 	d.health.SetStoreOpen(true)
 	d.health.SetOutboxCheck(d.outbox.Stats, cfg.Receipt.StuckAfter)
+	d.health.SetStoreCheck(d.db.Healthy)
+	d.metrics.SetStoreHealth(d.db.Healthy)
 	return d, nil
 }
 

@@ -116,6 +116,9 @@ func (w *Worker) processChunk(ctx context.Context, c *mailbox.Client, uids []ima
 // session (*sessionError).
 func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet, commits *committer) error {
 	start := time.Now()
+	if err := w.storeFailing(); err != nil {
+		return err // fetch nothing while the store cannot record it
+	}
 
 	// Fetch and judge.
 	fetched, preps, err := w.fetchAndJudge(work, c, uids, failed)
@@ -152,6 +155,9 @@ func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []ima
 		// Commit the group, then move it.
 		outcomes := make([]*registration.Outcome, len(preps))
 		if outs, err := group.Commit(); err != nil {
+			if paused := w.storeFailing(); paused != nil {
+				return paused // the whole batch stays in the mailbox
+			}
 			// One message spoiled the batch: record them one by one, so the
 			// others go through.
 			w.o.Log.Warn("batch not recorded; recording its messages one by one", "count", group.Len(), "err", err)
@@ -179,6 +185,9 @@ func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []ima
 		for _, i := range alone {
 			out, err := reg.RecordPrepared(preps[i])
 			if err != nil {
+				if paused := w.storeFailing(); paused != nil {
+					return paused
+				}
 				failed.add(fetched[i].UID)
 				w.o.Log.Error("message left in the mailbox", "uid", uint32(fetched[i].UID), "err", err)
 				continue
