@@ -152,8 +152,24 @@ func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []ima
 			}
 		}
 
+		// Each recorded message is reported (logged and counted in the
+		// metrics) as soon as it is committed, before it is moved: a failed
+		// MOVE ends the session but the verdicts stand and are counted.
+		// The outbox is kicked on the way out, whatever happens.
+		queued := 0
+		defer func() {
+			if queued > 0 {
+				w.o.Outbox.Kick()
+			}
+		}()
+		report := func(i int, out *registration.Outcome) {
+			took := time.Since(start)
+			out.Log(w.o.Log, uint32(fetched[i].UID), took)
+			w.count(out, took/time.Duration(len(fetched)))
+			queued += out.Queued
+		}
+
 		// Commit the group, then move it.
-		outcomes := make([]*registration.Outcome, len(preps))
 		if outs, err := group.Commit(); err != nil {
 			if paused := w.storeFailing(); paused != nil {
 				return paused // the whole batch stays in the mailbox
@@ -166,7 +182,7 @@ func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []ima
 		} else if len(grouped) > 0 {
 			moved := make([]imap.UID, len(grouped))
 			for k, i := range grouped {
-				outcomes[i] = outs[k]
+				report(i, outs[k])
 				moved[k] = fetched[i].UID
 			}
 			if err := c.MoveMany(ctx, moved, w.o.Mailbox.ProcessedMailbox); err != nil {
@@ -192,25 +208,10 @@ func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []ima
 				w.o.Log.Error("message left in the mailbox", "uid", uint32(fetched[i].UID), "err", err)
 				continue
 			}
+			report(i, out)
 			if err := c.MoveTo(ctx, fetched[i].UID, w.o.Mailbox.ProcessedMailbox); err != nil {
 				return &sessionError{fmt.Errorf("move uid %d to %s: %w", fetched[i].UID, w.o.Mailbox.ProcessedMailbox, err)}
 			}
-			outcomes[i] = out
-		}
-
-		// Report, and kick the outbox.
-		took := time.Since(start)
-		queued := 0
-		for i, out := range outcomes {
-			if out == nil {
-				continue
-			}
-			out.Log(w.o.Log, uint32(fetched[i].UID), took)
-			w.count(out, took/time.Duration(len(fetched)))
-			queued += out.Queued
-		}
-		if queued > 0 {
-			w.o.Outbox.Kick()
 		}
 		return nil
 	})
