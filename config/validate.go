@@ -223,6 +223,15 @@ func (c *Config) ValidateDaemon() error {
 	if c.Store.Path == "" {
 		add("store.path", "required")
 	}
+	for key, d := range map[string]time.Duration{
+		"store.retention.turned_away":    c.Store.Retention.TurnedAway,
+		"store.retention.sent_emails":    c.Store.Retention.SentEmails,
+		"store.retention.closed_tickets": c.Store.Retention.ClosedTickets,
+	} {
+		if d < 0 || (d > 0 && d < time.Hour) {
+			add(key, "%s: must be 0 (keep forever) or at least 1h", d)
+		}
+	}
 	if c.Receipt.MaxPerSenderPerHour < 0 {
 		add("receipt.max_per_sender_per_hour", "must not be negative")
 	}

@@ -117,6 +117,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	wg.Go(func() { d.inbox.Run(ctx) })
 	wg.Go(func() { d.outbox.Run(ctx) })
 	wg.Go(func() { watchdog(ctx, &d.live, d.log) })
+	wg.Go(func() { d.maintain(ctx) })
 	<-ctx.Done()
 	sdNotify(d.log, "STOPPING=1")
 	d.log.Info("ticketd stopping: finishing the message in hand")
@@ -131,7 +132,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 // rebinding).
 func (d *Daemon) adminHandler() http.Handler {
 	mux := http.NewServeMux()
-	admin.Register(mux, d.db, time.Now, d.log)
+	admin.Register(mux, backend{DB: d.db, d: d}, time.Now, d.log)
 	d.health.Register(mux, d.metrics)
 	return admin.RequireIPHost(mux)
 }

@@ -72,6 +72,12 @@ func storeOptions(cfg *config.Config) store.Options {
 	return store.Options{Timeout: cfg.Store.LockTimeout, CheckMaxSize: store.DefaultCheckMaxSize}
 }
 
+// storeRetention is store.retention as the store's Retention.
+func storeRetention(cfg *config.Config) store.Retention {
+	r := cfg.Store.Retention
+	return store.Retention{TurnedAway: r.TurnedAway, SentEmails: r.SentEmails, ClosedTickets: r.ClosedTickets}
+}
+
 // registrationSettings are the tickets, smtp (sender's address), receipt,
 // limits and security sections as registration's settings.
 func registrationSettings(cfg *config.Config, log *slog.Logger) registration.Settings {

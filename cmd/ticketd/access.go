@@ -102,3 +102,10 @@ func (a *access) CloseTicket(ctx context.Context, number string) (*store.Ticket,
 	}
 	return a.db.CloseTicket(number, time.Now())
 }
+
+func (a *access) TurnedAway(ctx context.Context, since time.Time) ([]store.TurnedAwayRecord, error) {
+	if a.client != nil {
+		return a.client.TurnedAway(ctx, since)
+	}
+	return a.db.TurnedAway(since)
+}

@@ -8,7 +8,9 @@
 //	ticketd replay [--config FILE] [--format text|json] PATH...
 //	ticketd quarantine list|retry [--config FILE] [UID...]
 //	ticketd tickets list|show|export|warranty|close ...
-//	ticketd ledger | check-config | backup | version | man | completion
+//	ticketd turned-away list [--since D] [--reason R] [--format text|json]
+//	ticketd erase --sender ADDRESS
+//	ticketd ledger | check-config | check-store | backup | compact | version | man | completion
 //
 // This package is the command line only: one file per command, each
 // calling the library packages (daemon, registration, admin, store).
@@ -90,7 +92,8 @@ func newRoot() *cobra.Command {
 	})
 	root.AddCommand(
 		runCommand(), replayCommand(), quarantineCommand(), ticketsCommand(), ledgerCommand(),
-		checkConfigCommand(), backupCommand(), checkStoreCommand(), versionCommand(), manCommand(root),
+		checkConfigCommand(), backupCommand(), checkStoreCommand(), compactCommand(),
+		turnedAwayCommand(), eraseCommand(), versionCommand(), manCommand(root),
 	)
 	return root
 }

@@ -62,7 +62,7 @@ func (r *rig) runCLITimeout(timeout time.Duration, args ...string) (stdout, stde
 	}
 	var out, errb bytes.Buffer
 	words := 1
-	if args[0] == "tickets" || args[0] == "quarantine" {
+	if args[0] == "tickets" || args[0] == "quarantine" || args[0] == "turned-away" {
 		words = 2
 	}
 	full := append(append(append([]string{}, args[:words]...), "--config", r.cfgPath), args[words:]...)
