@@ -16,6 +16,8 @@
 //	POST /api/v1/tickets/{number}/warranty              store.Ticket
 //	POST /api/v1/tickets/{number}/close                 store.Ticket
 //	GET  /api/v1/ledger?org=                            []store.LedgerEntry
+//	GET  /api/v1/turned-away?since=                     []store.TurnedAwayRecord (rejected, ignored and held mail)
+//	POST /api/v1/erase?sender=ADDRESS&requested_by=     EraseResult (the store, then the mail folders)
 //
 // Statuses: 400 bad input, 403 refused by a guard, 404 unknown ticket or
 // route, 405 wrong method (with Allow), 500 anything else.

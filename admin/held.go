@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -74,32 +73,7 @@ func RegisterHeld(mux *http.ServeMux, hb HeldBackend, log *slog.Logger) {
 		}
 		writeJSON(w, http.StatusOK, rels)
 	}
-	away := func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		if err := onlyParams(q, "since"); err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		var since time.Time
-		if s := q.Get("since"); s != "" {
-			var err error
-			if since, err = parseSince(s); err != nil {
-				writeError(w, http.StatusBadRequest, err.Error())
-				return
-			}
-		}
-		rs, err := hb.TurnedAway(since)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		if rs == nil {
-			rs = []store.TurnedAwayRecord{}
-		}
-		writeJSON(w, http.StatusOK, rs)
-	}
 	for _, rt := range []route{
-		{http.MethodGet, PathPrefix + "turned-away", away, false},
 		{http.MethodGet, PathPrefix + "held", list, false},
 		{http.MethodPost, PathPrefix + "held/{id}/release", one, true},
 		{http.MethodPost, PathPrefix + "held/release", all, true},
@@ -111,20 +85,6 @@ func RegisterHeld(mux *http.ServeMux, hb HeldBackend, log *slog.Logger) {
 		mux.Handle(rt.method+" "+rt.path, RequireIPHost(next))
 		mux.Handle(rt.path, RequireIPHost(methodNotAllowed(allowed(rt.method))))
 	}
-}
-
-// TurnedAway lists the turned-away messages received since (zero: all),
-// held ones included, oldest first.
-func (c *Client) TurnedAway(ctx context.Context, since time.Time) ([]store.TurnedAwayRecord, error) {
-	q := url.Values{}
-	if !since.IsZero() {
-		q.Set("since", formatSince(since))
-	}
-	var rs []store.TurnedAwayRecord
-	if err := c.getJSON(ctx, PathPrefix+"turned-away", q, &rs); err != nil {
-		return nil, fmt.Errorf("list turned-away mail: %w", err)
-	}
-	return rs, nil
 }
 
 // Held lists the held messages not yet released, oldest first.

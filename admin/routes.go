@@ -54,6 +54,8 @@ func Register(mux *http.ServeMux, b Backend, now func() time.Time, log *slog.Log
 		// The backup holds every message: like a change, it needs the
 		// header a foreign web page cannot send.
 		{http.MethodGet, PathPrefix + "backup", h.backup, true},
+		{http.MethodGet, PathPrefix + "turned-away", h.turnedAway, false},
+		{http.MethodPost, PathPrefix + "erase", h.erase, true},
 	}
 	for _, rt := range routes {
 		var next http.Handler = rt.handle

@@ -129,8 +129,21 @@ func (o OAuth2) Enabled() bool { return o.TokenURL != "" }
 
 // Store configures the bbolt database.
 type Store struct {
-	Path        string        `mapstructure:"path"`
-	LockTimeout time.Duration `mapstructure:"lock_timeout"`
+	Path        string         `mapstructure:"path"`
+	LockTimeout time.Duration  `mapstructure:"lock_timeout"`
+	Retention   StoreRetention `mapstructure:"retention"`
+}
+
+// StoreRetention says how long the store keeps bulky copies; 0 keeps them
+// forever. Tickets, turned-away records, the ledger and outbox records
+// always stay.
+type StoreRetention struct {
+	// TurnedAway: raw messages of rejected and ignored mail (720h).
+	TurnedAway time.Duration `mapstructure:"turned_away"`
+	// SentEmails: stored copies of delivered emails (2160h).
+	SentEmails time.Duration `mapstructure:"sent_emails"`
+	// ClosedTickets: raw messages of closed tickets, after closing (0).
+	ClosedTickets time.Duration `mapstructure:"closed_tickets"`
 }
 
 // Receipt configures the emails ticketd sends.

@@ -47,6 +47,12 @@ func TestLoadExample(t *testing.T) {
 	if got := p.Organizations[3].WarrantyUntil; !got.Equal(time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("umbrella warranty_until = %v", got)
 	}
+	if r := cfg.Store.Retention; r.TurnedAway != 720*time.Hour || r.SentEmails != 2160*time.Hour || r.ClosedTickets != 0 {
+		t.Errorf("store.retention = %+v, want 720h, 2160h, 0", r)
+	}
+	if r := Default().Store.Retention; r.TurnedAway != 720*time.Hour || r.SentEmails != 2160*time.Hour || r.ClosedTickets != 0 {
+		t.Errorf("default store.retention = %+v, want 720h, 2160h, 0", r)
+	}
 }
 
 func TestDefaultsApplyUnderFile(t *testing.T) {
@@ -188,6 +194,12 @@ func TestValidateDaemonRanges(t *testing.T) {
 		{"smtp:\n  connections: 0\n", "smtp.connections"},
 		{"smtp:\n  connections: 17\n", "smtp.connections"},
 		{"imap:\n  batch_size: 0\n", "imap.batch_size"},
+		// run refuses a non-loopback admin API; check-config does too.
+		{"admin:\n  listen: 0.0.0.0:9120\n", "admin.listen"},
+		{"admin:\n  listen: \":9120\"\n", "admin.listen"},
+		{"admin:\n  listen: 192.0.2.7:9120\n", "admin.listen"},
+		{"store:\n  retention:\n    turned_away: -1h\n", "store.retention.turned_away"},
+		{"store:\n  retention:\n    sent_emails: 5m\n", "store.retention.sent_emails"},
 	} {
 		cfg, err := Load(writeConfig(t, minimal+tc.body))
 		if err != nil {

@@ -42,6 +42,7 @@ func Default() Config {
 		Store: Store{
 			Path:        "/var/lib/ticketd/ticketd.db",
 			LockTimeout: 3 * time.Second,
+			Retention:   StoreRetention{TurnedAway: 720 * time.Hour, SentEmails: 2160 * time.Hour},
 		},
 		Receipt: Receipt{
 			MaxPerSenderPerHour:  20,

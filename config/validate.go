@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/ticketd/ticketd/internal/loopback"
 )
 
 // dateLayout is the layout of plan_start and warranty_until.
@@ -224,6 +226,15 @@ func (c *Config) ValidateDaemon() error {
 	if c.Store.Path == "" {
 		add("store.path", "required")
 	}
+	for key, d := range map[string]time.Duration{
+		"store.retention.turned_away":    c.Store.Retention.TurnedAway,
+		"store.retention.sent_emails":    c.Store.Retention.SentEmails,
+		"store.retention.closed_tickets": c.Store.Retention.ClosedTickets,
+	} {
+		if d < 0 || (d > 0 && d < time.Hour) {
+			add(key, "%s: must be 0 (keep forever) or at least 1h", d)
+		}
+	}
 	if c.Receipt.MaxPerSenderPerHour < 0 {
 		add("receipt.max_per_sender_per_hour", "must not be negative")
 	}
@@ -237,8 +248,12 @@ func (c *Config) ValidateDaemon() error {
 		add("receipt.retry_max", "retry_min must be positive and retry_max at least retry_min")
 	}
 	if c.Admin.Listen != "" {
-		if _, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
+		if host, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
 			add("admin.listen", "%q is not host:port", c.Admin.Listen)
+		} else if !loopback.Host(host) {
+			// The admin API has no authentication: `ticketd run` refuses
+			// to listen anywhere else, so check-config does too.
+			add("admin.listen", "%q is not a loopback address (127.0.0.1, ::1 or localhost): the admin API has no authentication", c.Admin.Listen)
 		}
 	}
 	return errors.Join(errs...)

@@ -2,9 +2,13 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -43,7 +47,17 @@ type Daemon struct {
 
 // New opens the store and builds the parts for cfg (validated with
 // LoadConfig or config.Config.ValidateDaemon). Close releases the store.
+//
+// The store's directory is created (mode 0700) when missing. An existing
+// database file that is damaged (empty, truncated, a bad page: see
+// store.ErrDamaged) stops New with an error naming the file and the
+// restore procedure; it is never re-created. Files up to
+// store.DefaultCheckMaxSize get bbolt's full consistency check.
 func New(cfg *config.Config, log *slog.Logger) (*Daemon, error) {
+	return newDaemon(cfg, log, storeOptions(cfg))
+}
+
+func newDaemon(cfg *config.Config, log *slog.Logger, sopts store.Options) (*Daemon, error) {
 	d := &Daemon{cfg: cfg, log: log, metrics: metrics.New(), health: metrics.NewHealth(time.Now)}
 	if err := d.tokenSources(); err != nil {
 		return nil, err
@@ -52,7 +66,10 @@ func New(cfg *config.Config, log *slog.Logger) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.db, err = store.Open(cfg.Store.Path, storeOptions(cfg))
+	if err := ensureStoreDir(cfg.Store.Path); err != nil {
+		return nil, err
+	}
+	d.db, err = store.Open(cfg.Store.Path, sopts)
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +89,8 @@ func New(cfg *config.Config, log *slog.Logger) (*Daemon, error) {
 	d.drained = func() {}
 	d.health.SetStoreOpen(true)
 	d.health.SetOutboxCheck(d.outbox.Stats, cfg.Receipt.StuckAfter)
+	d.health.SetStoreCheck(d.db.Healthy)
+	d.metrics.SetStoreHealth(d.db.Healthy)
 	return d, nil
 }
 
@@ -102,6 +121,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	wg.Go(func() { d.inbox.Run(ctx) })
 	wg.Go(func() { d.outbox.Run(ctx) })
 	wg.Go(func() { watchdog(ctx, &d.live, d.log) })
+	wg.Go(func() { d.maintain(ctx) })
 	<-ctx.Done()
 	sdNotify(d.log, "STOPPING=1")
 	d.log.Info("ticketd stopping: finishing the message in hand")
@@ -116,7 +136,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 // rebinding).
 func (d *Daemon) adminHandler() http.Handler {
 	mux := http.NewServeMux()
-	admin.Register(mux, d.db, time.Now, d.log)
+	admin.Register(mux, backend{DB: d.db, d: d}, time.Now, d.log)
 	admin.RegisterHeld(mux, &HeldDesk{DB: d.db, Reg: d.reg, Kick: d.outbox.Kick}, d.log)
 	d.health.Register(mux, d.metrics)
 	return admin.RequireIPHost(mux)
@@ -148,3 +168,23 @@ func (d *Daemon) RunOnce(ctx context.Context) error {
 // empty, every message recorded and moved, before the last deliveries
 // (the benchmark reports when).
 func (d *Daemon) OnDrained(f func()) { d.drained = f }
+
+// ensureStoreDir creates the missing directory of the database file path
+// (mode 0700: it holds every customer's mail), or says which directory is
+// missing and why it could not be created.
+func ensureStoreDir(path string) error {
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && fi.IsDir():
+		return nil
+	case err == nil:
+		return fmt.Errorf("store.path %s: %s is not a directory", path, dir)
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("store.path %s: directory %s: %w", path, dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("store.path %s: directory %s is missing and could not be created: %w", path, dir, err)
+	}
+	return nil
+}

@@ -28,6 +28,9 @@ type rig struct {
 	// lastDaemon is the daemon start made last.
 	lastDaemon *Daemon
 	cfgPath    string
+	// storeOpts, when set, changes the store options of daemon() (tests
+	// set Options.FailWrites).
+	storeOpts func(*store.Options)
 }
 
 func newRig(t *testing.T, opts ...mailtest.IMAPOption) *rig {
@@ -52,7 +55,11 @@ func (r *rig) daemon() *Daemon {
 	if log == nil {
 		log = mailtest.Logger(r.t, r.logs)
 	}
-	d, err := New(r.cfg, log)
+	sopts := storeOptions(r.cfg)
+	if r.storeOpts != nil {
+		r.storeOpts(&sopts)
+	}
+	d, err := newDaemon(r.cfg, log, sopts)
 	if err != nil {
 		r.t.Fatal(err)
 	}

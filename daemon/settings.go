@@ -66,9 +66,16 @@ func newSender(cfg *config.Config, token func(context.Context) (string, error)) 
 }
 
 // storeOptions are the store section as the store's options for the
-// daemon, its one writer.
+// daemon, its one writer: a file up to store.DefaultCheckMaxSize gets the
+// full consistency check at start.
 func storeOptions(cfg *config.Config) store.Options {
-	return store.Options{Timeout: cfg.Store.LockTimeout}
+	return store.Options{Timeout: cfg.Store.LockTimeout, CheckMaxSize: store.DefaultCheckMaxSize}
+}
+
+// storeRetention is store.retention as the store's Retention.
+func storeRetention(cfg *config.Config) store.Retention {
+	r := cfg.Store.Retention
+	return store.Retention{TurnedAway: r.TurnedAway, SentEmails: r.SentEmails, ClosedTickets: r.ClosedTickets}
 }
 
 // RegistrationSettings are the tickets, smtp (sender's address), receipt,

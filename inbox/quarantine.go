@@ -39,7 +39,7 @@ func (w *Worker) quarantine(ctx context.Context, c *mailbox.Client, uid imap.UID
 	w.o.Log.Warn("message quarantined", "uid", uint32(uid), "reason", reason, "key", key, "folder", folder)
 	if key != "" {
 		if err := w.o.Store.SetQuarantineReason(key, reason, w.o.Now()); err != nil {
-			return fmt.Errorf("record quarantine reason: %w", err)
+			return w.orStorePaused(fmt.Errorf("record quarantine reason: %w", err))
 		}
 	}
 	if err := c.AddKeyword(ctx, uid, keyword); err != nil {

@@ -115,6 +115,10 @@ func (w *Worker) processChunk(ctx context.Context, c *mailbox.Client, uids []ima
 // left in the mailbox for a later session; an IMAP failure ends the
 // session (*sessionError).
 func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet, commits *committer) error {
+	if err := w.storeFailing(); err != nil {
+		return err // fetch nothing while the store cannot record it
+	}
+
 	// Fetch and judge.
 	fetched, preps, err := w.fetchAndJudge(work, c, uids, failed)
 	if err != nil {
@@ -147,34 +151,44 @@ func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []ima
 			}
 		}
 
-		// Each message's own time: judging it, then its commit (its share
-		// of the group's).
-		own := make([]time.Duration, len(preps))
-		for i, p := range preps {
-			own[i] = p.Took
+		// Each recorded message is reported (logged and counted in the
+		// metrics) with its own time (judging it, then its commit or its
+		// share of the group's) as soon as it is committed, before it is
+		// moved: a failed MOVE ends the session but the verdicts stand and
+		// are counted. The outbox is kicked on the way out, whatever happens.
+		queued := 0
+		defer func() {
+			if queued > 0 {
+				w.o.Outbox.Kick()
+			}
+		}()
+		report := func(i int, out *registration.Outcome, commit time.Duration) {
+			own := preps[i].Took + commit
+			out.Log(w.o.Log, uint32(fetched[i].UID), own)
+			w.count(out, own)
+			queued += out.Queued
 		}
 
 		// Commit the group, then move it.
-		outcomes := make([]*registration.Outcome, len(preps))
 		groupStart := time.Now()
 		if outs, err := group.Commit(); err != nil {
+			if paused := w.storeFailing(); paused != nil {
+				return paused // the whole batch stays in the mailbox
+			}
 			// One message spoiled the batch: record them one by one, so the
 			// others go through.
 			w.o.Log.Warn("batch not recorded; recording its messages one by one", "count", group.Len(), "err", err)
 			alone = append(alone, grouped...)
 			slices.Sort(alone)
 		} else if len(grouped) > 0 {
+			share := time.Since(groupStart) / time.Duration(len(grouped))
 			moved := make([]imap.UID, len(grouped))
 			for k, i := range grouped {
-				outcomes[i] = outs[k]
+				report(i, outs[k], share)
 				moved[k] = fetched[i].UID
 			}
 			if err := c.MoveMany(ctx, moved, w.o.Mailbox.ProcessedMailbox); err != nil {
 				return &sessionError{fmt.Errorf("move %d messages to %s: %w", len(moved), w.o.Mailbox.ProcessedMailbox, err)}
-			}
-			share := time.Since(groupStart) / time.Duration(len(grouped))
-			for _, i := range grouped {
-				own[i] += share
 			}
 		}
 
@@ -190,29 +204,17 @@ func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []ima
 			start := time.Now()
 			out, err := reg.RecordPrepared(preps[i])
 			if err != nil {
+				if paused := w.storeFailing(); paused != nil {
+					return paused
+				}
 				failed.add(fetched[i].UID)
 				w.o.Log.Error("message left in the mailbox", "uid", uint32(fetched[i].UID), "err", err)
 				continue
 			}
+			report(i, out, time.Since(start))
 			if err := c.MoveTo(ctx, fetched[i].UID, w.o.Mailbox.ProcessedMailbox); err != nil {
 				return &sessionError{fmt.Errorf("move uid %d to %s: %w", fetched[i].UID, w.o.Mailbox.ProcessedMailbox, err)}
 			}
-			outcomes[i] = out
-			own[i] += time.Since(start)
-		}
-
-		// Report, and kick the outbox.
-		queued := 0
-		for i, out := range outcomes {
-			if out == nil {
-				continue
-			}
-			out.Log(w.o.Log, uint32(fetched[i].UID), own[i])
-			w.count(out, own[i])
-			queued += out.Queued
-		}
-		if queued > 0 {
-			w.o.Outbox.Kick()
 		}
 		return nil
 	})

@@ -97,7 +97,12 @@ func (w *Worker) session(ctx context.Context, attempt *int) error {
 	}
 	w.uidValidity = c.UIDValidity()
 	for {
-		if err := w.drain(ctx, c); err != nil {
+		if err := w.drain(ctx, c); errors.Is(err, errStorePaused) {
+			if err := w.waitForStore(ctx); err != nil {
+				return err
+			}
+			continue
+		} else if err != nil {
 			return err
 		}
 		w.o.Metrics.PollSucceeded(w.o.Now())

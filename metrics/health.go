@@ -25,6 +25,7 @@ type Health struct {
 	authSince        time.Time // when authErr became non-nil
 	outbox           OutboxFunc
 	outboxStuckAfter time.Duration
+	store            StoreFunc
 }
 
 // NewHealth returns a Health that is not ready yet. now stamps state
@@ -74,9 +75,18 @@ func (h *Health) SetOutboxCheck(f func() (depth int, oldest time.Duration, err e
 	h.outboxStuckAfter = stuckAfter
 }
 
+// SetStoreCheck makes readiness call f (store.DB.Healthy): while it
+// returns an error (store writes failing, e.g. ENOSPC), readiness fails
+// with that reason. nil removes the check.
+func (h *Health) SetStoreCheck(f StoreFunc) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.store = f
+}
+
 // Ready reports whether ticketd can do its work and, when it cannot, one
-// reason per failing check, in a fixed order: mailbox, store, auth,
-// outbox. The outbox func is called without holding the lock.
+// reason per failing check, in a fixed order: mailbox, store, auth, store
+// writes, outbox. The store and outbox funcs are called without holding the lock.
 func (h *Health) Ready() (ok bool, reasons []string) {
 	h.mu.Lock()
 	now := h.now()
@@ -89,8 +99,14 @@ func (h *Health) Ready() (ok bool, reasons []string) {
 	if h.authErr != nil {
 		reasons = append(reasons, fmt.Sprintf("auth failing for %s: %v", since(now, h.authSince), h.authErr))
 	}
-	outbox, stuckAfter := h.outbox, h.outboxStuckAfter
+	outbox, stuckAfter, storeCheck := h.outbox, h.outboxStuckAfter, h.store
 	h.mu.Unlock()
+
+	if storeCheck != nil {
+		if err := storeCheck(); err != nil {
+			reasons = append(reasons, fmt.Sprintf("store not writable: %v", err))
+		}
+	}
 
 	if outbox != nil {
 		depth, oldest, err := outbox()

@@ -55,6 +55,7 @@ type Metrics struct {
 	lastPoll          prometheus.Gauge
 
 	outbox atomic.Pointer[OutboxFunc]
+	store  atomic.Pointer[StoreFunc]
 }
 
 // OutboxFunc reports the outgoing queue: how many emails wait and how
@@ -107,7 +108,7 @@ func New() *Metrics {
 		m.messagesFetched, m.verdicts, m.findings, m.ticketsCreated, m.followUps,
 		m.emailsSent, m.emailFailures, m.emailsSuppressed, m.smtpErrors,
 		m.imapErrors, m.imapReconnects, m.oauthFailures, m.processingSeconds,
-		m.lastPoll, newOutboxCollector(&m.outbox),
+		m.lastPoll, newOutboxCollector(&m.outbox), newStoreCollector(&m.store),
 	)
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 	return m

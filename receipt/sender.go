@@ -50,6 +50,8 @@ type Sender struct {
 	host    string
 	port    int
 	timeout time.Duration
+	// wrapConn, for tests, wraps each connection under TLS.
+	wrapConn func(net.Conn) net.Conn
 }
 
 // NewSender validates cfg and returns a Sender for it. It does not connect.
@@ -352,16 +354,23 @@ func (s *Sender) dial(ctx context.Context) (*connection, *mail.Client, *smtp.Cli
 		// Dial ourselves: go-mail v0.8.1 writes host:port without brackets
 		// (breaking IPv6 literals) and keeps no handle to close on ctx.
 		nd := &net.Dialer{}
-		var conn net.Conn
-		var err error
-		if s.cfg.Security == SecurityTLS {
-			td := &tls.Dialer{NetDialer: nd, Config: s.tlsConfig()}
-			conn, err = td.DialContext(dctx, "tcp", addr)
-		} else {
-			conn, err = nd.DialContext(dctx, "tcp", addr)
-		}
+		raw, err := nd.DialContext(dctx, "tcp", addr)
 		if err != nil {
 			return nil, err
+		}
+		// Under TLS too, so that a reply that arrived during a pause is
+		// read (see lateReplyConn).
+		var conn net.Conn = &lateReplyConn{Conn: raw}
+		if s.wrapConn != nil {
+			conn = s.wrapConn(conn)
+		}
+		if s.cfg.Security == SecurityTLS {
+			tc := tls.Client(conn, s.tlsConfig())
+			if err := tc.HandshakeContext(dctx); err != nil {
+				_ = raw.Close()
+				return nil, err
+			}
+			conn = tc
 		}
 		cn.conn = conn
 		cn.stop = context.AfterFunc(ctx, func() { _ = conn.Close() })

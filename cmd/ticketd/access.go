@@ -128,3 +128,10 @@ func (a *access) CloseTicket(ctx context.Context, arg string) (*store.Ticket, er
 	}
 	return t, noTicket(number, err)
 }
+
+func (a *access) TurnedAway(ctx context.Context, since time.Time) ([]store.TurnedAwayRecord, error) {
+	if a.client != nil {
+		return a.client.TurnedAway(ctx, since)
+	}
+	return a.db.TurnedAway(since)
+}

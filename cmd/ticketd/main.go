@@ -9,8 +9,9 @@
 //	ticketd quarantine list|retry [--config FILE] [UID...|--all]
 //	ticketd tickets list|show|export|warranty|close ...
 //	ticketd held list|release [ID|--all]
-//	ticketd turned-away list [--since DATE]
-//	ticketd ledger | check-config | backup | version | man | completion
+//	ticketd turned-away list [--since D] [--reason R] [--format text|json]
+//	ticketd erase --sender ADDRESS
+//	ticketd ledger | check-config | check-store | backup | compact | version | man | completion
 //
 // This package is the command line only: one file per command, each
 // calling the library packages (daemon, registration, admin, store).
@@ -95,7 +96,8 @@ func newRoot() *cobra.Command {
 	})
 	root.AddCommand(
 		runCommand(), replayCommand(), quarantineCommand(), ticketsCommand(), ledgerCommand(),
-		checkConfigCommand(), backupCommand(), heldCommand(), turnedAwayCommand(), versionCommand(), manCommand(root),
+		checkConfigCommand(), backupCommand(), checkStoreCommand(), compactCommand(), heldCommand(),
+		turnedAwayCommand(), eraseCommand(), versionCommand(), manCommand(root),
 	)
 	return root
 }

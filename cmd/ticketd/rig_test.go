@@ -47,13 +47,26 @@ func newRig(t *testing.T, opts ...mailtest.IMAPOption) *rig {
 // after the command's words.
 func (r *rig) runCLI(args ...string) (stdout, stderr string, code int) {
 	r.t.Helper()
+	return r.runCLITimeout(0, args...)
+}
+
+// runCLITimeout is runCLI with the command's context ending after
+// timeout (none when zero): for `run`, which returns only on an error.
+func (r *rig) runCLITimeout(timeout time.Duration, args ...string) (stdout, stderr string, code int) {
+	r.t.Helper()
+	ctx := context.Background()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	var out, errb bytes.Buffer
 	words := 1
 	if args[0] == "tickets" || args[0] == "quarantine" || args[0] == "held" || args[0] == "turned-away" {
 		words = 2
 	}
 	full := append(append(append([]string{}, args[:words]...), "--config", r.cfgPath), args[words:]...)
-	code = run(context.Background(), full, &out, &errb)
+	code = run(ctx, full, &out, &errb)
 	return out.String(), errb.String(), code
 }
 

@@ -76,7 +76,7 @@ func ticketsCommand() *cobra.Command {
 		return writeConversation(ctx, stdout, a, t)
 	})
 	export := sub("export [flags] NUMBER DIR", "write each original .eml of a ticket and its attachments into DIR/NUMBER", 2, false, func(ctx context.Context, a *access, args []string, stdout io.Writer) error {
-		files, err := exportTicket(ctx, a, args[0], args[1])
+		files, err := exportTicket(ctx, a, args[0], args[1], stdout)
 		for _, file := range files {
 			fmt.Fprintln(stdout, file)
 		}
@@ -195,8 +195,9 @@ func ticketDirName(number string) (string, error) {
 
 // exportTicket writes every message of the ticket as .eml, with the
 // attachments of each beside it, into dir/NUMBER. It returns the files
-// written.
-func exportTicket(ctx context.Context, a *access, number, dir string) ([]string, error) {
+// written. A message whose original was pruned (store.ErrPruned) is
+// skipped with a note to notes.
+func exportTicket(ctx context.Context, a *access, number, dir string, notes io.Writer) ([]string, error) {
 	t, err := a.Ticket(ctx, number)
 	if err != nil {
 		return nil, err
@@ -212,6 +213,12 @@ func exportTicket(ctx context.Context, a *access, number, dir string) ([]string,
 	var files []string
 	for i := range t.Messages {
 		raw, err := a.Raw(ctx, t, i+1)
+		if errors.Is(err, store.ErrPruned) {
+			// Retention (store.retention.closed_tickets) or an erasure
+			// deleted it: the ticket stays, its original does not.
+			fmt.Fprintf(notes, "%s message %d: not exported: its original was deleted by retention or erasure (the ticket keeps its record)\n", t.Number, i+1)
+			continue
+		}
 		if err != nil {
 			return files, fmt.Errorf("export message %d: %w", i+1, err)
 		}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -14,10 +16,10 @@ import (
 )
 
 func turnedAwayCommand() *cobra.Command {
-	var cfgPath, since, format string
+	var cfgPath, since, reason, format string
 	list := &cobra.Command{
 		Use:   "list [flags]",
-		Short: "list the mail that made no ticket (rejected, ignored, held) and why no answer went out",
+		Short: "list turned-away mail (rejected, ignored and held), oldest first",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(format); err != nil {
@@ -31,45 +33,50 @@ func turnedAwayCommand() *cobra.Command {
 				}
 				from = t
 			}
-			hb, closeFn, err := openHeld(cmd.Context(), cfgPath, false)
+			a, err := openAccess(cmd.Context(), cfgPath, false)
 			if err != nil {
 				return err
 			}
-			defer closeFn()
-			rs, err := hb.TurnedAway(from)
-			if err != nil {
-				return err
-			}
-			return writeTurnedAway(cmd.OutOrStdout(), rs, format)
+			defer a.Close()
+			return listTurnedAway(cmd.Context(), a, from, reason, format, cmd.OutOrStdout())
 		},
 	}
-	c := group("turned-away list", "list the mail that made no ticket", list)
-	pf := c.PersistentFlags()
-	pf.StringVar(&cfgPath, "config", defaultConfig, "configuration file")
-	pf.StringVar(&since, "since", "", "only mail received on or after this date, YYYY-MM-DD")
-	pf.StringVar(&format, "format", "text", "text or json")
-	return c
+	f := list.Flags()
+	f.StringVar(&cfgPath, "config", defaultConfig, "configuration file")
+	f.StringVar(&since, "since", "", "only mail received on or after this date, YYYY-MM-DD")
+	f.StringVar(&reason, "reason", "", "only this outcome: rejected, ignored or held")
+	f.StringVar(&format, "format", "text", "text or json")
+	return group("turned-away list", "list the mail that made no ticket", list)
 }
 
-func writeTurnedAway(w io.Writer, rs []store.TurnedAwayRecord, format string) error {
+// listTurnedAway prints the turned-away records received since from
+// whose outcome is reason ("" for all).
+func listTurnedAway(ctx context.Context, a *access, from time.Time, reason, format string, w io.Writer) error {
+	rs, err := a.TurnedAway(ctx, from)
+	if err != nil {
+		return err
+	}
+	var out []store.TurnedAwayRecord
+	for _, r := range rs {
+		if reason == "" || strings.EqualFold(turnedAwayReason(r), reason) {
+			out = append(out, r)
+		}
+	}
 	if format == "json" {
 		enc := json.NewEncoder(w)
-		for i := range rs {
-			if err := enc.Encode(&rs[i]); err != nil {
+		for i := range out {
+			if err := enc.Encode(&out[i]); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tRECEIVED\tOUTCOME\tRULE\tFROM\tANSWER\tSUBJECT")
-	for _, r := range rs {
-		outcome, rule := string(r.Outcome), ""
-		if r.Reason != "" {
-			outcome = r.Reason
-			if !r.ReleasedAt.IsZero() {
-				outcome += " (released " + r.ReleasedAs + ")"
-			}
+	fmt.Fprintln(tw, "ID\tRECEIVED\tREASON\tRULE\tSENDER\tANSWER\tSUBJECT\tRAW")
+	for _, r := range out {
+		outcome, rule := turnedAwayReason(r), ""
+		if !r.ReleasedAt.IsZero() {
+			outcome += " (released " + r.ReleasedAs + ")"
 		}
 		for _, f := range r.Findings {
 			if f.Outcome == r.Outcome && f.Blocking() {
@@ -79,12 +86,36 @@ func writeTurnedAway(w io.Writer, rs []store.TurnedAwayRecord, format string) er
 		}
 		answer := "answered"
 		if len(r.Replies) == 0 {
-			answer = "none: " + r.NoReply
-			if r.NoReply == "" {
-				answer = "none"
+			answer = "none"
+			if r.NoReply != "" {
+				answer = "none: " + r.NoReply
 			}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.ReceivedAt.Format(time.DateTime), outcome, rule, r.From, answer, oneline.Cut(r.Subject, 40))
+		raw := "kept"
+		switch {
+		case !r.ErasedAt.IsZero():
+			raw = "erased"
+		case !r.RawPrunedAt.IsZero():
+			raw = "pruned " + r.RawPrunedAt.Format(time.DateOnly)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.ReceivedAt.Format(time.DateTime), outcome, dash(rule),
+			oneline.Cut(r.From, 40), oneline.Cut(answer, 60), oneline.Cut(r.Subject, 40), raw)
 	}
 	return tw.Flush()
+}
+
+// turnedAwayReason is why a message made no ticket: held, rejected or
+// ignored.
+func turnedAwayReason(r store.TurnedAwayRecord) string {
+	if r.Reason != "" {
+		return r.Reason
+	}
+	return string(r.Outcome)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

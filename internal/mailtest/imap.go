@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,6 +41,9 @@ type IMAPServer struct {
 	implicitTLS bool
 	// wire receives what the server sends (see WithWire).
 	wire io.Writer
+
+	// failMoves makes MOVE and COPY answer NO (see FailMoves).
+	failMoves atomic.Bool
 
 	mu     sync.Mutex
 	server *imapserver.Server
@@ -146,7 +150,7 @@ func (s *IMAPServer) serve(ln net.Listener) {
 			if s.checkOAuth != nil {
 				return memimap.NewOAuthSession(s.User, s.checkOAuth), nil, nil
 			}
-			return memimap.NewSession(s.User), nil, nil
+			return memimap.NewSessionFailingMoves(s.User, s.failMoves.Load), nil, nil
 		},
 		Caps:         s.caps,
 		InsecureAuth: true,
@@ -168,6 +172,9 @@ func (s *IMAPServer) serve(ln net.Listener) {
 		_ = srv.Serve(ln)
 	}()
 }
+
+// FailMoves makes every MOVE and COPY answer NO while on is true.
+func (s *IMAPServer) FailMoves(on bool) { s.failMoves.Store(on) }
 
 // Stop closes the listener and every connection; mailboxes are kept.
 func (s *IMAPServer) Stop() {

@@ -1,6 +1,7 @@
 package memimap
 
 import (
+	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 )
@@ -15,9 +16,33 @@ func NewSession(user *imapmemserver.User) imapserver.Session {
 	return &imapSession{user: user}
 }
 
+// NewSessionFailingMoves is NewSession whose MOVE and COPY answer NO
+// while failMove returns true (a test of a failed MOVE).
+func NewSessionFailingMoves(user *imapmemserver.User, failMove func() bool) imapserver.Session {
+	return &imapSession{user: user, failMove: failMove}
+}
+
 type imapSession struct {
 	*imapmemserver.UserSession // nil until login
 	user                       *imapmemserver.User
+	failMove                   func() bool
+}
+
+// errMoveRefused is the NO a failing MOVE or COPY answers.
+var errMoveRefused = &imap.Error{Type: imap.StatusResponseTypeNo, Text: "move refused (test)"}
+
+func (s *imapSession) Move(w *imapserver.MoveWriter, numSet imap.NumSet, dest string) error {
+	if s.failMove != nil && s.failMove() {
+		return errMoveRefused
+	}
+	return s.UserSession.Move(w, numSet, dest)
+}
+
+func (s *imapSession) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, error) {
+	if s.failMove != nil && s.failMove() {
+		return nil, errMoveRefused
+	}
+	return s.UserSession.Copy(numSet, dest)
 }
 
 func (s *imapSession) Login(username, password string) error {
