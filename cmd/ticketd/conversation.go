@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
+	"github.com/ticketd/ticketd/desk"
 	"io"
 	"strings"
 	"time"
@@ -15,40 +14,29 @@ import (
 )
 
 // writeConversation prints every customer message of t, follow-ups
-// included: who wrote it and when, the customer's own words (read from the
-// raw message through the same access as export, parsed by intake as the
-// daemon does) and each of its attachments. A message whose raw bytes are
-// gone (retention, erasure) or do not parse still shows the attachments
-// recorded when it came in.
-func writeConversation(ctx context.Context, w io.Writer, a *access, t *store.Ticket) error {
-	for i, ref := range t.Messages {
-		fmt.Fprintf(w, "\nMessage %d of %d: from %s at %s", i+1, len(t.Messages), oneline.Cut(ref.From, 80), ref.ReceivedAt.UTC().Format(time.RFC3339))
+// included: who wrote it and when, the customer's own words and each of
+// its attachments (desk.Conversation).
+func writeConversation(ctx context.Context, w io.Writer, a *desk.Desk, t *store.Ticket) error {
+	msgs := a.Conversation(ctx, t)
+	for i, m := range msgs {
+		ref := m.Ref
+		fmt.Fprintf(w, "\nMessage %d of %d: from %s at %s", i+1, len(msgs), oneline.Cut(ref.From, 80), ref.ReceivedAt.UTC().Format(time.RFC3339))
 		if ref.MessageID != "" {
 			fmt.Fprintf(w, ", Message-ID <%s>", oneline.Cut(ref.MessageID, 120))
 		}
 		fmt.Fprintln(w)
-		atts := ref.Attachments
-		var m *intake.Message
-		err := store.ErrPruned // the ticket says so: do not ask for it
-		if ref.RawPrunedAt.IsZero() {
-			var raw []byte
-			if raw, err = a.Raw(ctx, t, i+1); err == nil {
-				m, err = intake.ParseContext(ctx, bytes.NewReader(raw), a.limits)
-			}
-		}
 		switch {
-		case errors.Is(err, store.ErrPruned):
+		case m.Pruned:
 			fmt.Fprintf(w, "  (the message itself was deleted on %s: only what was recorded remains)\n", ref.RawPrunedAt.UTC().Format(time.DateOnly))
-		case err != nil:
-			fmt.Fprintf(w, "  (cannot read the message: %s)\n", oneline.Error(err))
+		case m.Err != nil:
+			fmt.Fprintf(w, "  (cannot read the message: %s)\n", oneline.Error(m.Err))
 		default:
-			writeOwnWords(w, m.OwnText)
-			atts = m.Attachments
+			writeOwnWords(w, m.Words)
 		}
-		if len(atts) == 0 {
+		if len(m.Attachments) == 0 {
 			fmt.Fprintln(w, "  No attachments")
 		}
-		writeAttachments(w, atts, "  ")
+		writeAttachments(w, m.Attachments, "  ")
 	}
 	return nil
 }

@@ -46,15 +46,15 @@ func eraseCommand() *cobra.Command {
 }
 
 func runErase(ctx context.Context, cfgPath, sender, by string, stdout, stderr io.Writer) error {
-	a, err := openAccess(ctx, cfgPath, true)
+	a, err := openDesk(ctx, cfgPath, true)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	var res *admin.EraseResult
 	via := "through the running daemon"
-	if a.client != nil {
-		if res, err = a.client.Erase(ctx, sender, by); err != nil {
+	if a.Client() != nil {
+		if res, err = a.Client().Erase(ctx, sender, by); err != nil {
 			return err
 		}
 	} else {
@@ -62,7 +62,7 @@ func runErase(ctx context.Context, cfgPath, sender, by string, stdout, stderr io
 		if err != nil {
 			return err
 		}
-		st, err := a.db.EraseSender(ctx, sender, by)
+		st, err := a.DB().EraseSender(ctx, sender, by)
 		if err != nil {
 			return err
 		}

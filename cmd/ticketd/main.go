@@ -28,10 +28,12 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ticketd/ticketd/desk"
 )
 
 // errUsage marks a command-line mistake: exit status 2.
-var errUsage = errors.New("usage error")
+var errUsage = desk.ErrUsage
 
 // errFailed marks a command that ran but reported failures: exit status 1
 // with nothing more to print.

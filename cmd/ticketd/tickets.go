@@ -3,18 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"github.com/ticketd/ticketd/desk"
 	"io"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/ticketd/ticketd/intake"
 	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/store"
 )
@@ -26,7 +22,7 @@ type ticketsFlags struct {
 
 func ticketsCommand() *cobra.Command {
 	f := ticketsFlags{format: "text"}
-	sub := func(use, short string, nargs int, write bool, fn func(ctx context.Context, a *access, args []string, stdout io.Writer) error) *cobra.Command {
+	sub := func(use, short string, nargs int, write bool, fn func(ctx context.Context, a *desk.Desk, args []string, stdout io.Writer) error) *cobra.Command {
 		c := &cobra.Command{
 			Use:   use,
 			Short: short,
@@ -35,13 +31,13 @@ func ticketsCommand() *cobra.Command {
 				if err := checkFormat(f.format); err != nil {
 					return err
 				}
-				if err := checkStatus(f.status); err != nil {
+				if err := desk.CheckStatus(f.status); err != nil {
 					return err
 				}
 				if _, err := parseSince(f.since); err != nil {
 					return err
 				}
-				a, err := openAccess(cmd.Context(), f.cfgPath, write)
+				a, err := openDesk(cmd.Context(), f.cfgPath, write)
 				if err != nil {
 					return err
 				}
@@ -53,10 +49,10 @@ func ticketsCommand() *cobra.Command {
 		c.Flags().StringVar(&f.cfgPath, "config", defaultConfig, "configuration file")
 		return c
 	}
-	list := sub("list [flags]", "list tickets", 0, false, func(ctx context.Context, a *access, _ []string, stdout io.Writer) error {
+	list := sub("list [flags]", "list tickets", 0, false, func(ctx context.Context, a *desk.Desk, _ []string, stdout io.Writer) error {
 		filter := store.TicketFilter{Org: f.org, Status: store.Status(f.status)}
 		filter.Since, _ = parseSince(f.since) // checked before opening the store
-		if err := checkOrg(a.policy, f.org); err != nil {
+		if err := desk.CheckOrg(a.Policy(), f.org); err != nil {
 			return err
 		}
 		ts, err := a.Tickets(ctx, filter)
@@ -65,7 +61,7 @@ func ticketsCommand() *cobra.Command {
 		}
 		return writeTicketList(stdout, ts, f.format)
 	})
-	show := sub("show [flags] NUMBER", "show one ticket", 1, false, func(ctx context.Context, a *access, args []string, stdout io.Writer) error {
+	show := sub("show [flags] NUMBER", "show one ticket", 1, false, func(ctx context.Context, a *desk.Desk, args []string, stdout io.Writer) error {
 		t, err := a.Ticket(ctx, args[0])
 		if err != nil {
 			return err
@@ -75,14 +71,14 @@ func ticketsCommand() *cobra.Command {
 		}
 		return writeConversation(ctx, stdout, a, t)
 	})
-	export := sub("export [flags] NUMBER DIR", "write each original .eml of a ticket and its attachments into DIR/NUMBER", 2, false, func(ctx context.Context, a *access, args []string, stdout io.Writer) error {
-		files, err := exportTicket(ctx, a, args[0], args[1], stdout)
+	export := sub("export [flags] NUMBER DIR", "write each original .eml of a ticket and its attachments into DIR/NUMBER", 2, false, func(ctx context.Context, a *desk.Desk, args []string, stdout io.Writer) error {
+		files, err := a.Export(ctx, args[0], args[1], stdout)
 		for _, file := range files {
 			fmt.Fprintln(stdout, file)
 		}
 		return err
 	})
-	warranty := sub("warranty [flags] NUMBER", "mark a warranty ticket: its deduction is refunded", 1, true, func(ctx context.Context, a *access, args []string, stdout io.Writer) error {
+	warranty := sub("warranty [flags] NUMBER", "mark a warranty ticket: its deduction is refunded", 1, true, func(ctx context.Context, a *desk.Desk, args []string, stdout io.Writer) error {
 		t, err := a.MarkWarranty(ctx, args[0])
 		if err != nil {
 			return err
@@ -90,7 +86,7 @@ func ticketsCommand() *cobra.Command {
 		fmt.Fprintf(stdout, "%s is a warranty ticket: not deducted from period %s\n", t.Number, t.Period)
 		return nil
 	})
-	closeCmd := sub("close [flags] NUMBER", "close a ticket", 1, true, func(ctx context.Context, a *access, args []string, stdout io.Writer) error {
+	closeCmd := sub("close [flags] NUMBER", "close a ticket", 1, true, func(ctx context.Context, a *desk.Desk, args []string, stdout io.Writer) error {
 		t, err := a.CloseTicket(ctx, args[0])
 		if err != nil {
 			return err
@@ -177,62 +173,4 @@ func writeTicket(w io.Writer, t *store.Ticket, format string) error {
 	}
 	fmt.Fprintf(w, "Messages:     %s\n", strings.Join(t.MessageIDs, ", "))
 	return nil
-}
-
-// safeTicketNumber is what a ticket number looks like ("SUP-000042"). The
-// number comes from the admin API or the file: neither is trusted to name
-// a path.
-var safeTicketNumber = regexp.MustCompile(`^[A-Za-z0-9]{1,16}-[0-9]{1,12}$`)
-
-// ticketDirName returns the directory name for an exported ticket, or an
-// error when the number could lead a path outside DIR ("../x", "a/b").
-func ticketDirName(number string) (string, error) {
-	if !safeTicketNumber.MatchString(number) {
-		return "", fmt.Errorf("export: refusing ticket number %q: not of the form PREFIX-NNNNNN", oneline.Cut(number, 40))
-	}
-	return number, nil
-}
-
-// exportTicket writes every message of the ticket as .eml, with the
-// attachments of each beside it, into dir/NUMBER. It returns the files
-// written. A message whose original was pruned (store.ErrPruned) is
-// skipped with a note to notes.
-func exportTicket(ctx context.Context, a *access, number, dir string, notes io.Writer) ([]string, error) {
-	t, err := a.Ticket(ctx, number)
-	if err != nil {
-		return nil, err
-	}
-	name, err := ticketDirName(t.Number)
-	if err != nil {
-		return nil, err
-	}
-	out := filepath.Join(dir, name)
-	if err := os.MkdirAll(out, 0o750); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	var files []string
-	for i := range t.Messages {
-		raw, err := a.Raw(ctx, t, i+1)
-		if errors.Is(err, store.ErrPruned) {
-			// Retention (store.retention.closed_tickets) or an erasure
-			// deleted it: the ticket stays, its original does not.
-			fmt.Fprintf(notes, "%s message %d: not exported: its original was deleted by retention or erasure (the ticket keeps its record)\n", t.Number, i+1)
-			continue
-		}
-		if err != nil {
-			return files, fmt.Errorf("export message %d: %w", i+1, err)
-		}
-		emlPath := filepath.Join(out, fmt.Sprintf("%02d-message.eml", i+1))
-		if err := os.WriteFile(emlPath, raw, 0o640); err != nil {
-			return files, fmt.Errorf("export: %w", err)
-		}
-		files = append(files, emlPath)
-		attDir := filepath.Join(out, fmt.Sprintf("%02d-attachments", i+1))
-		written, err := intake.ExtractAttachments(raw, attDir)
-		files = append(files, written...)
-		if err != nil && !errors.Is(err, os.ErrExist) {
-			return files, fmt.Errorf("export attachments of message %d: %w", i+1, err)
-		}
-	}
-	return files, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ticketd/ticketd/desk"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -33,7 +34,7 @@ func turnedAwayCommand() *cobra.Command {
 				}
 				from = t
 			}
-			a, err := openAccess(cmd.Context(), cfgPath, false)
+			a, err := openDesk(cmd.Context(), cfgPath, false)
 			if err != nil {
 				return err
 			}
@@ -51,7 +52,7 @@ func turnedAwayCommand() *cobra.Command {
 
 // listTurnedAway prints the turned-away records received since from
 // whose outcome is reason ("" for all).
-func listTurnedAway(ctx context.Context, a *access, from time.Time, reason, format string, w io.Writer) error {
+func listTurnedAway(ctx context.Context, a *desk.Desk, from time.Time, reason, format string, w io.Writer) error {
 	rs, err := a.TurnedAway(ctx, from)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package main
+package desk
 
 import (
 	"errors"
@@ -11,20 +11,24 @@ import (
 	"github.com/ticketd/ticketd/store"
 )
 
-// ticketNumber turns what an operator types into a ticket number with the
+// ErrUsage is returned (wrapped) for what an operator typed wrong: a
+// ticket number of another form, a status that does not exist.
+var ErrUsage = errors.New("usage error")
+
+// TicketNumber turns what an operator types into a ticket number with the
 // configured prefix: "5", "000005" and "SUP-000005" (any case) all name
 // SUP-000005. Anything else is a usage error.
-func ticketNumber(prefix, arg string) (string, error) {
+func TicketNumber(prefix, arg string) (string, error) {
 	digits := arg
 	if i := strings.LastIndexByte(arg, '-'); i >= 0 {
 		if !strings.EqualFold(arg[:i], prefix) {
-			return "", fmt.Errorf("%w: %q is not a ticket number of this desk (%s-NNNNNN)", errUsage, oneline.Cut(arg, 40), prefix)
+			return "", fmt.Errorf("%w: %q is not a ticket number of this desk (%s-NNNNNN)", ErrUsage, oneline.Cut(arg, 40), prefix)
 		}
 		digits = arg[i+1:]
 	}
 	seq, err := strconv.ParseUint(digits, 10, 64)
 	if err != nil || seq == 0 || strings.TrimLeft(digits, "0123456789") != "" {
-		return "", fmt.Errorf("%w: %q is not a ticket number (%s-000005, 000005 or 5)", errUsage, oneline.Cut(arg, 40), prefix)
+		return "", fmt.Errorf("%w: %q is not a ticket number (%s-000005, 000005 or 5)", ErrUsage, oneline.Cut(arg, 40), prefix)
 	}
 	return store.FormatNumber(prefix, seq), nil
 }
@@ -38,9 +42,9 @@ func noTicket(number string, err error) error {
 	return err
 }
 
-// checkOrg refuses an organization the configuration does not know: an
+// CheckOrg refuses an organization the configuration does not know: an
 // empty answer would read as "no tickets".
-func checkOrg(p *rules.Policy, org string) error {
+func CheckOrg(p *rules.Policy, org string) error {
 	if org == "" {
 		return nil
 	}
@@ -52,11 +56,11 @@ func checkOrg(p *rules.Policy, org string) error {
 	return fmt.Errorf("no organization %s", oneline.Cut(org, 60))
 }
 
-// checkStatus refuses a --status that is not one of the ticket statuses.
-func checkStatus(s string) error {
+// CheckStatus refuses a --status that is not one of the ticket statuses.
+func CheckStatus(s string) error {
 	switch store.Status(s) {
 	case "", store.StatusNeedsInfo, store.StatusOpen, store.StatusClosed:
 		return nil
 	}
-	return fmt.Errorf("%w: --status %q is not one of needs_info, open, closed", errUsage, oneline.Cut(s, 40))
+	return fmt.Errorf("%w: --status %q is not one of needs_info, open, closed", ErrUsage, oneline.Cut(s, 40))
 }
