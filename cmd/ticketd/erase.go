@@ -11,9 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ticketd/ticketd/admin"
-	"github.com/ticketd/ticketd/config"
-	"github.com/ticketd/ticketd/daemon"
-	"github.com/ticketd/ticketd/oauth"
 )
 
 func eraseCommand() *cobra.Command {
@@ -51,32 +48,9 @@ func runErase(ctx context.Context, cfgPath, sender, by string, stdout, stderr io
 		return err
 	}
 	defer a.Close()
-	var res *admin.EraseResult
-	via := "through the running daemon"
-	if a.Client() != nil {
-		if res, err = a.Client().Erase(ctx, sender, by); err != nil {
-			return err
-		}
-	} else {
-		cfg, err := config.Load(cfgPath)
-		if err != nil {
-			return err
-		}
-		st, err := a.DB().EraseSender(ctx, sender, by)
-		if err != nil {
-			return err
-		}
-		via = "in " + cfg.Store.Path
-		res = &admin.EraseResult{Stats: st}
-		var ts *oauth.TokenSource
-		if cfg.IMAP.OAuth2.Enabled() {
-			if ts, err = oauth.NewTokenSource(cfg.IMAP.OAuth2.TokenConfig("imap.oauth2")); err != nil {
-				res.MailboxError = err.Error()
-			}
-		}
-		if res.MailboxError == "" {
-			daemon.EraseFromFolders(ctx, cfg, ts, st.Keys, res, newLogger(stderr, cfg.Log.Format, "warn"))
-		}
+	res, via, err := a.Erase(ctx, sender, by, newLogger(stderr, a.Config().Log.Format, "warn"))
+	if err != nil {
+		return err
 	}
 	writeErase(stdout, sender, via, res)
 	if res.MailboxError != "" {

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -13,10 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ticketd/ticketd/admin"
-	"github.com/ticketd/ticketd/config"
-	"github.com/ticketd/ticketd/daemon"
 	"github.com/ticketd/ticketd/internal/oneline"
-	"github.com/ticketd/ticketd/registration"
 	"github.com/ticketd/ticketd/store"
 )
 
@@ -31,12 +26,12 @@ func heldCommand() *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			hb, closeFn, err := openHeld(cmd.Context(), cfgPath, false)
+			a, err := openDesk(cmd.Context(), cfgPath, false)
 			if err != nil {
 				return err
 			}
-			defer closeFn()
-			rs, err := hb.Held()
+			defer a.Close()
+			rs, err := a.Held(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -58,17 +53,17 @@ func heldCommand() *cobra.Command {
 			default:
 				return fmt.Errorf("%w: give one held message ID or --all", errUsage)
 			}
-			hb, closeFn, err := openHeld(cmd.Context(), cfgPath, true)
+			a, err := openDesk(cmd.Context(), cfgPath, true)
 			if err != nil {
 				return err
 			}
-			defer closeFn()
+			defer a.Close()
 			var rels []admin.Released
 			if all {
-				rels, err = hb.ReleaseAll(cmd.Context())
+				rels, err = a.ReleaseAll(cmd.Context())
 			} else {
 				var rel admin.Released
-				rel, err = hb.Release(cmd.Context(), id)
+				rel, err = a.Release(cmd.Context(), id)
 				if err == nil {
 					rels = append(rels, rel)
 				}
@@ -90,61 +85,6 @@ func heldCommand() *cobra.Command {
 	pf.StringVar(&cfgPath, "config", defaultConfig, "configuration file")
 	pf.StringVar(&format, "format", "text", "text or json (list)")
 	return c
-}
-
-// heldBackend is the running daemon's admin API or, when it is down, the
-// database file with a registrar of its own.
-type heldBackend interface {
-	TurnedAway(since time.Time) ([]store.TurnedAwayRecord, error)
-	Held() ([]store.TurnedAwayRecord, error)
-	Release(ctx context.Context, id uint64) (admin.Released, error)
-	ReleaseAll(ctx context.Context) ([]admin.Released, error)
-}
-
-// heldClient is the admin API as a heldBackend.
-type heldClient struct {
-	ctx context.Context
-	c   *admin.Client
-}
-
-func (h heldClient) Held() ([]store.TurnedAwayRecord, error) { return h.c.Held(h.ctx) }
-func (h heldClient) TurnedAway(since time.Time) ([]store.TurnedAwayRecord, error) {
-	return h.c.TurnedAway(h.ctx, since)
-}
-func (h heldClient) Release(ctx context.Context, id uint64) (admin.Released, error) {
-	return h.c.ReleaseHeld(ctx, id)
-}
-func (h heldClient) ReleaseAll(ctx context.Context) ([]admin.Released, error) {
-	return h.c.ReleaseAllHeld(ctx)
-}
-
-// openHeld reaches held mail through the daemon's admin API while it runs,
-// else opens the database (for writing when write is set). Released
-// messages' receipts then wait in the outbox for the daemon's next start.
-func openHeld(ctx context.Context, cfgPath string, write bool) (heldBackend, func(), error) {
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := cfg.ValidateStore(); err != nil {
-		return nil, nil, err
-	}
-	if cfg.Admin.Listen != "" {
-		c := admin.NewClient(cfg.Admin.Listen, 5*time.Minute)
-		up, err := c.Up(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		if up {
-			return heldClient{ctx: ctx, c: c}, c.Close, nil
-		}
-	}
-	db, err := store.Open(cfg.Store.Path, store.Options{Timeout: cfg.Store.LockTimeout, ReadOnly: !write})
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w (and no ticketd admin API answers at admin.listen %q)", err, cfg.Admin.Listen)
-	}
-	reg := registration.New(db, cfg.Policy(), daemon.RegistrationSettings(cfg, slog.New(slog.DiscardHandler)))
-	return &daemon.HeldDesk{DB: db, Reg: reg}, func() { _ = db.Close() }, nil
 }
 
 func writeHeld(w io.Writer, rs []store.TurnedAwayRecord, format string) error {
