@@ -101,7 +101,7 @@ func visualEvidence(atts []intake.Attachment) string {
 				return attachmentName(a) + ": " + attachmentName(c)
 			}
 		}
-		if a.PDFImages > 0 && !isBusinessPDF(a) {
+		if a.PDFImages > 1 || a.PDFImages > 0 && (!isBusinessPDF(a) || namesCapture(a)) {
 			return attachmentName(a)
 		}
 		if extension(a) == ".har" || mediaType(a) == "application/har+json" {
@@ -109,6 +109,18 @@ func visualEvidence(atts []intake.Attachment) string {
 		}
 	}
 	return ""
+}
+
+// namesCapture reports whether an attachment's name says it shows the
+// screen ("capturas-pendiente.pdf", "screenshots.pdf").
+func namesCapture(a intake.Attachment) bool {
+	n := fold(a.Filename)
+	for _, w := range []string{"captur", "screen", "pantall", "pantallazo", "error"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // isBusinessPDF reports whether a PDF's name says it is a business document

@@ -33,7 +33,7 @@ var (
 	ownSystemRef = regexp.MustCompile(`\b(?:from|with|to|de|desde|con|a|by|por) (?:our|nuestro|nuestra)(?: [\w-]+){0,2} (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet|backend|server|servidor|middleware|platform|plataforma)\b`)
 	// bareStatus is an HTTP error status named by its number alone: "with
 	// a 422", "got a 401", "nos da un 500".
-	bareStatus = regexp.MustCompile(`\b(?:a|an|un|una|with a|con un|got|gets|get|getting|returns?|returned|devuelve|devuelven|recibe|recibimos|da|dan) ([45][0-9][0-9])\b`)
+	bareStatus = regexp.MustCompile(`\b(?:a|an|un|una|with|with a|with an|con|con un|got|gets|get|getting|returns?|returned|devuelve|devuelven|recibe|recibimos|da|dan) ([45][0-9][0-9])\b`)
 	// uiWords put a malfunction on a screen of ours, not in an integration.
 	uiWords = regexp.MustCompile(`\b(?:button|click|clicks|clicking|tab|menu|screen|page|boton|pulsar|pulsamos|pulso|pestana|pantalla|pagina)\b`)
 	// statusWords name an HTTP answer without its number.

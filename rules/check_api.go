@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -9,6 +10,9 @@ import (
 // (an HTTP method with a path or URL, or a curl command) or the server's
 // response (an HTTP status or a response body), in the customer's own
 // words or in attached text files named for them (see apiAttachments).
+// methodFirst opens a pasted request: "PATCH /v1/tarifas/3 {...}".
+var methodFirst = regexp.MustCompile(`^(?:GET|POST|PUT|PATCH|DELETE)\s+\S`)
+
 // withoutCalls returns the folded text of the units that are not the call
 // itself, so that the JSON body of a curl command is not taken for the
 // server's response.
@@ -16,8 +20,8 @@ func withoutCalls(units []unit) string {
 	var b strings.Builder
 	for _, u := range units {
 		t := strings.TrimSpace(u.text)
-		if strings.HasPrefix(strings.ToLower(t), "curl ") {
-			continue // a pasted command, its -d body included
+		if strings.HasPrefix(strings.ToLower(t), "curl ") || methodFirst.MatchString(t) {
+			continue // a pasted command or request, its body included
 		}
 		b.WriteString(fold(apiCall.ReplaceAllString(t, " ")))
 		b.WriteString("\n")

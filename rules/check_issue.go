@@ -167,6 +167,10 @@ var continuationWords = map[string]bool{
 	"our": true, "my": true, "nuestro": true, "nuestra": true, "mi": true,
 }
 
+// consequence is a paragraph that tells what follows from the problem
+// above: "so at the moment nothing reaches you", "por eso", "al mismo tiempo".
+var consequence = regexp.MustCompile(`\b(?:at the same time|so at the moment|so right now|so now|so nothing|as a result|which means|that means|because of (?:this|that)|al mismo tiempo|por eso|por lo que|asi que|de modo que|como consecuencia|lo que significa)\b`)
+
 // puzzled is a paragraph that wonders about the problem above: "so we do
 // not understand why it is still blocked".
 var puzzled = regexp.MustCompile(`\b(?:no entendemos|no entiendo|no sabemos|no se) por que\b|\b(?:we|i) (?:don't|do not|can't|cannot) (?:understand|see|tell) why\b|\bnot sure why\b`)
@@ -179,7 +183,7 @@ func opensWithFault(u unit, ss []statement) bool {
 		return false
 	}
 	ws := tokens(u.sentences[0].fold)
-	if len(ws) == 0 || continuationWords[ws[0]] || puzzled.MatchString(fold(u.text)) {
+	if len(ws) == 0 || continuationWords[ws[0]] || puzzled.MatchString(fold(u.text)) || consequence.MatchString(u.sentences[0].fold) {
 		return false
 	}
 	for _, w := range ws[:min(len(ws), 8)] {

@@ -40,9 +40,13 @@ func passedOn(m *intake.Message, p *Policy, ownWords int) string {
 	return strings.Join(parts, "\n\n")
 }
 
+// supportWords are how a support desk writes: "thank you for contacting
+// us", "gracias por contactarnos", "the support team".
+var supportWords = regexp.MustCompile(`\b(?:thank you for contacting|thanks for contacting|thank you for reaching out|gracias por contactar|gracias por contactarnos|gracias por escribirnos|gracias por ponerse en contacto|support team|equipo de soporte|soporte tecnico|your ticket|su incidencia|tu incidencia|ticket number|numero de incidencia)\b`)
+
 // isSupportQuote reports whether a quote is an email of the support desk.
 func isSupportQuote(q intake.Quote, p *Policy) bool {
-	if tagInText.MatchString(q.Subject) {
+	if tagInText.MatchString(q.Subject) || tagInText.MatchString(q.Text) || supportWords.MatchString(fold(truncate(q.Text, 2000))) {
 		return true
 	}
 	a := strings.ToLower(q.Author)

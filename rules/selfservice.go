@@ -11,7 +11,7 @@ var selfServiceRequest = regexp.MustCompile(`\b(?:create|add|set up|setup|remove
 
 // selfServiceAsk asks for a role or access to be given: "necesito que su
 // usuario tenga el rol de Jefe de tráfico", "give Ana admin rights".
-var selfServiceAsk = regexp.MustCompile(`\b(?:tenga|tengan|have|has|give|gives|dar|darle|darles|ponerle|ponerles|poner|set|make)\b[^.?!]{0,40}\b(?:rol|role|permisos?|permissions?|acceso de|admin rights|access rights|administrador|admin)\b`)
+var selfServiceAsk = regexp.MustCompile(`\b(?:need|needs|will need|necesitan|necesita|necesitaran|necesitarán)\b[^.?!]{0,30}\b(?:accounts?|logins?|access to|cuentas?|usuarios? nuevos?|acceso a)\b|\b(?:tenga|tengan|have|has|give|gives|dar|darle|darles|ponerle|ponerles|poner|set|make)\b[^.?!]{0,40}\b(?:rol|role|permisos?|permissions?|acceso de|admin rights|access rights|administrador|admin)\b`)
 
 // selfServiceChange is a change the customer states and asks to apply:
 // "Luca is now l.bianchi@acme.example, please update".
