@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/ticketd/ticketd/daemon"
@@ -39,25 +38,14 @@ func runCheckConfig(ctx context.Context, cfgPath string, connect bool, stdout, s
 		contacts += len(o.Contacts)
 	}
 	fmt.Fprintf(stdout, "%s: valid (%d organizations, %d contacts)\n", cfgPath, len(p.Organizations), contacts)
-	for _, w := range configWarnings(cfg) {
+	for _, w := range daemon.ConfigWarnings(cfg) {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
 	if !connect {
 		return nil
 	}
-	return checkConnect(ctx, cfg, stdout, stderr)
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
+	if !daemon.CheckConnect(ctx, cfg, stdout, stderr, newLogger(io.Discard, cfg.Log.Format, "warn")) {
+		return errFailed
 	}
-	return "no"
-}
-
-func orNone(list []string) string {
-	if len(list) == 0 {
-		return "none"
-	}
-	return strings.Join(list, " ")
+	return nil
 }

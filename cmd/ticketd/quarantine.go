@@ -63,7 +63,7 @@ func withQuarantine(cmd *cobra.Command, cfgPath string, fn func(context.Context,
 	if err != nil {
 		return err
 	}
-	c, err := dialForCommand(cmd.Context(), cfg, cfg.IMAP.QuarantineMailbox, cmd.ErrOrStderr())
+	c, err := daemon.DialFolder(cmd.Context(), cfg, cfg.IMAP.QuarantineMailbox, newLogger(cmd.ErrOrStderr(), cfg.Log.Format, "warn"))
 	if err != nil {
 		return err
 	}

@@ -1,22 +1,24 @@
-package main
+package daemon
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/ticketd/ticketd/config"
-	"github.com/ticketd/ticketd/daemon"
+	"github.com/ticketd/ticketd/inbox"
 	"github.com/ticketd/ticketd/internal/oneline"
+	"github.com/ticketd/ticketd/mailbox"
 	"github.com/ticketd/ticketd/oauth"
 	"github.com/ticketd/ticketd/receipt"
 )
 
-// configWarnings are what a valid configuration may still get wrong: a
+// ConfigWarnings are what a valid configuration may still get wrong: a
 // login without a password (and without OAuth2) fails at the server, not
 // here.
-func configWarnings(cfg *config.Config) []string {
+func ConfigWarnings(cfg *config.Config) []string {
 	var w []string
 	for _, l := range []struct {
 		key, user, password string
@@ -33,10 +35,11 @@ func configWarnings(cfg *config.Config) []string {
 	return w
 }
 
-// checkConnect tries each endpoint the daemon needs (the OAuth2 token
-// endpoints, IMAP, SMTP) and reports one line each: what works on stdout,
-// what failed and why on stderr. It fails when any did.
-func checkConnect(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer) error {
+// CheckConnect tries each endpoint the daemon needs (the OAuth2 token
+// endpoints, IMAP, SMTP) and reports one line each: what works to stdout,
+// what failed and why to stderr. It reports whether all worked. log hears
+// the IMAP client's warnings.
+func CheckConnect(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, log *slog.Logger) bool {
 	failed := false
 	fail := func(what string, err error) {
 		failed = true
@@ -66,7 +69,7 @@ func checkConnect(ctx context.Context, cfg *config.Config, stdout, stderr io.Wri
 	imapWhat := "imap " + cfg.IMAP.Address
 	if cfg.IMAP.OAuth2.Enabled() && tokens["imap.oauth2"] == nil {
 		fail(imapWhat, fmt.Errorf("not tried: no OAuth2 token"))
-	} else if c, err := dialForCommand(ctx, cfg, cfg.IMAP.Mailbox, io.Discard); err != nil {
+	} else if c, err := DialFolder(ctx, cfg, cfg.IMAP.Mailbox, log); err != nil {
 		fail(imapWhat, unwrapPrefix(err, imapWhat+": "))
 	} else {
 		caps := c.Caps()
@@ -79,7 +82,7 @@ func checkConnect(ctx context.Context, cfg *config.Config, stdout, stderr io.Wri
 	}
 
 	smtpWhat := "smtp " + cfg.SMTP.Address
-	scfg := daemon.SMTPConfig(cfg)
+	scfg := SMTPConfig(cfg)
 	if cfg.SMTP.OAuth2.Enabled() {
 		if ts := tokens["smtp.oauth2"]; ts != nil {
 			scfg.Token = ts.Token
@@ -103,10 +106,7 @@ func checkConnect(ctx context.Context, cfg *config.Config, stdout, stderr io.Wri
 		fmt.Fprintf(stdout, "%s: %s; TLS %s, STARTTLS offered %s; auth %s; size limit %s; %s\n",
 			smtpWhat, login, yesNo(info.TLS), yesNo(info.STARTTLS), orNone(info.Auth), orNone(strings.Fields(info.Size)), strings.Join(info.Extension, " "))
 	}
-	if failed {
-		return errFailed
-	}
-	return nil
+	return !failed
 }
 
 // unwrapPrefix drops a leading prefix the line already says.
@@ -115,4 +115,39 @@ func unwrapPrefix(err error, prefix string) error {
 		return fmt.Errorf("%s", strings.TrimPrefix(s, prefix))
 	}
 	return err
+}
+
+// DialFolder connects a command that logs in once (quarantine,
+// check-config) and selects folder, without creating the processed and
+// quarantine folders as the daemon does.
+func DialFolder(ctx context.Context, cfg *config.Config, folder string, log *slog.Logger) (*mailbox.Client, error) {
+	icfg := IMAPConfig(cfg, log)
+	icfg.Mailbox = folder
+	icfg.ProcessedMailbox, icfg.QuarantineMailbox = "", ""
+	var ts *oauth.TokenSource
+	if cfg.IMAP.OAuth2.Enabled() {
+		var err error
+		if ts, err = oauth.NewTokenSource(cfg.IMAP.OAuth2.TokenConfig("imap.oauth2")); err != nil {
+			return nil, err
+		}
+	}
+	c, err := inbox.Dial(ctx, icfg, ts)
+	if err != nil {
+		return nil, fmt.Errorf("imap %s: %w", cfg.IMAP.Address, err)
+	}
+	return c, nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, " ")
 }
