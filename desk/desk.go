@@ -9,6 +9,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ticketd/ticketd/admin"
@@ -162,3 +163,29 @@ func (a *Desk) Client() *admin.Client { return a.client }
 
 // DB is the store when the desk works on the file, nil through the daemon.
 func (a *Desk) DB() *store.DB { return a.db }
+
+// TurnedAwayFor lists the mail that made no ticket, received since (zero:
+// all), only that of reason ("rejected", "ignored", "held") when reason is
+// not "".
+func (a *Desk) TurnedAwayFor(ctx context.Context, since time.Time, reason string) ([]store.TurnedAwayRecord, error) {
+	rs, err := a.TurnedAway(ctx, since)
+	if err != nil || reason == "" {
+		return rs, err
+	}
+	var out []store.TurnedAwayRecord
+	for _, r := range rs {
+		if strings.EqualFold(TurnedAwayReason(r), reason) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// TurnedAwayReason is why a message made no ticket: held, rejected or
+// ignored.
+func TurnedAwayReason(r store.TurnedAwayRecord) string {
+	if r.Reason != "" {
+		return r.Reason
+	}
+	return string(r.Outcome)
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,9 +29,8 @@ func compactCommand() *cobra.Command {
 	return c
 }
 
-// runCompact compacts store.path into PATH.compact-TIME, keeps the
-// original as PATH.before-compact-TIME (a hard link, so no byte is copied
-// and the original stays whole) and renames the copy over PATH.
+// runCompact compacts store.path offline (store.CompactFile) and says
+// where the original was kept.
 func runCompact(ctx context.Context, cfgPath string, stdout io.Writer) error {
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
@@ -45,29 +43,11 @@ func runCompact(ctx context.Context, cfgPath string, stdout io.Writer) error {
 		return err
 	}
 	path := cfg.Store.Path
-	before, err := os.Stat(path)
+	before, after, backup, err := store.CompactFile(path, time.Now())
 	if err != nil {
-		return fmt.Errorf("compact: %w", err)
-	}
-	stamp := time.Now().UTC().Format("20060102T150405Z")
-	tmp, backup := path+".compact-"+stamp, path+".before-compact-"+stamp
-	if err := store.Compact(path, tmp); err != nil {
-		return fmt.Errorf("%w (stop the daemon first: compact works offline)", err)
-	}
-	if err := os.Link(path, backup); err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("compact: keep the original as %s: %w", backup, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		_ = os.Remove(tmp)
-		_ = os.Remove(backup)
-		return fmt.Errorf("compact: %w", err)
-	}
-	after, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("compact: %w", err)
+		return err
 	}
 	fmt.Fprintf(stdout, "compacted %s: %d bytes, now %d\nthe original is kept as %s: delete it once ticketd runs well\n",
-		path, before.Size(), after.Size(), backup)
+		path, before, after, backup)
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/ticketd/ticketd/store"
 	"io"
 	"os"
 	"os/signal"
@@ -35,7 +36,7 @@ func runDaemon(ctx context.Context, cfgPath string, once bool, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	if err := ensureStoreDir(cfg.Store.Path); err != nil {
+	if err := store.EnsureDir(cfg.Store.Path); err != nil {
 		return err
 	}
 	log := newLogger(stderr, cfg.Log.Format, cfg.Log.Level)

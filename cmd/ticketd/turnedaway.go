@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"github.com/ticketd/ticketd/desk"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ticketd/ticketd/internal/oneline"
-	"github.com/ticketd/ticketd/store"
 )
 
 func turnedAwayCommand() *cobra.Command {
@@ -53,15 +51,9 @@ func turnedAwayCommand() *cobra.Command {
 // listTurnedAway prints the turned-away records received since from
 // whose outcome is reason ("" for all).
 func listTurnedAway(ctx context.Context, a *desk.Desk, from time.Time, reason, format string, w io.Writer) error {
-	rs, err := a.TurnedAway(ctx, from)
+	out, err := a.TurnedAwayFor(ctx, from, reason)
 	if err != nil {
 		return err
-	}
-	var out []store.TurnedAwayRecord
-	for _, r := range rs {
-		if reason == "" || strings.EqualFold(turnedAwayReason(r), reason) {
-			out = append(out, r)
-		}
 	}
 	if format == "json" {
 		enc := json.NewEncoder(w)
@@ -75,7 +67,7 @@ func listTurnedAway(ctx context.Context, a *desk.Desk, from time.Time, reason, f
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tRECEIVED\tREASON\tRULE\tSENDER\tANSWER\tSUBJECT\tRAW")
 	for _, r := range out {
-		outcome, rule := turnedAwayReason(r), ""
+		outcome, rule := desk.TurnedAwayReason(r), ""
 		if !r.ReleasedAt.IsZero() {
 			outcome += " (released " + r.ReleasedAs + ")"
 		}
@@ -103,15 +95,6 @@ func listTurnedAway(ctx context.Context, a *desk.Desk, from time.Time, reason, f
 			oneline.Cut(r.From, 40), oneline.Cut(answer, 60), oneline.Cut(r.Subject, 40), raw)
 	}
 	return tw.Flush()
-}
-
-// turnedAwayReason is why a message made no ticket: held, rejected or
-// ignored.
-func turnedAwayReason(r store.TurnedAwayRecord) string {
-	if r.Reason != "" {
-		return r.Reason
-	}
-	return string(r.Outcome)
 }
 
 func dash(s string) string {
