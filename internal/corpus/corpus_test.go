@@ -23,6 +23,7 @@ var labelled = []string{
 	"testdata/holdout/expect.jsonl",
 	"testdata/holdout2/expect.jsonl",
 	"testdata/holdout3/expect.jsonl",
+	"testdata/holdout4/expect.jsonl",
 }
 
 // TestCorpusFloors judges every labelled mail as `ticketd replay` does
