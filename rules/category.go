@@ -18,9 +18,9 @@ type statement struct {
 // subject), never in passing context, signatures or footers.
 var (
 	// apiStrong names an API on its own.
-	apiStrong = regexp.MustCompile(`\b(?:power automate|zapier|make\.com|n8n|workato|logic apps?|(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
+	apiStrong = regexp.MustCompile(`\b(?:power automate|zapier|make\.com|n8n|workato|logic apps?|(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest api|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
 	// apiWeak names an integration; with an HTTP error status it is an API error.
-	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http|our system|our software|our erp|our app|nuestro sistema|nuestro software|nuestro programa|nuestra intranet|intranet|parametros?|parameters?|query|consulta|script|scripts|sync|sincronizacion|sincronizaciones|cron|job|remote|remoto)\b`)
+	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http|our system|our software|our erp|our app|nuestro sistema|nuestro software|nuestro programa|nuestra intranet|intranet|parametros?|parameters?|query|consulta|script|scripts|sync|sincronizacion|sincronizaciones|cron|job|remote|remoto|sage|xero|quickbooks|holded|odoo|navision|business central|dynamics)\b`)
 	// positiveClause is a clause that says something works; its words
 	// are not what the malfunction is about ("the API works fine, the
 	// problem is on the screen").
@@ -37,7 +37,7 @@ var (
 	// uiWords put a malfunction on a screen of ours, not in an integration.
 	uiWords = regexp.MustCompile(`\b(?:button|click|clicks|clicking|tab|menu|screen|page|boton|pulsar|pulsamos|pulso|pestana|pantalla|pagina)\b`)
 	// statusWords name an HTTP answer without its number.
-	statusWords = regexp.MustCompile(`\b(?:unauthorized|unauthorised|forbidden|bad request|conflict|not found|internal server error|bad gateway|service unavailable|gateway timeout|too many requests|unprocessable)\b`)
+	statusWords = regexp.MustCompile(`\b(?:unauthorized|unauthorised|forbidden|bad request|conflict|not found|internal server error|bad gateway|service unavailable|gateway timeout|too many requests|unprocessable|invalid_grant|invalid_client|invalid_token|unauthorized_client|access_denied|invalid_request)\b`)
 	// apiTimeout is a timeout, which with an integration word is an API error.
 	apiTimeout = regexp.MustCompile(`\b(?:timeouts?|time ?outs?|timed out|tiempo de espera|se agota el tiempo)\b`)
 	// uploadAction is the act of uploading or importing (not "uploaded",
@@ -67,7 +67,7 @@ var (
 	howTo = regexp.MustCompile(`^(?:hi|hello|hola|buenas|buenos dias)?[, ]*(?:how do|how can|how should|how would|how to|is it possible|is there a way|can i|can we|could you tell|where can|where do|what is the best way|como puedo|como podemos|como se|como hago|como hacemos|es posible|se puede|hay alguna forma|hay alguna manera|hay forma|donde puedo|donde se|podriais indicarme|podrian indicarme|quisiera saber|queria saber|me gustaria saber)`)
 	// accessLoss is a symptom that a self-service request resolves: "she
 	// lost her phone and can't log in; please reset her 2FA".
-	accessLoss = regexp.MustCompile(`\b(?:can't|cannot|unable to|couldn't|no puede|no pueden|no puedo|no consigue) (?:log ?in|sign in|access|get in|entrar|acceder|iniciar sesion|loguearse)|\b(?:lost|forgot|new phone|changed (?:his|her|their) phone|locked out|doesn't remember|does not remember|don't remember|no recuerda|no la recuerda|no lo recuerda|no se acuerda|ha perdido|perdio|olvido|ha olvidado|movil nuevo|telefono nuevo|cambio de movil|bloquead[oa])\b`)
+	accessLoss = regexp.MustCompile(`\b(?:can't|cannot|unable to|couldn't|no puede|no pueden|no puedo|no consigue) (?:log ?in|sign in|access|get in|entrar|acceder|iniciar sesion|loguearse)|\b(?:lost|forgot|new phone|get past|was replaced|replaced|changed (?:his|her|their) phone|locked out|doesn't remember|does not remember|don't remember|no recuerda|no la recuerda|no lo recuerda|no se acuerda|ha perdido|perdio|olvido|ha olvidado|movil nuevo|telefono nuevo|cambio de movil|bloquead[oa])\b`)
 )
 
 // Gates of the topic expressions.
@@ -78,7 +78,8 @@ var (
 	apiWeakGate   = gated{any: []string{"integra", "connector", "conector", "erp", "sap", "netsuite", "dynamics",
 		"salesforce", "request", "peticion", "llamada", "call", "payload", "token", "server", "servidor", "json",
 		"respon", "sync", "middleware", "zapier", "make.com", "http", "our ", "nuestr", "intranet", "parame", "query",
-		"consulta", "script", "sincroniza", "cron", "job", "remot"}}
+		"consulta", "script", "sincroniza", "cron", "job", "remot", "sage", "xero", "quickbooks", "holded", "odoo",
+		"navision", "business central"}}
 	positiveGate = gated{any: []string{"fine", "well", "correct", "ok", "perfect", "bien"}}
 	uploadGate   = gated{any: []string{"upload", "import", "bulk", "mass ", "subi", "subo", "suben", "subida", "carga",
 		"cargar", "adjuntar"}}

@@ -30,8 +30,13 @@ var evidenceSentence = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:also,?
 // aboutEvidence reports whether a statement is about attachments or links
 // rather than a problem.
 func aboutEvidence(f string) bool {
-	return evidenceSentence.MatchString(f) || attachmentWords.match(f) && countWords(f) < 16 || sharedGate.may(f) && sharedFiles.MatchString(f)
+	return evidenceSentence.MatchString(f) || attachmentWords.match(f) && countWords(f) < 16 ||
+		sharedGate.may(f) && sharedFiles.MatchString(f) && (strings.Contains(f, "http") || handOver.MatchString(f))
 }
+
+// handOver is the customer handing files over: "I've put them in",
+// "os dejo", "he subido".
+var handOver = regexp.MustCompile(`\b(?:i|we)(?:'ve| have)? (?:put|shared|uploaded|sent|placed|dropped)\b|\b(?:he|hemos) (?:puesto|dejado|subido|compartido)\b|\b(?:os|te|les) (?:dejo|paso|mando|envio|comparto)\b`)
 
 // sharedGate holds what sharedFiles needs.
 var sharedGate = gated{any: []string{"shar", "carpeta", "enlace", "transfer", "we.tl", "drive", "dropbox", "onedrive",

@@ -53,7 +53,7 @@ func (sc *scan) malfunction(f string) string {
 	if isHypothetical(f) || strings.HasSuffix(f, "?") && alternativesQuestion.MatchString(f) {
 		return ""
 	}
-	if howToQuestion.MatchString(f) {
+	if howToQuestion.MatchString(f) || askingQuestion.MatchString(f) || isWish(f) {
 		// "Is there a way to send them all at once instead of one by
 		// one?": only a hard failure word makes a how-to a report.
 		for _, p := range hardFailures {
@@ -109,4 +109,12 @@ func (sc *scan) malfunction(f string) string {
 		return "HTTP error status"
 	}
 	return ""
+}
+
+// isWish reports whether a sentence opens as a wish or a request (the
+// wish in its first words: "the space where the barcode should be is
+// blank" reports a fault).
+func isWish(f string) bool {
+	loc := wish.FindStringIndex(f)
+	return loc != nil && loc[0] < 40
 }

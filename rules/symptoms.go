@@ -132,6 +132,15 @@ var alternativesQuestion = regexp.MustCompile(`^[¿]?[^?]{0,200}\b(?:or|o|u)\b [
 // howToQuestion opens a question about how to do something.
 var howToQuestion = regexp.MustCompile(`^(?:hi|hello|hola|buenas|buenos dias)?[, ]*(?:¿\s*)?(?:how do|how can|how should|how to|is it possible|is there a way|is there any way|can i|can we|could we|where can|what is the best way|como puedo|como podemos|como se|como hago|como hacemos|es posible|se puede|hay (?:alguna )?(?:forma|manera)|donde puedo|donde se)\b`)
 
+// askingQuestion asks about how things are or should be, not why something
+// fails: "which date format should we use?", "¿hay límite de filas?".
+var askingQuestion = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:¿\s*)?(?:which|what|can|could|is there|are there|do|does|should|will|would|cual|cuales|que|puede|pueden|podemos|hay|se puede|existe|tiene)\b[^?]*\?\s*$`)
+
+// wish asks for something to be different, a request rather than a fault:
+// "we want invoices to go out by themselves instead of by hand", "the old
+// logo should disappear everywhere", "que no pierda sus carpetas".
+var wish = regexp.MustCompile(`\b(?:queremos que|quisieramos que|nos gustaria que|we want|we'd like|we would like|would like|should (?:disappear|go|be|show|appear|use|read|say)|deberia (?:desaparecer|salir|aparecer|usar|ser|decir)|please make sure|asegurad que)\b|^(?:que no|que)\s`)
+
 // hardFailures are the words that make a how-to question a report.
 var hardFailures = []string{"error", "errors", "fails", "failed", "failing", "crash", "crashes", "broken",
 	"doesn't work", "does not work", "not working", "falla", "fallan", "fallo", "no funciona", "no funcionan", "errores"}
@@ -183,14 +192,15 @@ var strongPatterns = []gated{
 	{re: regexp.MustCompile(`\b(?:fecha real|real date|actual date|fecha correcta|correct date)\b`), any: []string{"real", "actual", "correct", "correcta"}},
 	{re: regexp.MustCompile(`\b(?:aparece|aparecen|sale|salen|llega|llegan|queda|quedan|se guarda|se guardan|figura|figuran) (?:\w+ ){0,4}sin \w+`), any: []string{"sin"}},
 	{re: regexp.MustCompile(`\b(?:cuando|when|whereas|mientras)\b[^.;]{0,80}\b(?:esta|estan|is|are) (?:configurad[oa]s?|set|configured|puest[oa]s?)\b`), any: []string{"cuando", "when", "whereas", "mientras"}},
+	{re: regexp.MustCompile(`\b(?:dice|dicen|says|say|shows|muestra|muestran|indica|pone)\b[^.;]{0,60}\d[^.;]{0,60}\b(?:pero|but|while|mientras)\b[^.;]{0,60}\d`), any: []string{"pero", "but", "while", "mientras"}},
 	{re: regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`), any: []string{"until", "hasta"}},
 	{re: regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`), any: []string{"nothing", "nada"}},
 	{re: regexp.MustCompile(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|are both|is set|are set|belongs?|esta en|estan en|esta configurad|son de|es de|aparece como|figura como|consta como)`), any: []string{"although", "even though", "aunque", "a pesar"}},
-	{re: regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|returns|pops up|dice|muestra|pone|sale|salta|aparece|da|devuelve|devuelven) (?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`), any: []string{"\"", "«", "“"}},
+	{re: regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|returns|pops up|dice|muestra|pone|sale|salta|aparece|da|devuelve|devuelven) (?:como |as )?(?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`), any: []string{"\"", "«", "“"}},
 	{re: regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`), any: []string{"deberia", "deberian"}},
 	{re: regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`), any: []string{"take", "takes"}},
 	{re: regexp.MustCompile(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`), any: []string{"tarda", "tardan", "tardamos"}},
-	{re: regexp.MustCompile(`\bantes (?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba)`), any: []string{"antes"}},
+	{re: regexp.MustCompile(`\bantes (?:siempre )?(?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba|cuadraba|coincidia|encontraba)`), any: []string{"antes"}},
 	{re: regexp.MustCompile(`\b(?:although|even though|despite|aunque|a pesar de que)\b[^.;]{0,80}\b(?:is|are|was|were|has been|have been|esta|estan|tiene|tienen) (?:set|configured|correct|fine|there|active|enabled|valid|linked|configurad[oa]s?|bien|correct[oa]s?|activ[oa]s?|puest[oa]s?|marcad[oa]s?)\b`), any: []string{"although", "even though", "despite", "aunque", "a pesar"}},
 	{re: regexp.MustCompile(`\b(?:in|en) (?:english|ingles|spanish|espanol|german|aleman|french|frances)\b[^.;]{0,40}\b(?:for|to|instead|para|a nuestros|a los|en lugar|en vez)\b`), any: []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances"}},
 }
