@@ -228,3 +228,24 @@ func TestReasonsSayWhy(t *testing.T) {
 		}
 	}
 }
+
+// TestWishesAndQuestionsAreNoFaults: a request for something different and
+// a question about how things are ask for nothing to be fixed.
+func TestWishesAndQuestionsAreNoFaults(t *testing.T) {
+	for _, tc := range []struct {
+		sentence string
+		want     bool
+	}{
+		{"queremos que las facturas se envíen solas en lugar de enviarlas a mano", false},
+		{"the old orange logo should disappear everywhere", false},
+		{"which date format should the first delivery column use, and can addresses have line breaks?", false},
+		{"the list should show 23 returns, but it shows none", true},
+		{"the space where the barcode should be is blank", true},
+		{"why is the returns list empty?", true},
+	} {
+		got := malfunction(fold(tc.sentence), compileKeywords(DefaultKeywords()).symptom, nil)
+		if (got != "") != tc.want {
+			t.Errorf("%q: malfunction = %q, want a statement: %v", tc.sentence, got, tc.want)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // malfunction reports the phrase or shape by which the folded sentence f
 // states a malfunction, with set as the symptom phrases; "" when it does not.
@@ -116,5 +119,13 @@ func (sc *scan) malfunction(f string) string {
 // blank" reports a fault).
 func isWish(f string) bool {
 	loc := wish.FindStringIndex(f)
-	return loc != nil && loc[0] < 40
+	return loc != nil && loc[0] < 40 && !letDown.MatchString(f[loc[1]:]) && !relativeBefore.MatchString(f[:loc[0]])
 }
+
+// relativeBefore puts a wish in a relative clause: "the space where the
+// barcode should be is blank" describes, it does not ask.
+var relativeBefore = regexp.MustCompile(`\b(?:where|which|that|donde|que)\s+(?:\S+\s+){0,3}$`)
+
+// letDown turns an expectation into a fault: "should show 23, but it
+// shows none".
+var letDown = regexp.MustCompile(`\b(?:but|however|instead|pero|sin embargo|en cambio)\b`)
