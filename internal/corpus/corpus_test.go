@@ -24,6 +24,7 @@ var labelled = []string{
 	"testdata/holdout2/expect.jsonl",
 	"testdata/holdout3/expect.jsonl",
 	"testdata/holdout4/expect.jsonl",
+	"testdata/holdout5/expect.jsonl",
 }
 
 // TestCorpusFloors judges every labelled mail as `ticketd replay` does
