@@ -36,6 +36,8 @@ var (
 	bareStatus = regexp.MustCompile(`\b(?:a|an|un|una|with|with a|with an|con|con un|got|gets|get|getting|returns?|returned|devuelve|devuelven|recibe|recibimos|da|dan) ([45][0-9][0-9])\b`)
 	// uiWords put a malfunction on a screen of ours, not in an integration.
 	uiWords = regexp.MustCompile(`\b(?:button|click|clicks|clicking|tab|menu|screen|page|boton|pulsar|pulsamos|pulso|pestana|pantalla|pagina)\b`)
+	// apiIntegration names a connection between systems on its own.
+	apiIntegration = regexp.MustCompile(`\b(?:connector|connectors|conector|conectores|integration|integrations|integracion|integraciones|middleware|sync job)\b`)
 	// statusWords name an HTTP answer without its number.
 	statusWords = regexp.MustCompile(`\b(?:unauthorized|unauthorised|forbidden|bad request|conflict|not found|internal server error|bad gateway|service unavailable|gateway timeout|too many requests|unprocessable|invalid_grant|invalid_client|invalid_token|unauthorized_client|access_denied|invalid_request)\b`)
 	// apiTimeout is a timeout, which with an integration word is an API error.
@@ -209,8 +211,11 @@ func (in *input) isAPIStatement(s statement) bool {
 	if in.may(&apiGate, f) && apiStrong.MatchString(f) || in.kwAPI && in.kw.api.match(f) {
 		return true
 	}
+	if isHardFailure(s.symptom) && (apiIntegration.MatchString(f) || in.may(&ownSystemGate, f) && ownSystemRef.MatchString(f)) {
+		return true // "the carrier connector errors", "falla desde nuestro CRM"
+	}
 	if in.may(&ownSystemGate, f) && (in.may(&apiWeakGate, f) && apiOwnSystem.MatchString(f) ||
-		ownSystemRef.MatchString(f) && (hasErrorStatus(statusCodes(f)) || bareStatus.MatchString(f) || statusWords.MatchString(f))) {
+		ownSystemRef.MatchString(f) && (hasErrorStatus(statusCodes(f)) || hasBareStatus(f) || statusWords.MatchString(f))) {
 		return true
 	}
 	if !in.may(&apiWeakGate, f) || !apiWeak.MatchString(f) {
@@ -219,7 +224,7 @@ func (in *input) isAPIStatement(s statement) bool {
 	if uiWords.MatchString(f) {
 		return false // "the Optimise button runs five minutes, then 'Request timed out'": the screen, not an integration
 	}
-	return hasErrorStatus(statusCodes(f)) || bareStatus.MatchString(f) || isStatus(s.symptom) || s.symptom == "HTTP error status" ||
+	return hasErrorStatus(statusCodes(f)) || hasBareStatus(f) || isStatus(s.symptom) || s.symptom == "HTTP error status" ||
 		apiTimeout.MatchString(f) || statusWords.MatchString(f)
 }
 
@@ -238,3 +243,14 @@ func (in *input) firstCall() (string, bool) {
 // pastedResponse is a server's answer pasted into a report of malfunction:
 // an HTTP status line or a JSON error body.
 var pastedResponse = regexp.MustCompile(`(?i)\bHTTP/[0-9.]+\s+[45]\d\d\b|\{\s*"(?:error|errors|message|status|code|detail|title)"\s*:`)
+
+// hasBareStatus reports whether f names an HTTP error status by its number
+// alone ("with a 422"), not a count ("we get 500 records").
+func hasBareStatus(f string) bool {
+	for _, loc := range bareStatus.FindAllStringSubmatchIndex(f, 4) {
+		if !countAfter.MatchString(f[loc[3]:]) {
+			return true
+		}
+	}
+	return false
+}

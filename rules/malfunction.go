@@ -119,8 +119,14 @@ func (sc *scan) malfunction(f string) string {
 // blank" reports a fault).
 func isWish(f string) bool {
 	loc := wish.FindStringIndex(f)
-	return loc != nil && loc[0] < 40 && !letDown.MatchString(f[loc[1]:]) && !relativeBefore.MatchString(f[:loc[0]])
+	if loc == nil || letDown.MatchString(f[loc[1]:]) || relativeBefore.MatchString(f[:loc[0]]) {
+		return false
+	}
+	return loc[0] < 40 || strongWish.MatchString(f[loc[0]:loc[1]])
 }
+
+// strongWish is a wish wherever it stands in the sentence.
+var strongWish = regexp.MustCompile(`^(?:queremos que|quisieramos que|nos gustaria que|we want|we'd like|we would like|would like)`)
 
 // relativeBefore puts a wish in a relative clause: "the space where the
 // barcode should be is blank" describes, it does not ask.

@@ -15,7 +15,7 @@ var selfServiceAsk = regexp.MustCompile(`\b(?:need|needs|will need|necesitan|nec
 
 // selfServiceChange is a change the customer states and asks to apply:
 // "Luca is now l.bianchi@acme.example, please update".
-var selfServiceChange = regexp.MustCompile(`\b(?:new|nuevo|nueva) (?:logo|logotipo|logos)\b|\b(?:logo|logotipo) (?:nuevo|new)\b|[\w.+-]+@[\w-]+\.[\w.]+[^.?!]{0,40}\b(?:please (?:update|change|correct)|update (?:it|that|him|her|please)|por favor (?:actualiza|cambia|modifica)|actualizadlo|cambiadlo)`)
+var selfServiceChange = regexp.MustCompile(`\b(?:new|nuevo|nueva) (?:[\w-]+ ){0,3}(?:logo|logotipo|logos)\b|\b(?:logo|logotipo) (?:nuevo|new)\b|[\w.+-]+@[\w-]+\.[\w.]+[^.?!]{0,40}\b(?:please (?:update|change|correct)|update (?:it|that|him|her|please)|por favor (?:actualiza|cambia|modifica)|actualizadlo|cambiadlo)`)
 
 // selfServiceGate holds the objects without which selfServiceRequest
 // cannot match.

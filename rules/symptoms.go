@@ -47,8 +47,8 @@ var symptoms = []string{
 	"in english instead", "in spanish instead", "repeatedly", "randomly", "is down",
 	"went down", "goes down", "problem", "problems", "issue", "issues", "closes as soon as",
 	"closes when", "closes itself", "closes by itself", "shuts down", "quits", "nothing below",
-	"shows nothing", "stopped", "has stopped", "have stopped", "stops", "aborts", "aborted",
-	"abort", "stops at", "interrupted", "never happened before", "ha dejado de", "han dejado de", "dejo de",
+	"shows nothing", "stopped", "has stopped", "have stopped", "aborts", "aborted",
+	"abort", "interrupted", "never happened before", "ha dejado de", "han dejado de", "dejo de",
 	"dejaron de", "se para", "se detiene", "se interrumpe", "nunca habia pasado", "nothing at all", "nothing loads", "nothing appears",
 	// Spanish
 	"error", "errores", "falla", "fallan", "fallo", "fallos", "fallando", "fallaba", "fallado",
@@ -265,12 +265,18 @@ var modalBefore = regexp.MustCompile(`\b(?:should|must|will|would|shall|debe|deb
 // than report: "can you tell us what's wrong", "can't see anything unusual".
 var notSymptom = regexp.MustCompile(`what(?:'s| is) wrong|que (?:esta mal|pasa|ocurre|falla)\b|see anything (?:unusual|wrong|odd|strange)|ver nada (?:raro|extrano)|no problem|sin problema|no issue`)
 
+// countAfter makes a number a count: "500 records", "401 facturas".
+var countAfter = regexp.MustCompile(`^\s+(?:records?|rows?|items?|results?|lines?|entries|invoices?|orders?|documents?|users?|stops?|parcels?|euros?|eur|registros?|filas?|resultados?|lineas?|facturas?|pedidos?|documentos?|usuarios?|paradas?|bultos?)\b`)
+
 // isStatus reports whether a symptom phrase is a bare HTTP status code.
 func isStatus(p string) bool { return len(p) == 3 && isDigit(p[0]) }
 
 // statusContext reports whether a bare three-digit number at i reads as an
 // HTTP status: "a 401", "got 500", "error 403", "HTTP 502", "un 401".
 func statusContext(f string, i int) bool {
+	if countAfter.MatchString(f[min(len(f), i+3):]) {
+		return false // "we get 500 records back"
+	}
 	before := strings.Fields(f[max(0, i-24):i])
 	if len(before) == 0 {
 		return false
