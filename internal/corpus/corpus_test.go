@@ -25,6 +25,7 @@ var labelled = []string{
 	"testdata/holdout3/expect.jsonl",
 	"testdata/holdout4/expect.jsonl",
 	"testdata/holdout5/expect.jsonl",
+	"testdata/holdout6/expect.jsonl",
 }
 
 // TestCorpusFloors judges every labelled mail as `ticketd replay` does
