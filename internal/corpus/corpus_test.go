@@ -26,6 +26,7 @@ var labelled = []string{
 	"testdata/holdout4/expect.jsonl",
 	"testdata/holdout5/expect.jsonl",
 	"testdata/holdout6/expect.jsonl",
+	"testdata/holdout7/expect.jsonl",
 }
 
 // TestCorpusFloors judges every labelled mail as `ticketd replay` does
