@@ -205,6 +205,9 @@ func (in *input) setCategory(c Category, why string) {
 // isAPIStatement reports whether a statement of malfunction is about an API.
 func (in *input) isAPIStatement(s statement) bool {
 	f := s.fold
+	if !in.kwAPI && !in.may(&apiGate, f) && !in.may(&apiWeakGate, f) && !in.may(&ownSystemGate, f) {
+		return false // nothing of an API, an integration or the customer's own system
+	}
 	if in.may(&positiveGate, f) {
 		f = positiveClause.ReplaceAllString(f, " ")
 	}

@@ -52,7 +52,12 @@ func (s phraseSet) present(t *textWords) []string {
 // malfunction reports the phrase or shape by which f, a folded sentence of
 // the scanned message, states a malfunction; "" when it does not.
 func (sc *scan) malfunction(f string) string {
-	phrases := sc.phrases
+	sym := sc.symptom(f)
+	if sym == "" {
+		return ""
+	}
+	// The sentence as a whole may still not report a fault; these are
+	// looked at only once a symptom is there (most sentences have none).
 	if isHypothetical(f) || strings.HasSuffix(f, "?") && alternativesQuestion.MatchString(f) {
 		return ""
 	}
@@ -66,6 +71,13 @@ func (sc *scan) malfunction(f string) string {
 		}
 		return ""
 	}
+	return sym
+}
+
+// symptom returns the first symptom phrase or shape f holds (negations,
+// conditions and know-how questions around it left out), or "".
+func (sc *scan) symptom(f string) string {
+	phrases := sc.phrases
 	for _, p := range phrases {
 		for from := 0; from < len(f); {
 			at, ok := findPhrase(f, p, from)
