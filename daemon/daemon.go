@@ -78,7 +78,9 @@ func newDaemon(cfg *config.Config, log *slog.Logger, sopts store.Options) (*Daem
 		d.metrics.SetDKIMSkipped(rs.Auth.SkippedSignatures)
 	}
 	d.reg = registration.New(d.db, cfg.Policy(), rs)
-	d.outbox = outbox.New(outboxOptions(cfg, d.db, sender, d.metrics, log))
+	oo := outboxOptions(cfg, d.db, sender, d.metrics, log)
+	oo.Health = d.health
+	d.outbox = outbox.New(oo)
 	in := inboxOptions(cfg, log)
 	in.Tokens = d.imapTokens
 	in.Registrar, in.Store, in.Outbox = d.reg, d.db, d.outbox

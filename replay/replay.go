@@ -108,7 +108,6 @@ func FindEML(paths []string) (files, skipped []string, err error) {
 	return files, skipped, nil
 }
 
-
 // Judge judges every file with up to workers goroutines, as the
 // daemon judges mail (registration.Judge; auth is its DKIM check, nil for
 // none), and returns the results in the order of files.
