@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-smtp"
 	"github.com/ticketd/ticketd/internal/mailtest"
 	"github.com/ticketd/ticketd/metrics"
 	"github.com/ticketd/ticketd/receipt"
@@ -209,4 +210,34 @@ func gaugeValue(t *testing.T, m *metrics.Metrics, name string) float64 {
 	}
 	t.Fatalf("no metric %s", name)
 	return 0
+}
+
+// A relay refusing the EHLO name at RCPT (Postfix's
+// reject_non_fqdn_helo_hostname) refuses the session, not the emails: none
+// is given up, the destination is down and readiness fails at once.
+func TestHeloRefusedAtRcptGivesNoEmailUp(t *testing.T) {
+	r := newRig(t)
+	r.smtp = mailtest.StartSMTPWith(t, mailtest.SMTPOptions{RcptErr: map[string]error{
+		"alice@acme.example": &smtp.SMTPError{Code: 504, EnhancedCode: smtp.EnhancedCode{5, 5, 2}, Message: "<vm>: Helo command rejected: need fully-qualified hostname"},
+	}})
+	r.queue("en-incident-screenshot.eml", "<helo-%d@acme.example>", 12)
+	h := metrics.NewHealth(nil)
+	h.SetMailboxConnected(true)
+	h.SetStoreOpen(true)
+	h.SetOutboxCheck(nil, time.Hour)
+	r.opts.Health = h
+	w := r.worker()
+	w.DeliverDue(t.Context(), time.Time{})
+	w.DeliverDue(t.Context(), time.Time{})
+	failed, err := r.db.FailedOutbox()
+	if err != nil || len(failed) != 0 {
+		t.Fatalf("%d emails given up (%v), want none", len(failed), err)
+	}
+	if c := countLines(r.logs.String(), "smtp destination down"); c != 1 {
+		t.Errorf("%d down lines, want 1", c)
+	}
+	ok, reasons := h.Ready()
+	if ok || !strings.Contains(strings.Join(reasons, "\n"), "smtp destination down since") || !strings.Contains(strings.Join(reasons, "\n"), "5.5.2") {
+		t.Errorf("readiness %v %q, want failing at once with the refusal", ok, reasons)
+	}
 }

@@ -168,8 +168,9 @@ func (s *Sender) tlsConfig() *tls.Config {
 // failure to connect or to set up the session gives every email an
 // ErrConnect error, as does a connection lost during the batch for the
 // emails not yet attempted. Cancelling ctx closes the connection; the emails
-// not yet accepted get an error wrapping ctx's cause. Use Permanent to tell
-// what not to retry.
+// not yet accepted get an error wrapping ctx's cause. A refusal that
+// answers the session rather than the email wraps ErrSessionRefused. Use
+// Permanent to tell what not to retry.
 //
 // An email whose final "." was sent when the connection broke may have been
 // accepted anyway: SMTP cannot tell, so a retry may deliver it twice.
@@ -217,6 +218,7 @@ func (s *Sender) SendNotify(ctx context.Context, emails []*Email, accepted func(
 	} else {
 		s.sendOneByOne(ctx, sess, emails, msgs, errs, accepted)
 	}
+	markSessionRefusals(errs)
 	// Every email was accepted or refused already, or the link is gone: a
 	// failed QUIT changes nothing for them.
 	_ = c.CloseWithSMTPClient(sc)

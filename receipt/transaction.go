@@ -93,11 +93,11 @@ func (s *smtpSession) send(m *mail.Msg) error {
 // session stays in step.
 func (s *smtpSession) sendChunk(from string, rcpts []string, msg []byte) error {
 	if err := s.sc.Mail(from); err != nil {
-		return s.reset(fmt.Errorf("MAIL FROM: %w", err))
+		return s.reset(refusedAt("MAIL", "", err))
 	}
 	for _, r := range rcpts {
 		if err := s.sc.Rcpt(r); err != nil {
-			return s.reset(fmt.Errorf("RCPT TO %s: %w", r, err))
+			return s.reset(refusedAt("RCPT", r, err))
 		}
 	}
 	t := s.sc.Text
@@ -131,17 +131,17 @@ func (s *smtpSession) envelopeReplies(rcpts []string) (refused, err error) {
 	t := s.sc.Text
 	if _, _, err := t.ReadResponse(250); err != nil {
 		if !isReply(err) {
-			return nil, fmt.Errorf("MAIL FROM: %w", err)
+			return nil, refusedAt("MAIL", "", err)
 		}
-		refused = fmt.Errorf("MAIL FROM: %w", err)
+		refused = refusedAt("MAIL", "", err)
 	}
 	for _, r := range rcpts {
 		if _, _, err := t.ReadResponse(25); err != nil {
 			if !isReply(err) {
-				return nil, fmt.Errorf("RCPT TO %s: %w", r, err)
+				return nil, refusedAt("RCPT", r, err)
 			}
 			if refused == nil {
-				refused = fmt.Errorf("RCPT TO %s: %w", r, err)
+				refused = refusedAt("RCPT", r, err)
 			}
 		}
 	}
@@ -167,11 +167,11 @@ func crlfLines(msg []byte) []byte {
 // envelope sends MAIL, RCPT and DATA one at a time.
 func (s *smtpSession) envelope(from string, rcpts []string) (io.WriteCloser, error) {
 	if err := s.sc.Mail(from); err != nil {
-		return nil, s.reset(fmt.Errorf("MAIL FROM: %w", err))
+		return nil, s.reset(refusedAt("MAIL", "", err))
 	}
 	for _, r := range rcpts {
 		if err := s.sc.Rcpt(r); err != nil {
-			return nil, s.reset(fmt.Errorf("RCPT TO %s: %w", r, err))
+			return nil, s.reset(refusedAt("RCPT", r, err))
 		}
 	}
 	w, err := s.sc.Data()
