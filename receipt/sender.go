@@ -34,9 +34,14 @@ type SMTPConfig struct {
 	// the server offers). Over an unencrypted connection go-mail allows them
 	// only to localhost, so NewSender refuses that combination elsewhere.
 	Username, Password string
-	EnvelopeFrom       string        // MAIL FROM; default: Email.From
-	HeloName           string        // EHLO name; default: the host name
-	Timeout            time.Duration // per connection/command; default DefaultTimeout
+	EnvelopeFrom       string // MAIL FROM; default: Email.From
+	// HeloName is the EHLO name; default: DefaultHeloName(EnvelopeFrom,
+	// else From).
+	HeloName string
+	// From is smtp.from, whose domain names the EHLO when the host has no
+	// fully qualified name.
+	From    string
+	Timeout time.Duration // per connection/command; default DefaultTimeout
 	// Token, when set, logs in with SASL XOAUTH2 as Username, with an
 	// OAuth2 access token fetched for every connection (Gmail, Microsoft
 	// 365). Password is then unused.
@@ -85,6 +90,13 @@ func NewSender(cfg SMTPConfig) (*Sender, error) {
 		if _, err := bareAddress("smtp envelope from", cfg.EnvelopeFrom, ""); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.HeloName == "" {
+		from := cfg.EnvelopeFrom
+		if from == "" {
+			from = cfg.From
+		}
+		cfg.HeloName = DefaultHeloName(from)
 	}
 	if strings.ContainsFunc(cfg.HeloName, func(r rune) bool { return r <= ' ' || r > '~' }) {
 		return nil, fmt.Errorf("receipt: smtp helo name %q: not a host name", cfg.HeloName)
