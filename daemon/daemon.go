@@ -156,8 +156,12 @@ func (d *Daemon) RunOnce(ctx context.Context) error {
 	}()
 	err := d.inbox.Once(ctx)
 	d.drained()
-	stopOutbox()
+	// The pass in flight finishes its SMTP transactions (cancelling it
+	// would cut them after lifecycle.Grace); stopOutbox then only ends
+	// the wait for the next one.
+	d.outbox.StopAfterPass()
 	<-outboxDone
+	stopOutbox()
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/lifecycle"
@@ -58,6 +59,9 @@ type Worker struct {
 	o    Options
 	kick chan struct{}
 	dest destState // used by one pass at a time
+	// stop, once closed, makes Run return after its pass (StopAfterPass).
+	stop     chan struct{}
+	stopOnce sync.Once
 }
 
 // destState is the destination's state: while it is down, the worker
@@ -86,7 +90,14 @@ func New(o Options) *Worker {
 		o.MarkDelay = defaultMarkDelay
 	}
 	o.Connections = max(o.Connections, 1)
-	return &Worker{o: o, kick: make(chan struct{}, 1)}
+	return &Worker{o: o, kick: make(chan struct{}, 1), stop: make(chan struct{})}
+}
+
+// StopAfterPass makes Run return once the pass in flight, if any, is
+// done, without cutting its sessions as cancelling Run's context would
+// after lifecycle.Grace (run --once, before its last DeliverDue).
+func (w *Worker) StopAfterPass() {
+	w.stopOnce.Do(func() { close(w.stop) })
 }
 
 // Kick wakes the worker without blocking: new items were queued.
@@ -111,7 +122,14 @@ func (w *Worker) Run(ctx context.Context) {
 	defer timer.Stop()
 	for {
 		select {
+		case <-w.stop:
+			return
+		default:
+		}
+		select {
 		case <-ctx.Done():
+			return
+		case <-w.stop:
 			return
 		case <-w.kick:
 		case <-timer.C:

@@ -179,8 +179,10 @@ func (s *Sender) tlsConfig() *tls.Config {
 // An email that cannot be built gets an ErrInvalid error and is not sent. A
 // failure to connect or to set up the session gives every email an
 // ErrConnect error, as does a connection lost during the batch for the
-// emails not yet attempted. Cancelling ctx closes the connection; the emails
-// not yet accepted get an error wrapping ctx's cause. A refusal that
+// emails not yet attempted. Cancelling ctx starts no further transaction:
+// the one in flight may finish, then QUIT ends the session, and the
+// connection is closed the timeout after ctx ended at the latest; the
+// emails not accepted get an error wrapping ctx's cause. A refusal that
 // answers the session rather than the email wraps ErrSessionRefused. Use
 // Permanent to tell what not to retry.
 //
@@ -360,7 +362,7 @@ func (cn *connection) close() {
 }
 
 // dial connects and sets up the SMTP session (EHLO, STARTTLS, AUTH). The
-// link is closed as soon as ctx is done. Errors wrap ErrConnect.
+// link is closed the timeout after ctx is done (see the stop below). Errors wrap ErrConnect.
 func (s *Sender) dial(ctx context.Context) (*connection, *mail.Client, *smtp.Client, error) {
 	cn := &connection{}
 	addr := net.JoinHostPort(s.host, strconv.Itoa(s.port))
@@ -387,7 +389,12 @@ func (s *Sender) dial(ctx context.Context) (*connection, *mail.Client, *smtp.Cli
 			conn = tc
 		}
 		cn.conn = conn
-		cn.stop = context.AfterFunc(ctx, func() { _ = conn.Close() })
+		// A stop ends the session cleanly: no transaction starts after it
+		// (the send loops check ctx), the one in flight may finish, and
+		// QUIT goes out; the link is closed the timeout after the stop at
+		// the latest. Cutting it at once could lose the server's answer
+		// to a message it accepted, which would then go out twice.
+		cn.stop = context.AfterFunc(ctx, func() { time.AfterFunc(s.timeout, func() { _ = conn.Close() }) })
 		return conn, nil
 	}
 	token := ""
