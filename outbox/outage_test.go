@@ -241,3 +241,26 @@ func TestHeloRefusedAtRcptGivesNoEmailUp(t *testing.T) {
 		t.Errorf("readiness %v %q, want failing at once with the refusal", ok, reasons)
 	}
 }
+
+// run --once against a dead server: its passes over a backlog dial once
+// each (the first pass over its sessions), not once per email.
+func TestRunOnceDialsADeadServerOnce(t *testing.T) {
+	r := newRig(t)
+	r.opts.Connections = 2
+	g := startGate(t, r.smtp.Addr) // closed
+	const n = 120                  // more than one batch of the first pass
+	r.queue("en-incident-screenshot.eml", "<once-%d@acme.example>", n)
+	w := r.gatedWorker(g, nil, nil)
+	w.DeliverDue(t.Context(), time.Time{}) // the pass alongside the inbox
+	w.DeliverDue(t.Context(), time.Time{}) // the last one
+	if d := g.dials.Load(); d > 3 {
+		t.Errorf("%d dials for %d emails, want at most 3 (2 sessions, then one probe)", d, n)
+	}
+	if c := countLines(r.logs.String(), "smtp destination down"); c != 1 {
+		t.Errorf("%d down lines, want 1", c)
+	}
+	failed, err := r.db.FailedOutbox()
+	if err != nil || len(failed) != 0 {
+		t.Errorf("%d emails given up (%v), want none", len(failed), err)
+	}
+}
