@@ -24,6 +24,9 @@ type gate struct {
 	dials     atomic.Int64
 	open      atomic.Bool
 	refuse421 atomic.Int64
+	// refuseDial, when set, answers 421 to the dials (numbered from 1) it
+	// picks.
+	refuseDial func(n int64) bool
 }
 
 func startGate(t *testing.T, backend string) *gate {
@@ -41,11 +44,11 @@ func startGate(t *testing.T, backend string) *gate {
 			if err != nil {
 				return
 			}
-			g.dials.Add(1)
+			n := g.dials.Add(1)
 			switch {
 			case !g.open.Load():
 				_ = c.Close()
-			case g.refuse421.Add(-1) >= 0:
+			case g.refuse421.Add(-1) >= 0 || (g.refuseDial != nil && g.refuseDial(n)):
 				_, _ = io.WriteString(c, "421 4.7.0 Error: too many connections from 127.0.0.1\r\n")
 				_ = c.Close()
 			default:
@@ -262,5 +265,32 @@ func TestRunOnceDialsADeadServerOnce(t *testing.T) {
 	failed, err := r.db.FailedOutbox()
 	if err != nil || len(failed) != 0 {
 		t.Errorf("%d emails given up (%v), want none", len(failed), err)
+	}
+}
+
+// A server that takes some sessions and refuses others at greeting (a
+// connection-rate limit) is not down: the pass stops, the refused emails
+// wait together for the next one, nothing is logged per email and nothing
+// is given up.
+func TestSomeSessionsRefusedThrottleThePass(t *testing.T) {
+	r := newRig(t)
+	r.opts.Connections = 2
+	g := startGate(t, r.smtp.Addr)
+	g.refuseDial = func(n int64) bool { return n == 2 || n == 4 }
+	g.open.Store(true)
+	const n = 40
+	r.queue("en-incident-screenshot.eml", "<part-%d@acme.example>", n)
+	w := r.gatedWorker(g, nil, nil)
+	r.run(w)
+	if msgs := r.smtp.WaitFor(n, 10*time.Second); len(msgs) != n {
+		t.Errorf("%d emails delivered, want %d", len(msgs), n)
+	}
+	logs := r.logs.String()
+	if c := countLines(logs, "smtp destination down") + countLines(logs, "email delivery failed") + countLines(logs, "email given up"); c != 0 {
+		t.Errorf("%d lines of an outage or about single emails, want none", c)
+	}
+	// 2 sessions a pass, the second refused twice: 3 passes.
+	if d := g.dials.Load(); d > 6 {
+		t.Errorf("%d dials, want at most 6", d)
 	}
 }

@@ -68,11 +68,14 @@ type Worker struct {
 // defers it as a whole (after mox's queue, which backs off a host, not a
 // message): each pass opens one session with a probe group of at most
 // minPerConnection items, and only on Backoff(tries, Retry.Min,
-// Retry.Max) after the last one; the items waiting are not touched.
+// Retry.Max) after the last one; the items waiting are not touched. A
+// destination that takes some sessions and refuses others (a
+// connection-rate limit) is not down, but the pass stops and the next
+// waits for Backoff(0, ...).
 type destState struct {
 	since time.Time // when it went down; zero while up
 	tries int       // failed passes since it went down
-	next  time.Time // the next pass that may try it
+	next  time.Time // no pass before it (zero: any)
 	err   error     // the last failure
 }
 
@@ -136,7 +139,7 @@ func (w *Worker) Run(ctx context.Context) {
 		}
 		w.DeliverDue(ctx, w.o.Now())
 		wait := time.Minute
-		if w.dest.down() {
+		if !w.dest.next.IsZero() {
 			// The items are due, but the destination is not.
 			wait = max(w.dest.next.Sub(w.o.Now()), 50*time.Millisecond)
 		} else if next, ok, err := w.o.Store.NextDue(); err != nil {
@@ -163,7 +166,7 @@ func (w *Worker) DeliverDue(ctx context.Context, now time.Time) {
 	due := now
 	if due.IsZero() {
 		due = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
-	} else if w.dest.down() && now.Before(w.dest.next) {
+	} else if now.Before(w.dest.next) {
 		return
 	}
 	wasDown, downSince := w.dest.down(), w.dest.since
@@ -194,16 +197,16 @@ func (w *Worker) DeliverDue(ctx context.Context, now time.Time) {
 		sent, destErr := w.deliver(ctx, batch)
 		delivered += sent
 		if destErr != nil {
-			return // the destination is down: the rest waits for it
+			return // the rest waits for the destination
 		}
 	}
 }
 
 // deliver sends one group and records each result: sent, retried later
 // with backoff, or failed for good (a permanent error, or too old to
-// retry). It returns how many were sent and, when the destination took
-// none of them and failed as a whole (Destination.Unavailable), that
-// failure: the destination is then down.
+// retry). It returns how many were sent and, when the destination failed
+// as a whole for some of them (Destination.Unavailable), that failure:
+// the pass stops there, and the destination is down if it took none.
 func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) (sent int, destErr error) {
 	// Count the attempt before sending, so that a crash while sending
 	// retries later instead of in a tight loop.
@@ -236,21 +239,34 @@ func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) (sent in
 	errs := w.o.Destination.Deliver(sendCtx, items, func(i int) { accepted <- items[i].ID })
 	close(accepted)
 	<-marked
+	var unavailable error // the first failure of the destination itself
 	for _, err := range errs {
 		switch {
 		case err == nil:
 			sent++
-		case destErr == nil && w.o.Destination.Unavailable(err):
-			destErr = err
+		case unavailable == nil && w.o.Destination.Unavailable(err):
+			unavailable = err
 		}
 	}
-	if sent > 0 || ctx.Err() != nil {
-		destErr = nil // it took some (or we stopped it): not down
-	}
-	if destErr != nil {
+	switch {
+	case unavailable == nil || ctx.Err() != nil:
+		// It answered for every item (or we stopped it).
+		if w.dest.down() {
+			w.destUp()
+		}
+		w.dest.next = time.Time{}
+	case sent == 0:
+		destErr = unavailable
 		w.destDown(destErr)
-	} else if w.dest.down() {
-		w.destUp()
+	default:
+		// It took some and refused the others' sessions (a connection-rate
+		// limit): the pass stops, and the next one, on the shared backoff,
+		// carries as many as it will take then.
+		if w.dest.down() {
+			w.destUp()
+		}
+		w.dest.next = w.o.Now().Add(retry.Backoff(0, w.o.Retry.Min, w.o.Retry.Max))
+		destErr = unavailable
 	}
 	for i, it := range items {
 		err := errs[i]
@@ -265,11 +281,7 @@ func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) (sent in
 			// A fault of the destination, not of this item: it goes with
 			// the destination's next try, logged once for all (destDown).
 			w.o.Metrics.EmailFailed(it.Kind, false)
-			next := w.dest.next
-			if !w.dest.down() {
-				next = w.o.Now().Add(retry.Backoff(0, w.o.Retry.Min, w.o.Retry.Max))
-			}
-			w.deferItem(it, err, next)
+			w.deferItem(it, err, w.dest.next)
 		default:
 			permanent := w.o.Destination.Permanent(err)
 			w.o.Metrics.EmailFailed(it.Kind, permanent)
