@@ -294,3 +294,23 @@ func TestSomeSessionsRefusedThrottleThePass(t *testing.T) {
 		t.Errorf("%d dials, want at most 6", d)
 	}
 }
+
+// Emails the down destination keeps waiting are still given up once older
+// than max_retry_age, tried or not.
+func TestDownDestinationStillAgesEmailsOut(t *testing.T) {
+	r := newRig(t)
+	r.opts.Connections = 1
+	r.opts.Retry = Retry{Min: 50 * time.Millisecond, Max: 100 * time.Millisecond, MaxAge: 300 * time.Millisecond}
+	g := startGate(t, r.smtp.Addr) // closed
+	const n = 30
+	r.queue("en-incident-screenshot.eml", "<old-%d@acme.example>", n)
+	w := r.gatedWorker(g, nil, nil)
+	r.run(w)
+	mailtest.WaitUntil(t, 5*time.Second, "every email given up", func() bool {
+		failed, err := r.db.FailedOutbox()
+		return err == nil && len(failed) == n
+	})
+	if d := g.dials.Load(); d > 20 {
+		t.Errorf("%d dials, want one a pass", d)
+	}
+}

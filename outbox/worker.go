@@ -68,7 +68,8 @@ type Worker struct {
 // defers it as a whole (after mox's queue, which backs off a host, not a
 // message): each pass opens one session with a probe group of at most
 // minPerConnection items, and only on Backoff(tries, Retry.Min,
-// Retry.Max) after the last one; the items waiting are not touched. A
+// Retry.Max) after the last one; the items waiting are not tried, only
+// given up once older than Retry.MaxAge (expire). A
 // destination that takes some sessions and refuses others (a
 // connection-rate limit) is not down, but the pass stops and the next
 // waits for Backoff(0, ...).
@@ -197,6 +198,9 @@ func (w *Worker) DeliverDue(ctx context.Context, now time.Time) {
 		sent, destErr := w.deliver(ctx, batch)
 		delivered += sent
 		if destErr != nil {
+			if w.dest.down() {
+				w.expire(due)
+			}
 			return // the rest waits for the destination
 		}
 	}
@@ -289,6 +293,35 @@ func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) (sent in
 		}
 	}
 	return sent, destErr
+}
+
+// expire gives up the items due by due that a down destination has kept
+// waiting past Retry.MaxAge: untried, they would otherwise outlive it.
+func (w *Worker) expire(due time.Time) {
+	now := w.o.Now()
+	var after uint64
+	for {
+		batch, err := w.o.Store.DueOutbox(due, after, 500)
+		if err != nil {
+			w.o.Log.Error("outbox: cannot list due emails", "err", err)
+			return
+		}
+		if len(batch) == 0 {
+			return
+		}
+		after = batch[len(batch)-1].ID
+		for _, it := range batch {
+			if now.Sub(it.CreatedAt) <= w.o.Retry.MaxAge {
+				continue
+			}
+			if err := w.o.Store.MarkAttempt(it.ID, now, w.dest.err, false, time.Time{}); err != nil {
+				w.o.Log.Error("outbox: cannot record attempt", "id", it.ID, "err", err)
+				continue
+			}
+			w.o.Metrics.EmailFailed(it.Kind, false)
+			w.o.Log.Error("email given up", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "permanent", false, "attempts", it.Attempts+1, "err", w.dest.err)
+		}
+	}
 }
 
 // destDown records a pass that found the destination down: the first
