@@ -21,13 +21,14 @@ var ErrInvalid = errors.New("receipt: invalid email")
 // the link or the configuration, not the email.
 var ErrConnect = errors.New("receipt: SMTP connection failed")
 
-// ErrSessionRefused is returned (wrapped) by Send for the emails refused
-// with an answer about the session rather than about them: a 5.5.x or
-// 5.7.x (or 4.5.x, 4.7.x) refusal of MAIL FROM, a 5.5.x refusal of RCPT TO (a protocol
-// fault: Postfix's reject_non_fqdn_helo_hostname answers "504 5.5.2" at
-// RCPT), or the same 5.7.x refusal (addresses aside) of every recipient of
-// a session. Permanent reports false for it: the fault is the session's
-// (EHLO name, login, sender), not the email's.
+// ErrSessionRefused is returned (wrapped) by Send for the emails of a
+// session that took none of them, refused with an answer about the
+// session rather than about them: a 5.5.x or 5.7.x (or 4.5.x, 4.7.x)
+// refusal of MAIL FROM, a 5.5.x refusal of RCPT TO (a protocol fault:
+// Postfix's reject_non_fqdn_helo_hostname answers "504 5.5.2" at RCPT),
+// or the same 5.7.x refusal (addresses aside) of every recipient.
+// Permanent reports false for it: the fault is the session's (EHLO name,
+// login, sender), not the email's.
 var ErrSessionRefused = errors.New("receipt: SMTP server refused the session")
 
 // Refused reports whether err is the server refusing the session for good

@@ -49,8 +49,13 @@ var anglePart = regexp.MustCompile(`<[^>]*>`)
 // markSessionRefusals wraps with ErrSessionRefused the errors of one
 // session's emails that answer the session rather than the email (see
 // ErrSessionRefused), so that they are retried with the destination
-// instead of failing for good.
+// instead of failing for good. A session that took an email has none.
 func markSessionRefusals(errs []error) {
+	for _, err := range errs {
+		if err == nil {
+			return // the session took an email: its refusals are the emails'
+		}
+	}
 	mark := func(i int) {
 		if !errors.Is(errs[i], ErrSessionRefused) {
 			errs[i] = fmt.Errorf("%w: %w", ErrSessionRefused, errs[i])
@@ -63,10 +68,7 @@ func markSessionRefusals(errs []error) {
 	for i, err := range errs {
 		var se *stageError
 		var te *textproto.Error
-		if err == nil || errors.Is(err, ErrInvalid) {
-			if err == nil {
-				every = false
-			}
+		if errors.Is(err, ErrInvalid) {
 			continue
 		}
 		if !errors.As(err, &se) || !errors.As(se.err, &te) {

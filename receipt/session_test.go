@@ -34,6 +34,12 @@ func TestSessionRefusals(t *testing.T) {
 			}
 			return ""
 		}, nil, []bool{false, true, false}},
+		{"a protocol refusal of one recipient among others taken", "", func(n int) string {
+			if n == 2 {
+				return "501 5.5.4 <user1@customer.test>: Recipient address rejected: invalid syntax"
+			}
+			return ""
+		}, nil, []bool{false, true, false}},
 	}
 	modes := map[string][]string{"grouped": {"PIPELINING", "CHUNKING"}, "pipelined": {"PIPELINING"}, "one command at a time": nil}
 	for _, tt := range tests {
