@@ -103,8 +103,12 @@ func CheckConnect(ctx context.Context, cfg *config.Config, stdout, stderr io.Wri
 		if info.LoggedIn {
 			login = "logged in as " + cfg.SMTP.Username
 		}
-		fmt.Fprintf(stdout, "%s: %s; TLS %s, STARTTLS offered %s; auth %s; size limit %s; %s\n",
-			smtpWhat, login, yesNo(info.TLS), yesNo(info.STARTTLS), orNone(info.Auth), orNone(strings.Fields(info.Size)), strings.Join(info.Extension, " "))
+		envelope := "no envelope tried (no sender address)"
+		if info.Envelope != "" {
+			envelope = "MAIL FROM/RCPT TO <" + info.Envelope + "> accepted"
+		}
+		fmt.Fprintf(stdout, "%s: %s; EHLO %s; %s; TLS %s, STARTTLS offered %s; auth %s; size limit %s; %s\n",
+			smtpWhat, login, info.HeloName, envelope, yesNo(info.TLS), yesNo(info.STARTTLS), orNone(info.Auth), orNone(strings.Fields(info.Size)), strings.Join(info.Extension, " "))
 	}
 	return !failed
 }

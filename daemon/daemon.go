@@ -78,7 +78,9 @@ func newDaemon(cfg *config.Config, log *slog.Logger, sopts store.Options) (*Daem
 		d.metrics.SetDKIMSkipped(rs.Auth.SkippedSignatures)
 	}
 	d.reg = registration.New(d.db, cfg.Policy(), rs)
-	d.outbox = outbox.New(outboxOptions(cfg, d.db, sender, d.metrics, log))
+	oo := outboxOptions(cfg, d.db, sender, d.metrics, log)
+	oo.Health = d.health
+	d.outbox = outbox.New(oo)
 	in := inboxOptions(cfg, log)
 	in.Tokens = d.imapTokens
 	in.Registrar, in.Store, in.Outbox = d.reg, d.db, d.outbox
@@ -154,8 +156,12 @@ func (d *Daemon) RunOnce(ctx context.Context) error {
 	}()
 	err := d.inbox.Once(ctx)
 	d.drained()
-	stopOutbox()
+	// The pass in flight finishes its SMTP transactions (cancelling it
+	// would cut them after lifecycle.Grace); stopOutbox then only ends
+	// the wait for the next one.
+	d.outbox.StopAfterPass()
 	<-outboxDone
+	stopOutbox()
 	if err != nil {
 		return err
 	}

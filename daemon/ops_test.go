@@ -170,9 +170,13 @@ func TestMetricsAndHealthAfterFixtures(t *testing.T) {
 	_, stop := r.start()
 	defer stop()
 	r.smtp.WaitFor(3, 10*time.Second)
+	// Emails are marked sent as the server accepts them, and counted
+	// once their session is over: wait for both.
 	waitUntil(t, 10*time.Second, "the outbox to drain", func() bool {
 		body, _ := r.scrape("/metrics")
-		return strings.Contains(body, "ticketd_outbox_depth 0")
+		return strings.Contains(body, "ticketd_outbox_depth 0") &&
+			strings.Contains(body, `ticketd_emails_sent_total{kind="receipt"} 2`) &&
+			strings.Contains(body, `ticketd_emails_sent_total{kind="rejection"} 1`)
 	})
 	body, code := r.scrape("/metrics")
 	if code != http.StatusOK {

@@ -29,6 +29,7 @@ func SMTPConfig(cfg *config.Config) receipt.SMTPConfig {
 		Password:           cfg.SMTP.Password,
 		EnvelopeFrom:       cfg.SMTP.EnvelopeFrom,
 		HeloName:           cfg.SMTP.HeloName,
+		From:               cfg.SMTP.From,
 		Timeout:            cfg.SMTP.Timeout,
 	}
 }

@@ -26,6 +26,20 @@ type Health struct {
 	outbox           OutboxFunc
 	outboxStuckAfter time.Duration
 	store            StoreFunc
+	// smtpDown is the SMTP destination's outage (zero Since: up).
+	smtpDown DestinationDown
+}
+
+// DestinationDown is an outage of the SMTP destination, as the outbox
+// reports it to readiness.
+type DestinationDown struct {
+	Since time.Time // when it went down; zero while it is up
+	Err   error     // the last failure
+	// Refused is true when the server refuses the session (EHLO, login,
+	// sender, every recipient): a configuration fault that does not pass by
+	// itself, so readiness fails at once rather than after the outbox's
+	// stuck limit.
+	Refused bool
 }
 
 // NewHealth returns a Health that is not ready yet. now stamps state
@@ -75,6 +89,19 @@ func (h *Health) SetOutboxCheck(f func() (depth int, oldest time.Duration, err e
 	h.outboxStuckAfter = stuckAfter
 }
 
+// SetSMTPDestination records the SMTP destination's state (a zero
+// DestinationDown: up). Readiness fails while it is down for longer than
+// the outbox's stuck limit (SetOutboxCheck), or at once when it refuses
+// the session. It does nothing on a nil Health.
+func (h *Health) SetSMTPDestination(d DestinationDown) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.smtpDown = d
+}
+
 // SetStoreCheck makes readiness call f (store.DB.Healthy): while it
 // returns an error (store writes failing, e.g. ENOSPC), readiness fails
 // with that reason. nil removes the check.
@@ -85,8 +112,8 @@ func (h *Health) SetStoreCheck(f StoreFunc) {
 }
 
 // Ready reports whether ticketd can do its work and, when it cannot, one
-// reason per failing check, in a fixed order: mailbox, store, auth, store
-// writes, outbox. The store and outbox funcs are called without holding the lock.
+// reason per failing check, in a fixed order: mailbox, store, auth, SMTP
+// destination, store writes, outbox. The store and outbox funcs are called without holding the lock.
 func (h *Health) Ready() (ok bool, reasons []string) {
 	h.mu.Lock()
 	now := h.now()
@@ -98,6 +125,10 @@ func (h *Health) Ready() (ok bool, reasons []string) {
 	}
 	if h.authErr != nil {
 		reasons = append(reasons, fmt.Sprintf("auth failing for %s: %v", since(now, h.authSince), h.authErr))
+	}
+	if d := h.smtpDown; !d.Since.IsZero() && (d.Refused || (h.outboxStuckAfter > 0 && now.Sub(d.Since) > h.outboxStuckAfter)) {
+		reasons = append(reasons, fmt.Sprintf("smtp destination down since %s (%s): %v",
+			d.Since.UTC().Format(time.RFC3339), since(now, d.Since), d.Err))
 	}
 	outbox, stuckAfter, storeCheck := h.outbox, h.outboxStuckAfter, h.store
 	h.mu.Unlock()

@@ -194,3 +194,30 @@ func TestHealthConcurrentUse(t *testing.T) {
 		t.Errorf("not ready after all checks set good: %q", reasons)
 	}
 }
+
+// An SMTP outage fails readiness once it has lasted longer than the
+// outbox's stuck limit; a refused session (a configuration fault) at once;
+// and readiness comes back with the destination.
+func TestReadySMTPDestination(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)}
+	h := healthy(clock)
+	h.SetSMTPDestination(DestinationDown{Since: clock.now(), Err: errors.New("dial tcp: connection refused")})
+	clock.advance(29 * time.Minute)
+	if ok, reasons := h.Ready(); !ok {
+		t.Errorf("not ready 29 minutes into an outage (limit 30m): %q", reasons)
+	}
+	clock.advance(2 * time.Minute)
+	ok, reasons := h.Ready()
+	want := "smtp destination down since 2026-12-07T04:00:00Z (31m0s): dial tcp: connection refused"
+	if ok || !slices.Contains(reasons, want) {
+		t.Errorf("after 31 minutes: %v %q, want %q", ok, reasons, want)
+	}
+	h.SetSMTPDestination(DestinationDown{Since: clock.now(), Err: errors.New("504 5.5.2 Helo command rejected"), Refused: true})
+	if ok, _ := h.Ready(); ok {
+		t.Error("ready while the server refuses the session")
+	}
+	h.SetSMTPDestination(DestinationDown{})
+	if ok, reasons := h.Ready(); !ok {
+		t.Errorf("not ready once the destination is up: %q", reasons)
+	}
+}

@@ -53,6 +53,7 @@ type Metrics struct {
 	oauthFailures     prometheus.Counter
 	processingSeconds prometheus.Histogram
 	lastPoll          prometheus.Gauge
+	smtpUp            prometheus.Gauge
 
 	outbox atomic.Pointer[OutboxFunc]
 	store  atomic.Pointer[StoreFunc]
@@ -98,7 +99,13 @@ func New() *Metrics {
 			Name:      "last_successful_poll_timestamp_seconds",
 			Help:      "Unix time of the last successful mailbox poll.",
 		}),
+		smtpUp: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: namespace,
+			Name:      "smtp_destination_up",
+			Help:      "1 while the SMTP server takes sessions, 0 while the outbox defers it (unreachable, refusing connections, the login or the session).",
+		}),
 	}
+	m.smtpUp.Set(1)
 	for _, v := range verdicts {
 		m.verdicts.WithLabelValues(v)
 	}
@@ -108,7 +115,7 @@ func New() *Metrics {
 		m.messagesFetched, m.verdicts, m.findings, m.ticketsCreated, m.followUps,
 		m.emailsSent, m.emailFailures, m.emailsSuppressed, m.smtpErrors,
 		m.imapErrors, m.imapReconnects, m.oauthFailures, m.processingSeconds,
-		m.lastPoll, newOutboxCollector(&m.outbox), newStoreCollector(&m.store),
+		m.lastPoll, m.smtpUp, newOutboxCollector(&m.outbox), newStoreCollector(&m.store),
 	)
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 	return m

@@ -46,6 +46,18 @@ func (m *Metrics) FollowUp() {
 	}
 }
 
+// SMTPDestinationUp sets the ticketd_smtp_destination_up gauge: whether
+// the SMTP server takes sessions.
+func (m *Metrics) SMTPDestinationUp(up bool) {
+	if m != nil {
+		v := 0.0
+		if up {
+			v = 1
+		}
+		m.smtpUp.Set(v)
+	}
+}
+
 // EmailSent counts one email of the kind (receipt.Kind) delivered.
 func (m *Metrics) EmailSent(kind string) {
 	if m != nil {

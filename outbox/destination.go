@@ -23,6 +23,15 @@ type Destination interface {
 	// Permanent reports whether err, returned by Deliver, means the item
 	// can never be delivered: it is not retried.
 	Permanent(err error) bool
+	// Unavailable reports whether err, returned by Deliver, is about the
+	// destination rather than the item: it could not be reached, refused
+	// the connection or the login, or refused the session. The worker then
+	// defers the whole destination, not the item alone.
+	Unavailable(err error) bool
+	// Refused reports whether an Unavailable err is the destination
+	// refusing us (a login, a session), a fault of the configuration,
+	// rather than an outage that passes by itself.
+	Refused(err error) bool
 }
 
 // ErrUndecodable is returned (wrapped) for an item whose payload cannot
@@ -83,6 +92,16 @@ func (s *SMTP) Deliver(ctx context.Context, items []store.OutboxItem, accepted f
 func (s *SMTP) Permanent(err error) bool {
 	return errors.Is(err, ErrUndecodable) || receipt.Permanent(err)
 }
+
+// Unavailable implements Destination: the server could not be reached or
+// the session could not be set up (dial, TLS, greeting, EHLO, AUTH).
+func (s *SMTP) Unavailable(err error) bool {
+	return errors.Is(err, receipt.ErrConnect) || errors.Is(err, receipt.ErrSessionRefused)
+}
+
+// Refused implements Destination: a 5xx answer while setting up the
+// session, or receipt.ErrSessionRefused.
+func (s *SMTP) Refused(err error) bool { return receipt.Refused(err) }
 
 // connectionShares splits n emails into consecutive [lo, hi) shares, one
 // per SMTP connection: at most conns of them, none (but a lone one) smaller

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/lifecycle"
@@ -47,15 +48,39 @@ type Options struct {
 	// its commit (5 ms when zero).
 	MarkDelay time.Duration
 	Metrics   *metrics.Metrics // nil: no metrics
-	Log       *slog.Logger
-	Now       func() time.Time // time.Now when nil
+	// Health hears of the destination's outages, for readiness; nil: none.
+	Health *metrics.Health
+	Log    *slog.Logger
+	Now    func() time.Time // time.Now when nil
 }
 
 // Worker delivers the outbox. Run it once; Kick it from any goroutine.
 type Worker struct {
 	o    Options
 	kick chan struct{}
+	dest destState // used by one pass at a time
+	// stop, once closed, makes Run return after its pass (StopAfterPass).
+	stop     chan struct{}
+	stopOnce sync.Once
 }
+
+// destState is the destination's state: while it is down, the worker
+// defers it as a whole (after mox's queue, which backs off a host, not a
+// message): each pass opens one session with a probe group of at most
+// minPerConnection items, and only on Backoff(tries, Retry.Min,
+// Retry.Max) after the last one; the items waiting are not tried, only
+// given up once older than Retry.MaxAge (expire). A
+// destination that takes some sessions and refuses others (a
+// connection-rate limit) is not down, but the pass stops and the next
+// waits for Backoff(0, ...).
+type destState struct {
+	since time.Time // when it went down; zero while up
+	tries int       // failed passes since it went down
+	next  time.Time // no pass before it (zero: any)
+	err   error     // the last failure
+}
+
+func (d *destState) down() bool { return !d.since.IsZero() }
 
 // New returns a worker; it does nothing until Run or DeliverDue.
 func New(o Options) *Worker {
@@ -69,7 +94,14 @@ func New(o Options) *Worker {
 		o.MarkDelay = defaultMarkDelay
 	}
 	o.Connections = max(o.Connections, 1)
-	return &Worker{o: o, kick: make(chan struct{}, 1)}
+	return &Worker{o: o, kick: make(chan struct{}, 1), stop: make(chan struct{})}
+}
+
+// StopAfterPass makes Run return once the pass in flight, if any, is
+// done, without cutting its sessions as cancelling Run's context would
+// after lifecycle.Grace (run --once, before its last DeliverDue).
+func (w *Worker) StopAfterPass() {
+	w.stopOnce.Do(func() { close(w.stop) })
 }
 
 // Kick wakes the worker without blocking: new items were queued.
@@ -94,14 +126,24 @@ func (w *Worker) Run(ctx context.Context) {
 	defer timer.Stop()
 	for {
 		select {
+		case <-w.stop:
+			return
+		default:
+		}
+		select {
 		case <-ctx.Done():
+			return
+		case <-w.stop:
 			return
 		case <-w.kick:
 		case <-timer.C:
 		}
 		w.DeliverDue(ctx, w.o.Now())
 		wait := time.Minute
-		if next, ok, err := w.o.Store.NextDue(); err != nil {
+		if !w.dest.next.IsZero() {
+			// The items are due, but the destination is not.
+			wait = max(w.dest.next.Sub(w.o.Now()), 50*time.Millisecond)
+		} else if next, ok, err := w.o.Store.NextDue(); err != nil {
 			w.o.Log.Error("outbox: cannot read next retry", "err", err)
 		} else if ok {
 			wait = max(time.Until(next), 50*time.Millisecond)
@@ -117,18 +159,34 @@ func (w *Worker) Run(ctx context.Context) {
 }
 
 // DeliverDue sends every item due at now, in groups. A zero now means
-// every pending item, due or not (run --once).
+// every pending item, due or not (run --once), and tries a destination
+// that is down at once rather than on its backoff. While the destination
+// is down a pass opens one session: the first group is a probe, and the
+// pass goes on only if the destination took it.
 func (w *Worker) DeliverDue(ctx context.Context, now time.Time) {
 	due := now
 	if due.IsZero() {
 		due = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	} else if now.Before(w.dest.next) {
+		return
 	}
+	wasDown, downSince := w.dest.down(), w.dest.since
+	delivered := 0
+	defer func() {
+		if wasDown && !w.dest.down() {
+			w.o.Log.Info("smtp destination up", "down_for", roundDuration(w.o.Now().Sub(downSince)).String(), "delivered", delivered)
+		}
+	}()
 	// One pass walks the outbox once, in ID order: items tried in this
 	// call (still due with --once) are behind the cursor, and items queued
 	// meanwhile are ahead of it.
 	var after uint64
 	for ctx.Err() == nil {
-		batch, err := w.o.Store.DueOutbox(due, after, perConnection*w.o.Connections)
+		limit := perConnection * w.o.Connections
+		if w.dest.down() {
+			limit = minPerConnection // one session
+		}
+		batch, err := w.o.Store.DueOutbox(due, after, limit)
 		if err != nil {
 			w.o.Log.Error("outbox: cannot list due emails", "err", err)
 			return
@@ -137,14 +195,23 @@ func (w *Worker) DeliverDue(ctx context.Context, now time.Time) {
 			return
 		}
 		after = batch[len(batch)-1].ID
-		w.deliver(ctx, batch)
+		sent, destErr := w.deliver(ctx, batch)
+		delivered += sent
+		if destErr != nil {
+			if w.dest.down() {
+				w.expire(due)
+			}
+			return // the rest waits for the destination
+		}
 	}
 }
 
 // deliver sends one group and records each result: sent, retried later
 // with backoff, or failed for good (a permanent error, or too old to
-// retry).
-func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) {
+// retry). It returns how many were sent and, when the destination failed
+// as a whole for some of them (Destination.Unavailable), that failure:
+// the pass stops there, and the destination is down if it took none.
+func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) (sent int, destErr error) {
 	// Count the attempt before sending, so that a crash while sending
 	// retries later instead of in a tight loop.
 	ids := make([]uint64, len(items))
@@ -155,10 +222,10 @@ func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) {
 	items, err := w.o.Store.BeginAttempts(ids, now, now.Add(retry.Backoff(0, w.o.Retry.Min, w.o.Retry.Max)))
 	if err != nil {
 		w.o.Log.Error("outbox: cannot record attempts", "err", err)
-		return
+		return 0, nil
 	}
 	if len(items) == 0 {
-		return
+		return 0, nil
 	}
 	// A group in flight is finished, not cut off: cancelling it after the
 	// destination accepted an item but before it was marked sent would
@@ -176,6 +243,35 @@ func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) {
 	errs := w.o.Destination.Deliver(sendCtx, items, func(i int) { accepted <- items[i].ID })
 	close(accepted)
 	<-marked
+	var unavailable error // the first failure of the destination itself
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			sent++
+		case unavailable == nil && w.o.Destination.Unavailable(err):
+			unavailable = err
+		}
+	}
+	switch {
+	case unavailable == nil || ctx.Err() != nil:
+		// It answered for every item (or we stopped it).
+		if w.dest.down() {
+			w.destUp()
+		}
+		w.dest.next = time.Time{}
+	case sent == 0:
+		destErr = unavailable
+		w.destDown(destErr)
+	default:
+		// It took some and refused the others' sessions (a connection-rate
+		// limit): the pass stops, and the next one, on the shared backoff,
+		// carries as many as it will take then.
+		if w.dest.down() {
+			w.destUp()
+		}
+		w.dest.next = w.o.Now().Add(retry.Backoff(0, w.o.Retry.Min, w.o.Retry.Max))
+		destErr = unavailable
+	}
 	for i, it := range items {
 		err := errs[i]
 		switch {
@@ -185,12 +281,95 @@ func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) {
 		case errors.Is(err, ErrUndecodable):
 			w.o.Log.Error("outbox: undecodable email dropped", "id", it.ID, "err", err)
 			w.markAttempt(it, err, true)
+		case w.o.Destination.Unavailable(err):
+			// A fault of the destination, not of this item: it goes with
+			// the destination's next try, logged once for all (destDown).
+			w.o.Metrics.EmailFailed(it.Kind, false)
+			w.deferItem(it, err, w.dest.next)
 		default:
 			permanent := w.o.Destination.Permanent(err)
 			w.o.Metrics.EmailFailed(it.Kind, permanent)
 			w.markAttempt(it, err, permanent)
 		}
 	}
+	return sent, destErr
+}
+
+// expire gives up the items due by due that a down destination has kept
+// waiting past Retry.MaxAge: untried, they would otherwise outlive it.
+func (w *Worker) expire(due time.Time) {
+	now := w.o.Now()
+	var after uint64
+	for {
+		batch, err := w.o.Store.DueOutbox(due, after, 500)
+		if err != nil {
+			w.o.Log.Error("outbox: cannot list due emails", "err", err)
+			return
+		}
+		if len(batch) == 0 {
+			return
+		}
+		after = batch[len(batch)-1].ID
+		for _, it := range batch {
+			if now.Sub(it.CreatedAt) <= w.o.Retry.MaxAge {
+				continue
+			}
+			if err := w.o.Store.MarkAttempt(it.ID, now, w.dest.err, false, time.Time{}); err != nil {
+				w.o.Log.Error("outbox: cannot record attempt", "id", it.ID, "err", err)
+				continue
+			}
+			w.o.Metrics.EmailFailed(it.Kind, false)
+			w.o.Log.Error("email given up", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "permanent", false, "attempts", it.Attempts+1, "err", w.dest.err)
+		}
+	}
+}
+
+// destDown records a pass that found the destination down: the first
+// time, one log line with the items waiting and the next try.
+func (w *Worker) destDown(err error) {
+	now := w.o.Now()
+	first := !w.dest.down()
+	if first {
+		w.dest.since = now
+		w.dest.tries = 0
+	}
+	w.dest.next = now.Add(retry.Backoff(w.dest.tries, w.o.Retry.Min, w.o.Retry.Max))
+	w.dest.tries++
+	w.dest.err = err
+	w.o.Metrics.SMTPDestinationUp(false)
+	w.o.Health.SetSMTPDestination(metrics.DestinationDown{Since: w.dest.since, Err: err, Refused: w.o.Destination.Refused(err)})
+	if !first {
+		w.o.Log.Debug("smtp destination still down", "tries", w.dest.tries, "next_try", w.dest.next, "err", err)
+		return
+	}
+	waiting, _, serr := w.o.Store.OutboxStats(now)
+	if serr != nil {
+		waiting = -1
+	}
+	w.o.Log.Warn("smtp destination down; emails wait for it", "waiting", waiting, "next_try", w.dest.next, "err", err)
+}
+
+// destUp records that the destination took a session again; DeliverDue
+// logs it once the pass is done.
+func (w *Worker) destUp() {
+	w.dest = destState{}
+	w.o.Metrics.SMTPDestinationUp(true)
+	w.o.Health.SetSMTPDestination(metrics.DestinationDown{})
+}
+
+// deferItem records an attempt that failed with the destination: the
+// item is tried again at next, with the destination, unless that is past
+// its maximum age.
+func (w *Worker) deferItem(it store.OutboxItem, err error, next time.Time) {
+	now := w.o.Now()
+	if next.Sub(it.CreatedAt) > w.o.Retry.MaxAge {
+		w.markAttempt(it, err, false)
+		return
+	}
+	if merr := w.o.Store.MarkAttempt(it.ID, now, err, false, next); merr != nil {
+		w.o.Log.Error("outbox: cannot record attempt", "id", it.ID, "err", merr)
+	}
+	w.o.Log.Debug("email deferred with its destination", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "attempts", it.Attempts, "next_attempt", next)
 }
 
 // markSentAsAccepted records the items the destination accepted as they
@@ -245,4 +424,12 @@ func (w *Worker) markAttempt(it store.OutboxItem, err error, permanent bool) {
 		return
 	}
 	w.o.Log.Warn("email delivery failed; will retry", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "attempts", it.Attempts, "next_attempt", next, "err", err)
+}
+
+// roundDuration rounds d to the second, or to the millisecond under one.
+func roundDuration(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(time.Second)
 }

@@ -150,3 +150,42 @@ func TestTemporaryAndPermanentSMTPFailures(t *testing.T) {
 		t.Errorf("the 5xx receipt must be recorded as failed for good: %+v, %v", failed, err)
 	}
 }
+
+// StopAfterPass (run --once once the inbox is drained) lets the pass in
+// flight finish its SMTP session rather than cutting it: an email whose
+// data the server is still reading is accepted and recorded as sent.
+func TestStopAfterPassFinishesTheSession(t *testing.T) {
+	r := newRig(t)
+	started, release := make(chan struct{}, 1), make(chan struct{})
+	r.smtp = mailtest.StartSMTPWith(t, mailtest.SMTPOptions{DataStarted: started, Release: release})
+	r.queue("en-incident-screenshot.eml", "<stop-%d@acme.example>", 3)
+	w := r.worker()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Run(t.Context())
+	}()
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("DATA never started")
+	}
+	w.StopAfterPass()
+	select {
+	case <-done:
+		t.Fatal("Run returned with a session in flight")
+	case <-time.After(200 * time.Millisecond):
+	}
+	go r.smtp.Stop() // releases the data held
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after its pass")
+	}
+	if depth, _, err := w.Stats(); err != nil || depth != 0 {
+		t.Errorf("%d emails still queued (%v), want every one sent", depth, err)
+	}
+	if n := len(r.smtp.Messages()); n != 3 {
+		t.Errorf("%d emails accepted, want 3", n)
+	}
+}

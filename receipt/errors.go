@@ -21,13 +21,31 @@ var ErrInvalid = errors.New("receipt: invalid email")
 // the link or the configuration, not the email.
 var ErrConnect = errors.New("receipt: SMTP connection failed")
 
+// ErrSessionRefused is returned (wrapped) by Send for the emails of a
+// session that took none of them, refused with an answer about the
+// session rather than about them: a 5.5.x or 5.7.x (or 4.5.x, 4.7.x)
+// refusal of MAIL FROM, a 5.5.x refusal of RCPT TO (a protocol fault:
+// Postfix's reject_non_fqdn_helo_hostname answers "504 5.5.2" at RCPT),
+// or the same 5.7.x refusal (addresses aside) of every recipient.
+// Permanent reports false for it: the fault is the session's (EHLO name,
+// login, sender), not the email's.
+var ErrSessionRefused = errors.New("receipt: SMTP server refused the session")
+
+// Refused reports whether err is the server refusing the session for good
+// (a 5xx answer while setting it up, or an ErrSessionRefused with a 5xx
+// code) rather than an outage: a fault of the configuration, which does
+// not pass by itself.
+func Refused(err error) bool {
+	return (errors.Is(err, ErrSessionRefused) || errors.Is(err, ErrConnect)) && permanentCode(smtpCode(err))
+}
+
 // Permanent reports whether err is a permanent failure that must not be
 // retried: the server refused the email with a 5xx reply (MAIL, RCPT or
 // DATA), or the email cannot be built (ErrInvalid). 4xx replies, connection
 // failures (ErrConnect) and cancellations are temporary. Permanent(nil) is
 // false.
 func Permanent(err error) bool {
-	if err == nil || errors.Is(err, ErrConnect) {
+	if err == nil || errors.Is(err, ErrConnect) || errors.Is(err, ErrSessionRefused) {
 		return false
 	}
 	if errors.Is(err, ErrInvalid) {

@@ -70,7 +70,7 @@ func (s *smtpSession) sendGroup(ms []*mail.Msg, done func(k int, err error)) err
 		if rset {
 			w.WriteString("RSET\r\n")
 		}
-		s.writeEnvelope(w, from, rcpts)
+		s.writeEnvelope(w, from, s.mailParams(from, rcpts, msg), rcpts)
 		fmt.Fprintf(w, "BDAT %d LAST\r\n", len(msg))
 		w.Write(msg)
 		plan = append(plan, planned{k: k, rset: rset, rcpts: rcpts})

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net"
+	"net/mail"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,10 @@ type ServerInfo struct {
 	Size      string   // SIZE limit, "" when not announced
 	LoggedIn  bool     // the configured credentials were accepted
 	Extension []string // every EHLO keyword seen
+	HeloName  string   // the EHLO name sent
+	// Envelope is the address a MAIL FROM/RCPT TO/RSET was tried with
+	// ("" when no sender address is configured).
+	Envelope string
 }
 
 // Probe connects to the server as Send would, reports what it offers, and
@@ -31,14 +36,50 @@ func (s *Sender) Probe(ctx context.Context) (*ServerInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	info.HeloName = s.cfg.HeloName
 	cn, c, sc, err := s.dial(ctx)
 	if err != nil {
 		return info, err
 	}
-	_ = c.CloseWithSMTPClient(sc)
-	cn.close()
+	defer cn.close()
 	info.LoggedIn = s.cfg.Username != ""
+	if err := s.tryEnvelope(sc, info); err != nil {
+		_ = c.CloseWithSMTPClient(sc)
+		return info, err
+	}
+	_ = c.CloseWithSMTPClient(sc)
 	return info, nil
+}
+
+// tryEnvelope runs MAIL FROM and RCPT TO with the sender's own address,
+// then RSET: a relay that refuses the EHLO name or the sender says so at
+// these steps (Postfix answers reject_non_fqdn_helo_hostname at RCPT),
+// and nothing is sent. A refusal wraps ErrSessionRefused.
+func (s *Sender) tryEnvelope(sc *smtp.Client, info *ServerInfo) error {
+	from := s.cfg.EnvelopeFrom
+	if from == "" {
+		from = s.cfg.From
+	}
+	addr, err := mail.ParseAddress(from)
+	if err != nil {
+		return nil // nothing to try with
+	}
+	info.Envelope = addr.Address
+	sess := newSMTPSession(sc, s.timeout)
+	if err := sc.UpdateDeadline(s.timeout); err != nil {
+		return fmt.Errorf("%w: %s: set deadline: %w", ErrConnect, s.cfg.Address, err)
+	}
+	if err := sess.mail("<"+addr.Address+">", ""); err != nil {
+		return fmt.Errorf("%w: %s: with EHLO %s: %w", ErrSessionRefused, s.cfg.Address, s.cfg.HeloName, refusedAt("MAIL", "", err))
+	}
+	if err := sc.Rcpt("<" + addr.Address + ">"); err != nil {
+		_ = sc.Reset()
+		return fmt.Errorf("%w: %s: with EHLO %s: %w", ErrSessionRefused, s.cfg.Address, s.cfg.HeloName, refusedAt("RCPT", "<"+addr.Address+">", err))
+	}
+	if err := sc.Reset(); err != nil {
+		return fmt.Errorf("%w: %s: RSET: %w", ErrConnect, s.cfg.Address, err)
+	}
+	return nil
 }
 
 // ehlo opens a bare session to read the server's extensions.

@@ -34,9 +34,14 @@ type SMTPConfig struct {
 	// the server offers). Over an unencrypted connection go-mail allows them
 	// only to localhost, so NewSender refuses that combination elsewhere.
 	Username, Password string
-	EnvelopeFrom       string        // MAIL FROM; default: Email.From
-	HeloName           string        // EHLO name; default: the host name
-	Timeout            time.Duration // per connection/command; default DefaultTimeout
+	EnvelopeFrom       string // MAIL FROM; default: Email.From
+	// HeloName is the EHLO name; default: DefaultHeloName(EnvelopeFrom,
+	// else From).
+	HeloName string
+	// From is smtp.from, whose domain names the EHLO when the host has no
+	// fully qualified name.
+	From    string
+	Timeout time.Duration // per connection/command; default DefaultTimeout
 	// Token, when set, logs in with SASL XOAUTH2 as Username, with an
 	// OAuth2 access token fetched for every connection (Gmail, Microsoft
 	// 365). Password is then unused.
@@ -85,6 +90,13 @@ func NewSender(cfg SMTPConfig) (*Sender, error) {
 		if _, err := bareAddress("smtp envelope from", cfg.EnvelopeFrom, ""); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.HeloName == "" {
+		from := cfg.EnvelopeFrom
+		if from == "" {
+			from = cfg.From
+		}
+		cfg.HeloName = DefaultHeloName(from)
 	}
 	if strings.ContainsFunc(cfg.HeloName, func(r rune) bool { return r <= ' ' || r > '~' }) {
 		return nil, fmt.Errorf("receipt: smtp helo name %q: not a host name", cfg.HeloName)
@@ -167,9 +179,12 @@ func (s *Sender) tlsConfig() *tls.Config {
 // An email that cannot be built gets an ErrInvalid error and is not sent. A
 // failure to connect or to set up the session gives every email an
 // ErrConnect error, as does a connection lost during the batch for the
-// emails not yet attempted. Cancelling ctx closes the connection; the emails
-// not yet accepted get an error wrapping ctx's cause. Use Permanent to tell
-// what not to retry.
+// emails not yet attempted. Cancelling ctx starts no further transaction:
+// the one in flight may finish, then QUIT ends the session, and the
+// connection is closed the timeout after ctx ended at the latest; the
+// emails not accepted get an error wrapping ctx's cause. A refusal that
+// answers the session rather than the email wraps ErrSessionRefused. Use
+// Permanent to tell what not to retry.
 //
 // An email whose final "." was sent when the connection broke may have been
 // accepted anyway: SMTP cannot tell, so a retry may deliver it twice.
@@ -217,6 +232,7 @@ func (s *Sender) SendNotify(ctx context.Context, emails []*Email, accepted func(
 	} else {
 		s.sendOneByOne(ctx, sess, emails, msgs, errs, accepted)
 	}
+	markSessionRefusals(errs)
 	// Every email was accepted or refused already, or the link is gone: a
 	// failed QUIT changes nothing for them.
 	_ = c.CloseWithSMTPClient(sc)
@@ -346,7 +362,7 @@ func (cn *connection) close() {
 }
 
 // dial connects and sets up the SMTP session (EHLO, STARTTLS, AUTH). The
-// link is closed as soon as ctx is done. Errors wrap ErrConnect.
+// link is closed the timeout after ctx is done (see the stop below). Errors wrap ErrConnect.
 func (s *Sender) dial(ctx context.Context) (*connection, *mail.Client, *smtp.Client, error) {
 	cn := &connection{}
 	addr := net.JoinHostPort(s.host, strconv.Itoa(s.port))
@@ -373,7 +389,12 @@ func (s *Sender) dial(ctx context.Context) (*connection, *mail.Client, *smtp.Cli
 			conn = tc
 		}
 		cn.conn = conn
-		cn.stop = context.AfterFunc(ctx, func() { _ = conn.Close() })
+		// A stop ends the session cleanly: no transaction starts after it
+		// (the send loops check ctx), the one in flight may finish, and
+		// QUIT goes out; the link is closed the timeout after the stop at
+		// the latest. Cutting it at once could lose the server's answer
+		// to a message it accepted, which would then go out twice.
+		cn.stop = context.AfterFunc(ctx, func() { time.AfterFunc(s.timeout, func() { _ = conn.Close() }) })
 		return conn, nil
 	}
 	token := ""

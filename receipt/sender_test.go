@@ -316,8 +316,9 @@ func TestSendCanceled(t *testing.T) {
 		t.Run("during DATA/"+caps.name, func(t *testing.T) {
 			be := &backend{dataStarted: make(chan struct{}, 1), release: make(chan struct{}), noPipelining: caps.noPipelining, noChunking: caps.noChunking}
 			addr := startServer(t, be, SecurityNone)
-			// A long timeout: only cancellation can end the blocked DATA soon.
-			s := newTestSender(t, SMTPConfig{Address: addr, Timeout: time.Minute})
+			// The server never answers: the link is closed the timeout
+			// after the cancellation.
+			s := newTestSender(t, SMTPConfig{Address: addr, Timeout: time.Second})
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			done := make(chan []error, 1)
@@ -338,6 +339,55 @@ func TestSendCanceled(t *testing.T) {
 				if !errors.Is(err, context.Canceled) || Permanent(err) {
 					t.Errorf("email %d: %v, want a temporary context.Canceled", i, err)
 				}
+			}
+		})
+	}
+}
+
+// Cancelled while the server reads a message, Send lets that transaction
+// finish (the server's answer is read, not lost), starts no other, and
+// ends the session with QUIT: nothing is cut after the data went out.
+func TestSendCanceledFinishesTheTransactionInFlight(t *testing.T) {
+	for _, caps := range capabilities {
+		t.Run(caps.name, func(t *testing.T) {
+			be := &backend{dataStarted: make(chan struct{}, 1), release: make(chan struct{}), noPipelining: caps.noPipelining, noChunking: caps.noChunking}
+			addr := startServer(t, be, SecurityNone)
+			s := newTestSender(t, SMTPConfig{Address: addr, Timeout: 5 * time.Second})
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			done := make(chan []error, 1)
+			go func() { done <- s.Send(ctx, batch(3)) }()
+			select {
+			case <-be.dataStarted:
+			case <-time.After(10 * time.Second):
+				t.Fatal("DATA never started")
+			}
+			cancel()
+			time.Sleep(100 * time.Millisecond)
+			go be.srv.Stop() // releases the DATA held, then waits for the session to end
+			var errs []error
+			select {
+			case errs = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Send did not return after cancellation")
+			}
+			if errs[0] != nil {
+				t.Errorf("the email in flight: %v, want accepted", errs[0])
+			}
+			accepted := 0
+			for i, err := range errs {
+				switch {
+				case err == nil:
+					accepted++
+				case !errors.Is(err, context.Canceled) || Permanent(err):
+					t.Errorf("email %d: %v, want accepted or a temporary context.Canceled", i, err)
+				}
+			}
+			if n := len(be.messages()); n != accepted {
+				t.Errorf("server took %d emails, Send reports %d accepted", n, accepted)
+			}
+			if n := be.occurrences("QUIT"); n != 1 {
+				t.Errorf("%d QUIT, want the session ended cleanly", n)
 			}
 		})
 	}

@@ -31,22 +31,56 @@ type smtpSession struct {
 	// dirty is true when the last transaction of a group was refused: the
 	// next one opens with RSET.
 	dirty bool
-	// mailParams are the MAIL FROM parameters go-mail's own Mail would
-	// send to this server.
-	mailParams string
+	// has8BitMIME and hasSMTPUTF8 say what the server offers: MAIL FROM
+	// declares BODY=8BITMIME and SMTPUTF8 (see mailParams) only for a
+	// message that needs them.
+	has8BitMIME, hasSMTPUTF8 bool
 }
 
 func newSMTPSession(sc *smtp.Client, timeout time.Duration) *smtpSession {
 	s := &smtpSession{sc: sc, timeout: timeout}
 	s.pipelining, _ = sc.Extension("PIPELINING")
 	s.chunking, _ = sc.Extension("CHUNKING")
-	if ok, _ := sc.Extension("8BITMIME"); ok {
-		s.mailParams += " BODY=8BITMIME"
-	}
-	if ok, _ := sc.Extension("SMTPUTF8"); ok {
-		s.mailParams += " SMTPUTF8"
-	}
+	s.has8BitMIME, _ = sc.Extension("8BITMIME")
+	s.hasSMTPUTF8, _ = sc.Extension("SMTPUTF8")
 	return s
+}
+
+// mailParams returns the MAIL FROM parameters of a message: BODY=8BITMIME
+// when it holds 8-bit bytes, SMTPUTF8 when an address is not ASCII (RFC
+// 6152, RFC 6531), each only when the server offers it. go-mail's Mail
+// declares both for every message.
+func (s *smtpSession) mailParams(from string, rcpts []string, msg []byte) string {
+	params := ""
+	if s.has8BitMIME && !isASCII(msg) {
+		params += " BODY=8BITMIME"
+	}
+	if s.hasSMTPUTF8 && !isASCII([]byte(from+strings.Join(rcpts, ""))) {
+		params += " SMTPUTF8"
+	}
+	return params
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// mail sends MAIL FROM with params and reads its reply.
+func (s *smtpSession) mail(from, params string) error {
+	t := s.sc.Text
+	id, err := t.Cmd("MAIL FROM:%s%s", from, params)
+	if err != nil {
+		return err
+	}
+	t.StartResponse(id)
+	defer t.EndResponse(id)
+	_, _, err = t.ReadResponse(250)
+	return err
 }
 
 // send runs one mail transaction for m: the envelope, then the message.
@@ -62,23 +96,24 @@ func (s *smtpSession) send(m *mail.Msg) error {
 	if err := s.sc.UpdateDeadline(s.timeout); err != nil {
 		return fmt.Errorf("set deadline: %w", err)
 	}
+	s.buf.Reset()
+	if _, err := m.WriteTo(&s.buf); err != nil {
+		return fmt.Errorf("%w: render message: %w", ErrInvalid, err)
+	}
+	params := s.mailParams(from, rcpts, s.buf.Bytes())
 	if s.chunking {
-		s.buf.Reset()
-		if _, err := m.WriteTo(&s.buf); err != nil {
-			return fmt.Errorf("%w: render message: %w", ErrInvalid, err)
-		}
-		return s.sendChunk(from, rcpts, crlfLines(s.buf.Bytes()))
+		return s.sendChunk(from, params, rcpts, crlfLines(s.buf.Bytes()))
 	}
 	var data io.WriteCloser
 	if s.pipelining {
-		data, err = s.envelopePipelined(from, rcpts)
+		data, err = s.envelopePipelined(from, params, rcpts)
 	} else {
-		data, err = s.envelope(from, rcpts)
+		data, err = s.envelope(from, params, rcpts)
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := m.WriteTo(data); err != nil {
+	if _, err := data.Write(s.buf.Bytes()); err != nil {
 		return fmt.Errorf("write message: %w", err)
 	}
 	if err := data.Close(); err != nil {
@@ -91,13 +126,13 @@ func (s *smtpSession) send(m *mail.Msg) error {
 // one BDAT LAST chunk. (With PIPELINING too, sendGroup does the work.) A
 // server reads a chunk even after refusing its BDAT (RFC 3030, 2), so the
 // session stays in step.
-func (s *smtpSession) sendChunk(from string, rcpts []string, msg []byte) error {
-	if err := s.sc.Mail(from); err != nil {
-		return s.reset(fmt.Errorf("MAIL FROM: %w", err))
+func (s *smtpSession) sendChunk(from, params string, rcpts []string, msg []byte) error {
+	if err := s.mail(from, params); err != nil {
+		return s.reset(refusedAt("MAIL", "", err))
 	}
 	for _, r := range rcpts {
 		if err := s.sc.Rcpt(r); err != nil {
-			return s.reset(fmt.Errorf("RCPT TO %s: %w", r, err))
+			return s.reset(refusedAt("RCPT", r, err))
 		}
 	}
 	t := s.sc.Text
@@ -118,8 +153,8 @@ func (s *smtpSession) sendChunk(from string, rcpts []string, msg []byte) error {
 
 // writeEnvelope writes the MAIL and RCPT commands of a pipelined
 // transaction.
-func (s *smtpSession) writeEnvelope(w io.StringWriter, from string, rcpts []string) {
-	w.WriteString("MAIL FROM:" + from + s.mailParams + "\r\n")
+func (s *smtpSession) writeEnvelope(w io.StringWriter, from, params string, rcpts []string) {
+	w.WriteString("MAIL FROM:" + from + params + "\r\n")
 	for _, r := range rcpts {
 		w.WriteString("RCPT TO:" + r + "\r\n")
 	}
@@ -131,17 +166,17 @@ func (s *smtpSession) envelopeReplies(rcpts []string) (refused, err error) {
 	t := s.sc.Text
 	if _, _, err := t.ReadResponse(250); err != nil {
 		if !isReply(err) {
-			return nil, fmt.Errorf("MAIL FROM: %w", err)
+			return nil, refusedAt("MAIL", "", err)
 		}
-		refused = fmt.Errorf("MAIL FROM: %w", err)
+		refused = refusedAt("MAIL", "", err)
 	}
 	for _, r := range rcpts {
 		if _, _, err := t.ReadResponse(25); err != nil {
 			if !isReply(err) {
-				return nil, fmt.Errorf("RCPT TO %s: %w", r, err)
+				return nil, refusedAt("RCPT", r, err)
 			}
 			if refused == nil {
-				refused = fmt.Errorf("RCPT TO %s: %w", r, err)
+				refused = refusedAt("RCPT", r, err)
 			}
 		}
 	}
@@ -165,13 +200,13 @@ func crlfLines(msg []byte) []byte {
 }
 
 // envelope sends MAIL, RCPT and DATA one at a time.
-func (s *smtpSession) envelope(from string, rcpts []string) (io.WriteCloser, error) {
-	if err := s.sc.Mail(from); err != nil {
-		return nil, s.reset(fmt.Errorf("MAIL FROM: %w", err))
+func (s *smtpSession) envelope(from, params string, rcpts []string) (io.WriteCloser, error) {
+	if err := s.mail(from, params); err != nil {
+		return nil, s.reset(refusedAt("MAIL", "", err))
 	}
 	for _, r := range rcpts {
 		if err := s.sc.Rcpt(r); err != nil {
-			return nil, s.reset(fmt.Errorf("RCPT TO %s: %w", r, err))
+			return nil, s.reset(refusedAt("RCPT", r, err))
 		}
 	}
 	w, err := s.sc.Data()
@@ -185,10 +220,10 @@ func (s *smtpSession) envelope(from string, rcpts []string) (io.WriteCloser, err
 // their replies in order (RFC 2920, 3.1). If MAIL or a RCPT was refused but
 // the server still answered DATA with 354, an empty message ends the data
 // (a server refuses a transaction without valid recipients) before RSET.
-func (s *smtpSession) envelopePipelined(from string, rcpts []string) (io.WriteCloser, error) {
+func (s *smtpSession) envelopePipelined(from, params string, rcpts []string) (io.WriteCloser, error) {
 	t := s.sc.Text
 	var b strings.Builder
-	s.writeEnvelope(&b, from, rcpts)
+	s.writeEnvelope(&b, from, params, rcpts)
 	b.WriteString("DATA\r\n")
 	if _, err := t.W.WriteString(b.String()); err != nil {
 		return nil, fmt.Errorf("send envelope: %w", err)

@@ -51,6 +51,8 @@ type SMTPOptions struct {
 	DataStarted, Release chan struct{}
 	// Wire records what the server reads, read by read (see Reads).
 	Wire bool
+	// SMTPUTF8 offers SMTPUTF8 (RFC 6531) in the EHLO reply.
+	SMTPUTF8 bool
 	// Sink, when set, receives each accepted email instead of the list
 	// Messages returns (a benchmark's sink keeps nothing).
 	Sink func(Message)
@@ -142,6 +144,7 @@ func (s *SMTPServer) serve(ln net.Listener) {
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
 	srv.MaxMessageBytes = 64 << 20
+	srv.EnableSMTPUTF8 = s.opts.SMTPUTF8
 	ln = wireListener{Listener: ln, s: s}
 	switch s.opts.Security {
 	case "tls":
