@@ -59,9 +59,12 @@ type Worker struct {
 	o    Options
 	kick chan struct{}
 	dest destState // used by one pass at a time
-	// stop, once closed, makes Run return after its pass (StopAfterPass).
+	// stop, once closed, makes Run return after its pass (StopAfterPass);
+	// a later Run starts with a new one (stopped says the old one was used).
+	stopMu   sync.Mutex
 	stop     chan struct{}
-	stopOnce sync.Once
+	stopOnce *sync.Once
+	stopped  bool
 }
 
 // destState is the destination's state: while it is down, the worker
@@ -94,14 +97,35 @@ func New(o Options) *Worker {
 		o.MarkDelay = defaultMarkDelay
 	}
 	o.Connections = max(o.Connections, 1)
-	return &Worker{o: o, kick: make(chan struct{}, 1), stop: make(chan struct{})}
+	return &Worker{o: o, kick: make(chan struct{}, 1), stop: make(chan struct{}), stopOnce: new(sync.Once)}
 }
 
 // StopAfterPass makes Run return once the pass in flight, if any, is
 // done, without cutting its sessions as cancelling Run's context would
 // after lifecycle.Grace (run --once, before its last DeliverDue).
 func (w *Worker) StopAfterPass() {
-	w.stopOnce.Do(func() { close(w.stop) })
+	w.stopMu.Lock()
+	defer w.stopMu.Unlock()
+	stop := w.stop
+	w.stopOnce.Do(func() { close(stop) })
+}
+
+// runStop returns the stop channel of a new Run: a fresh one when the
+// last Run was stopped by StopAfterPass (run --once, then the daemon).
+func (w *Worker) runStop() chan struct{} {
+	w.stopMu.Lock()
+	defer w.stopMu.Unlock()
+	if w.stopped {
+		w.stop, w.stopOnce, w.stopped = make(chan struct{}), new(sync.Once), false
+	}
+	return w.stop
+}
+
+// markStopped records that Run returned on stop.
+func (w *Worker) markStopped() {
+	w.stopMu.Lock()
+	w.stopped = true
+	w.stopMu.Unlock()
 }
 
 // Kick wakes the worker without blocking: new items were queued.
@@ -122,18 +146,21 @@ func (w *Worker) Stats() (int, time.Duration, error) {
 // earliest retry falls due. A pass in flight when ctx ends finishes within
 // lifecycle.Grace.
 func (w *Worker) Run(ctx context.Context) {
+	stop := w.runStop()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
 		select {
-		case <-w.stop:
+		case <-stop:
+			w.markStopped()
 			return
 		default:
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-w.stop:
+		case <-stop:
+			w.markStopped()
 			return
 		case <-w.kick:
 		case <-timer.C:
