@@ -90,6 +90,12 @@ func (s *smtpSession) sendGroup(ms []*mail.Msg, done func(k int, err error)) err
 		return fmt.Errorf("send %d messages: %w", len(plan), err)
 	}
 	for _, p := range plan {
+		// Each transaction's replies get the whole timeout: a server that
+		// counts errors may pause before each reply (Postfix's
+		// smtpd_error_sleep_time), and that is no dead link.
+		if err := s.sc.UpdateDeadline(s.timeout); err != nil {
+			return fmt.Errorf("set deadline: %w", err)
+		}
 		if p.rset {
 			if _, _, err := t.ReadResponse(250); err != nil {
 				// Not wrapped: a refused RSET's code is no verdict on

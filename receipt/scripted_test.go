@@ -128,11 +128,18 @@ func TestGroupRSETRefused(t *testing.T) {
 		return "250 ok"
 	}}
 	s := newTestSender(t, SMTPConfig{Address: srv.start(t), Timeout: 5 * time.Second})
-	errs := s.Send(t.Context(), batch(3))
-	if errs[0] != nil {
-		t.Errorf("email 0, before any RSET: %v", errs[0])
+	// The first email goes alone and the second opens the next group, both
+	// without RSET; the third is the first after one.
+	errs := s.Send(t.Context(), batch(4))
+	for i := range 2 {
+		if errs[i] != nil {
+			t.Errorf("email %d, before any RSET: %v", i, errs[i])
+		}
 	}
-	for i := 1; i < 3; i++ {
+	if srv.count("RSET") == 0 {
+		t.Fatal("the server read no RSET")
+	}
+	for i := 2; i < 4; i++ {
 		if errs[i] == nil || Permanent(errs[i]) {
 			t.Errorf("email %d: %v (permanent %v), want a temporary failure", i, errs[i], Permanent(errs[i]))
 		}

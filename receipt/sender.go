@@ -239,6 +239,13 @@ func (s *Sender) SendNotify(ctx context.Context, emails []*Email, accepted func(
 	return errs
 }
 
+// sessionRefusedRest is the error of the emails a session does not try
+// after refusal, which answered the session rather than one email (see
+// sessionLevel): they wait with the destination.
+func sessionRefusedRest(refusal error) error {
+	return fmt.Errorf("%w: not attempted after the session was refused: %w", ErrSessionRefused, refusal)
+}
+
 // failFrom sets, for every email from index from on that was built and has
 // no result yet, an error wrapping err.
 func failFrom(emails []*Email, msgs []*mail.Msg, errs []error, from int, err error) {
@@ -249,15 +256,23 @@ func failFrom(emails []*Email, msgs []*mail.Msg, errs []error, from int, err err
 	}
 }
 
-// sendGroups sends the emails groupMax at a time (see grouped).
+// sendGroups sends the emails groupMax at a time (see grouped), after a
+// first one alone: a session refused as a session (see sessionLevel) then
+// costs one refused transaction, not a group of them, each of which a
+// server counting errors answers more slowly.
 func (s *Sender) sendGroups(ctx context.Context, sess *smtpSession, emails []*Email, msgs []*mail.Msg, errs []error, accepted func(int)) {
+	tookOne, first := false, true
 	for start := 0; start < len(msgs); {
 		if ctx.Err() != nil {
 			failFrom(emails, msgs, errs, start, context.Cause(ctx))
 			return
 		}
 		var idx []int
-		for ; start < len(msgs) && len(idx) < groupMax; start++ {
+		size := groupMax
+		if first {
+			size, first = 1, false
+		}
+		for ; start < len(msgs) && len(idx) < size; start++ {
 			if msgs[start] != nil {
 				idx = append(idx, start)
 			}
@@ -267,17 +282,26 @@ func (s *Sender) sendGroups(ctx context.Context, sess *smtpSession, emails []*Em
 		for k, i := range idx {
 			group[k] = msgs[i]
 		}
+		var refusal error
 		err := sess.sendGroup(group, func(k int, err error) {
 			finished[k] = true
 			i := idx[k]
 			if err == nil {
+				tookOne = true
 				if accepted != nil {
 					accepted(i)
 				}
 				return
 			}
 			errs[i] = fmt.Errorf("receipt: deliver %s to %s: %w", emails[i].MessageID, emails[i].To, err)
+			if refusal == nil && !tookOne && sessionLevel(err) {
+				refusal = err
+			}
 		})
+		if err == nil && refusal != nil {
+			failFrom(emails, msgs, errs, start, sessionRefusedRest(refusal))
+			return
+		}
 		if err == nil {
 			continue
 		}
@@ -310,6 +334,7 @@ func (s *Sender) sendGroups(ctx context.Context, sess *smtpSession, emails []*Em
 // sendOneByOne sends the emails one transaction at a time.
 func (s *Sender) sendOneByOne(ctx context.Context, sess *smtpSession, emails []*Email, msgs []*mail.Msg, errs []error, accepted func(int)) {
 	failRest := func(from int, err error) { failFrom(emails, msgs, errs, from, err) }
+	tookOne := false
 	for i, m := range msgs {
 		if m == nil {
 			continue
@@ -320,6 +345,7 @@ func (s *Sender) sendOneByOne(ctx context.Context, sess *smtpSession, emails []*
 		}
 		err := sess.send(m)
 		if err == nil {
+			tookOne = true
 			if accepted != nil {
 				accepted(i)
 			}
@@ -333,6 +359,10 @@ func (s *Sender) sendOneByOne(ctx context.Context, sess *smtpSession, emails []*
 		}
 		if errors.Is(err, ErrInvalid) {
 			continue // refused before anything was sent
+		}
+		if !tookOne && sessionLevel(err) {
+			failRest(i+1, sessionRefusedRest(err))
+			return
 		}
 		if smtpCode(err) == 0 || errors.Is(err, errLinkInDoubt) {
 			// Not a server reply, or RSET failed after one: the link is

@@ -46,6 +46,23 @@ func enhancedSubject(te *textproto.Error) string {
 // server repeats in its reply ("<bob@example.com>: Relay access denied").
 var anglePart = regexp.MustCompile(`<[^>]*>`)
 
+// sessionLevel reports whether err, one email's refusal, answers the
+// session whatever the email: a MAIL refused with a protocol or policy
+// status (5.5.x, 5.7.x), or a RCPT refused with a protocol one (504 5.5.2
+// for a HELO name is never about a mailbox). Once a session is refused so,
+// every further transaction would be refused the same way, and a server
+// that counts errors slows its replies with each.
+func sessionLevel(err error) bool {
+	var se *stageError
+	var te *textproto.Error
+	if !errors.As(err, &se) || !errors.As(se.err, &te) {
+		return false
+	}
+	subject := enhancedSubject(te)
+	return (se.verb == "MAIL" && (subject == "5" || subject == "7")) ||
+		(se.verb == "RCPT" && subject == "5")
+}
+
 // markSessionRefusals wraps with ErrSessionRefused the errors of one
 // session's emails that answer the session rather than the email (see
 // ErrSessionRefused), so that they are retried with the destination
@@ -77,11 +94,7 @@ func markSessionRefusals(errs []error) {
 		}
 		subject := enhancedSubject(te)
 		switch {
-		case se.verb == "MAIL" && (subject == "5" || subject == "7"):
-			mark(i)
-		case se.verb == "RCPT" && subject == "5":
-			// Protocol faults (504 5.5.2 for a HELO name) are never about
-			// a mailbox.
+		case sessionLevel(err):
 			mark(i)
 		case se.verb == "RCPT" && subject == "7":
 			key := fmt.Sprintf("%d %s", te.Code, strings.Join(strings.Fields(anglePart.ReplaceAllString(te.Msg, "")), " "))

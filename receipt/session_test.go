@@ -80,3 +80,80 @@ func TestSessionRefusals(t *testing.T) {
 		}
 	}
 }
+
+// A session refused as a session (a HELO name refused at RCPT, a refused
+// sender) tries no further transaction: each would be refused the same
+// way, and Postfix slows its replies with every error. A server taking
+// groups gets the first transaction alone, so it too sees one try.
+func TestSessionRefusalEndsTheSession(t *testing.T) {
+	const emails = groupMax + 4
+	helo := "504 5.5.2 <vm>: Helo command rejected: need fully-qualified hostname"
+	tests := []struct {
+		name       string
+		mail, rcpt string
+	}{
+		{"HELO refused at RCPT", "", helo},
+		{"sender refused", "553 5.7.1 <support@vendor.test>: Sender address rejected: not owned by user", ""},
+	}
+	modes := []struct {
+		name  string
+		caps  []string
+		tries int // MAIL commands the server reads
+	}{
+		{"grouped", []string{"PIPELINING", "CHUNKING"}, 1},
+		{"pipelined", []string{"PIPELINING"}, 1},
+		{"one command at a time", nil, 1},
+	}
+	for _, tt := range tests {
+		for _, mode := range modes {
+			t.Run(tt.name+", "+mode.name, func(t *testing.T) {
+				srv := &scripted{caps: mode.caps, reply: func(verb string, n int) string {
+					switch {
+					case verb == "MAIL" && tt.mail != "":
+						return tt.mail
+					case verb == "RCPT" && tt.mail != "":
+						return "503 5.5.1 Error: need MAIL command"
+					case verb == "RCPT":
+						return tt.rcpt
+					case verb == "DATA":
+						return "354 go ahead"
+					}
+					return "250 ok"
+				}}
+				s := newTestSender(t, SMTPConfig{Address: srv.start(t), Timeout: 5 * time.Second})
+				errs := s.Send(t.Context(), batch(emails))
+				for i, err := range errs {
+					if !errors.Is(err, ErrSessionRefused) || Permanent(err) || !Refused(err) {
+						t.Errorf("email %d: %v: want a session refusal, retried", i, err)
+					}
+				}
+				if got := srv.count("MAIL"); got != mode.tries {
+					t.Errorf("server read %d MAIL commands for %d emails, want %d", got, emails, mode.tries)
+				}
+			})
+		}
+	}
+}
+
+// Every transaction of a group gets the whole timeout for its replies: a
+// server that pauses before each refusal (Postfix's
+// smtpd_error_sleep_time) is slow, not dead, even when a group's pauses
+// add up to more than the timeout.
+func TestGroupTimeoutPerTransaction(t *testing.T) {
+	const timeout = 2 * time.Second
+	pause := timeout / 4
+	srv := &scripted{caps: []string{"PIPELINING", "CHUNKING"}, reply: func(verb string, n int) string {
+		if verb == "RCPT" {
+			time.Sleep(pause) // the server's own delay, not a wait of the test
+			return fmt.Sprintf("550 5.1.1 <user%d@customer.test>: Recipient address rejected: User unknown", n-1)
+		}
+		return "250 ok"
+	}}
+	s := newTestSender(t, SMTPConfig{Address: srv.start(t), Timeout: timeout})
+	errs := s.Send(t.Context(), batch(8)) // 8 pauses: twice the timeout
+	for i, err := range errs {
+		if !Permanent(err) {
+			t.Errorf("email %d: %v: want the server's refusal of the mailbox", i, err)
+		}
+	}
+}
