@@ -53,28 +53,21 @@ func domainAuthenticated(headers, trusted []string, from string) bool {
 	if domain == "" {
 		return false
 	}
-	for _, h := range headers {
-		id, results, _ := authres.Parse(stripComments(h))
-		if id == "" || !containsFold(trusted, id) {
-			continue
-		}
-		for _, r := range results {
-			switch r := r.(type) {
-			case *authres.DMARCResult:
-				if r.Value == authres.ResultPass && (r.From == "" || orgDomain(domainOfAddr(r.From)) == domain) {
-					return true
-				}
-			case *authres.DKIMResult:
-				if r.Value == authres.ResultPass && orgDomain(domainOfAddr(r.Domain)) == domain {
-					return true
-				}
-			case *authres.SPFResult:
-				if r.Value == authres.ResultPass && orgDomain(domainOfAddr(r.From)) == domain {
-					return true
-				}
+	for _, r := range rules.TrustedAuthResults(headers, trusted) {
+		switch r := r.(type) {
+		case *authres.DMARCResult:
+			if r.Value == authres.ResultPass && (r.From == "" || orgDomain(domainOfAddr(r.From)) == domain) {
+				return true
+			}
+		case *authres.DKIMResult:
+			if r.Value == authres.ResultPass && orgDomain(domainOfAddr(r.Domain)) == domain {
+				return true
+			}
+		case *authres.SPFResult:
+			if r.Value == authres.ResultPass && orgDomain(domainOfAddr(r.From)) == domain {
+				return true
 			}
 		}
-		return false
 	}
 	return false
 }
@@ -113,35 +106,4 @@ func orgDomain(d string) string {
 		return ""
 	}
 	return strings.Join(labels[len(labels)-n:], ".")
-}
-
-// stripComments removes RFC 5322 comments ("(...)", nested, outside quoted
-// strings) from a header value; go-msgauth does not, and a comment after
-// the authserv-id ("mx.example.com (Postfix);") would make it fail.
-func stripComments(s string) string {
-	var b strings.Builder
-	depth, quoted, escaped := 0, false, false
-	for _, r := range s {
-		switch {
-		case escaped:
-			escaped = false
-		case r == '\\':
-			escaped = true
-		case depth == 0 && r == '"':
-			quoted = !quoted
-		case !quoted && r == '(':
-			depth++
-			continue
-		case !quoted && r == ')' && depth > 0:
-			depth--
-			if depth == 0 {
-				b.WriteByte(' ')
-			}
-			continue
-		}
-		if depth == 0 {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

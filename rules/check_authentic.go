@@ -45,28 +45,36 @@ func authenticated(headers, trusted []string, domain string) bool {
 	if domain == "" {
 		return false
 	}
-	for _, h := range headers {
-		// On a parse error, Parse still returns the results before the bad
-		// one; they are as trustworthy as the header itself.
-		id, results, _ := authres.Parse(stripComments(h))
-		if id == "" || !containsFold(trusted, id) {
-			continue
-		}
-		for _, r := range results {
-			switch r := r.(type) {
-			case *authres.DMARCResult:
-				if r.Value == authres.ResultPass && (r.From == "" || sameDomain(r.From, domain)) {
-					return true
-				}
-			case *authres.DKIMResult:
-				if r.Value == authres.ResultPass && (sameDomain(r.Domain, domain) || sameDomain(r.Identifier, domain)) {
-					return true
-				}
+	for _, r := range TrustedAuthResults(headers, trusted) {
+		switch r := r.(type) {
+		case *authres.DMARCResult:
+			if r.Value == authres.ResultPass && (r.From == "" || sameDomain(r.From, domain)) {
+				return true
+			}
+		case *authres.DKIMResult:
+			if r.Value == authres.ResultPass && (sameDomain(r.Domain, domain) || sameDomain(r.Identifier, domain)) {
+				return true
 			}
 		}
-		return false
 	}
 	return false
+}
+
+// TrustedAuthResults returns the results of the topmost header of headers
+// (Authentication-Results values, topmost first) whose authserv-id is in
+// trusted, or nil when there is none. Only that header counts: the
+// receiving server adds it above everything the sender wrote, so a forged
+// header with the same authserv-id sits below it. On a parse error the
+// results before the bad one are kept: they are as trustworthy as the
+// header itself.
+func TrustedAuthResults(headers, trusted []string) []authres.Result {
+	for _, h := range headers {
+		id, results, _ := authres.Parse(stripComments(h))
+		if id != "" && containsFold(trusted, id) {
+			return results
+		}
+	}
+	return nil
 }
 
 // stripComments removes RFC 5322 comments ("(...)", nested, outside quoted
