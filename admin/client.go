@@ -181,14 +181,9 @@ func (c *Client) change(ctx context.Context, number, what string) (*store.Ticket
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, http.MethodPost, p, nil, true)
-	if err != nil {
-		return nil, fmt.Errorf("%s ticket %q: %w", what, number, err)
-	}
-	defer resp.Body.Close()
 	var t store.Ticket
-	if err := json.NewDecoder(resp.Body).Decode(&t); err != nil {
-		return nil, fmt.Errorf("%s ticket %q: decode answer: %w", what, number, err)
+	if err := c.postJSON(ctx, p, nil, &t); err != nil {
+		return nil, fmt.Errorf("%s ticket %q: %w", what, number, err)
 	}
 	return &t, nil
 }
@@ -203,7 +198,19 @@ func ticketPath(number, suffix string) (string, error) {
 
 // getJSON GETs path?q and decodes the JSON answer into out.
 func (c *Client) getJSON(ctx context.Context, path string, q url.Values, out any) error {
-	resp, err := c.do(ctx, http.MethodGet, path, q, false)
+	return c.callJSON(ctx, http.MethodGet, path, q, out)
+}
+
+// postJSON POSTs to path?q with the admin header and decodes the JSON
+// answer into out.
+func (c *Client) postJSON(ctx context.Context, path string, q url.Values, out any) error {
+	return c.callJSON(ctx, http.MethodPost, path, q, out)
+}
+
+// callJSON sends one request (with the admin header unless it is a GET)
+// and decodes the JSON answer into out.
+func (c *Client) callJSON(ctx context.Context, method, path string, q url.Values, out any) error {
+	resp, err := c.do(ctx, method, path, q, method != http.MethodGet)
 	if err != nil {
 		return err
 	}

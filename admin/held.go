@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -100,7 +99,7 @@ func (c *Client) Held(ctx context.Context) ([]store.TurnedAwayRecord, error) {
 // arriving now.
 func (c *Client) ReleaseHeld(ctx context.Context, id uint64) (Released, error) {
 	var rel Released
-	err := c.postJSON(ctx, PathPrefix+"held/"+strconv.FormatUint(id, 10)+"/release", &rel)
+	err := c.postJSON(ctx, PathPrefix+"held/"+strconv.FormatUint(id, 10)+"/release", nil, &rel)
 	if err != nil {
 		return rel, fmt.Errorf("release held message %d: %w", id, err)
 	}
@@ -110,21 +109,8 @@ func (c *Client) ReleaseHeld(ctx context.Context, id uint64) (Released, error) {
 // ReleaseAllHeld releases every held message.
 func (c *Client) ReleaseAllHeld(ctx context.Context) ([]Released, error) {
 	var rels []Released
-	if err := c.postJSON(ctx, PathPrefix+"held/release", &rels); err != nil {
+	if err := c.postJSON(ctx, PathPrefix+"held/release", nil, &rels); err != nil {
 		return nil, fmt.Errorf("release held mail: %w", err)
 	}
 	return rels, nil
-}
-
-// postJSON POSTs to path with the admin header and decodes the answer.
-func (c *Client) postJSON(ctx context.Context, path string, out any) error {
-	resp, err := c.do(ctx, http.MethodPost, path, nil, true)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("decode answer: %w", err)
-	}
-	return nil
 }

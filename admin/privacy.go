@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -128,14 +127,9 @@ func (c *Client) Erase(ctx context.Context, addr, requestedBy string) (*EraseRes
 	if requestedBy != "" {
 		q.Set("requested_by", requestedBy)
 	}
-	resp, err := c.do(ctx, http.MethodPost, PathPrefix+"erase", q, true)
-	if err != nil {
-		return nil, fmt.Errorf("erase: %w", err)
-	}
-	defer resp.Body.Close()
 	var res EraseResult
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		return nil, fmt.Errorf("erase: decode answer: %w", err)
+	if err := c.postJSON(ctx, PathPrefix+"erase", q, &res); err != nil {
+		return nil, fmt.Errorf("erase: %w", err)
 	}
 	return &res, nil
 }
