@@ -82,6 +82,9 @@ func capKey(o Outgoing) string {
 // (Outgoing.KindCapPerHour), so that one recipient over its own cap uses
 // none of the shared one. It records what it allows.
 func allowOutgoing(tx *bolt.Tx, o Outgoing, capPerHour int, now time.Time) (bool, error) {
+	if o.Uncapped {
+		return true, nil
+	}
 	ok, err := allowAutoReply(tx, capKey(o), capPerHour, now)
 	if err != nil || !ok || o.KindCapPerHour <= 0 {
 		return ok, err
@@ -92,6 +95,9 @@ func allowOutgoing(tx *bolt.Tx, o Outgoing, capPerHour int, now time.Time) (bool
 // wouldSuppress says, without recording anything, why the caps would stop
 // o now ("" when they would not).
 func wouldSuppress(tx *bolt.Tx, o Outgoing, capPerHour int, now time.Time) string {
+	if o.Uncapped {
+		return ""
+	}
 	if capPerHour > 0 && countAutoReplies(tx, capKey(o), now) >= capPerHour {
 		return NoReplyPerSenderCap
 	}

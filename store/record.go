@@ -59,6 +59,10 @@ type Outgoing struct {
 	// KindCapPerHour caps the emails of this Kind to all recipients
 	// together in any hour (0: no such cap).
 	KindCapPerHour int
+	// Uncapped exempts the email from every cap: team notifications,
+	// relayed agent replies and webhook events, which the caps on
+	// customers' addresses are not about.
+	Uncapped bool
 }
 
 // Result is what Record did.
