@@ -18,6 +18,8 @@ type Config struct {
 	Admin         Admin          `mapstructure:"admin"`
 	Security      Security       `mapstructure:"security"`
 	Limits        Limits         `mapstructure:"limits"`
+	Desk          Desk           `mapstructure:"desk"`
+	Webhooks      []Webhook      `mapstructure:"webhooks"`
 	Organizations []Organization `mapstructure:"organizations"`
 
 	// File is the path the configuration was read from ("" for defaults).

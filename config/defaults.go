@@ -57,5 +57,10 @@ func Default() Config {
 			},
 		},
 		Admin: Admin{Listen: "127.0.0.1:9120"},
+		Desk: Desk{
+			NeedsInfoReminderAfter:         72 * time.Hour,
+			ClosingEmail:                   true,
+			NotificationMaxAttachmentBytes: 10 << 20,
+		},
 	}
 }

@@ -96,21 +96,29 @@ func read(path string) (*Config, error) {
 	return &cfg, nil
 }
 
+// secretRef is one secret: the key that holds it, its *_file key and the
+// systemd credential it may come from.
+type secretRef struct {
+	key        string
+	value      *string
+	file       string
+	credential string
+}
+
 // resolveSecrets fills empty passwords from their *_file keys, then from
 // systemd credentials ($CREDENTIALS_DIRECTORY/imap_password, smtp_password).
 func (c *Config) resolveSecrets() error {
-	secrets := []struct {
-		key        string
-		value      *string
-		file       string
-		credential string
-	}{
+	secrets := []secretRef{
 		{"imap.password", &c.IMAP.Password, c.IMAP.PasswordFile, "imap_password"},
 		{"smtp.password", &c.SMTP.Password, c.SMTP.PasswordFile, "smtp_password"},
 		{"imap.oauth2.client_secret", &c.IMAP.OAuth2.ClientSecret, c.IMAP.OAuth2.ClientSecretFile, "imap_oauth2_client_secret"},
 		{"imap.oauth2.refresh_token", &c.IMAP.OAuth2.RefreshToken, c.IMAP.OAuth2.RefreshTokenFile, "imap_oauth2_refresh_token"},
 		{"smtp.oauth2.client_secret", &c.SMTP.OAuth2.ClientSecret, c.SMTP.OAuth2.ClientSecretFile, "smtp_oauth2_client_secret"},
 		{"smtp.oauth2.refresh_token", &c.SMTP.OAuth2.RefreshToken, c.SMTP.OAuth2.RefreshTokenFile, "smtp_oauth2_refresh_token"},
+	}
+	for i := range c.Webhooks {
+		w := &c.Webhooks[i]
+		secrets = append(secrets, secretRef{fmt.Sprintf("webhooks[%d].secret", i), &w.Secret, w.SecretFile, "webhook_" + w.EndpointName() + "_secret"})
 	}
 	for _, s := range secrets {
 		if *s.value != "" {
