@@ -96,6 +96,9 @@ func compose(e *Email) *letter {
 	case KindHeld:
 		add(block{Text: p.heldIntro})
 		add(block{Text: p.heldReview})
+	case KindNotification, KindAgentRefused, KindAgentReply, KindClosing, KindReminder:
+		composeTeam(e, lt, p, l, add)
+		return lt
 	}
 
 	if q := cleanQuote(e.Quote); q != "" && e.Kind.Reflects() {

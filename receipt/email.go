@@ -20,6 +20,13 @@ const (
 	// KindHeld tells a contact over the hourly rate of new tickets that
 	// their mail is held for review: NO ticket number.
 	KindHeld Kind = "held"
+
+	// The support team's side (team.go).
+	KindNotification Kind = "notification"  // to desk.team_addresses: a ticket event, with the customer's words
+	KindAgentReply   Kind = "agent_reply"   // an agent's answer, relayed to the customer from the support address
+	KindClosing      Kind = "closing"       // to the customer: the ticket is closed
+	KindReminder     Kind = "reminder"      // to the customer: the needs_info ticket still waits for them
+	KindAgentRefused Kind = "agent_refused" // to the agent: the answer was not relayed, and why
 )
 
 // Reflects reports whether an email of kind k may carry what the sender
@@ -72,6 +79,10 @@ type Email struct {
 	// that does not Reflect: rejections, held notices): truncated to
 	// QuoteMaxRunes, shown as text (escaped in HTML).
 	Quote string `json:"quote,omitempty"`
+
+	// Team is what the team's emails carry (KindNotification,
+	// KindAgentReply, KindAgentRefused); nil for the others.
+	Team *Team `json:"team,omitempty"`
 }
 
 // Quota says how the ticket counts against the organization's plan. It is

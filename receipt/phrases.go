@@ -45,6 +45,11 @@ type phrases struct {
 
 	rejectSubject, heldSubject string
 	heldIntro, heldReview      string
+
+	agentReplyFooter string // %s: ticket number
+	closingText      string // %s: ticket number
+	closingAgain     string
+	reminderText     string // %s: ticket number
 }
 
 var english = &phrases{
@@ -99,10 +104,14 @@ var english = &phrases{
 
 	quoteHeading: "Your message:",
 
-	rejectSubject: "Your message to support could not be registered",
-	heldSubject:   "Your message to support is held for review",
-	heldIntro:     "We received your message. Your address has sent us more new requests in the last hour than we register automatically, so this message and any further new ones this hour are held for review by our support team.",
-	heldReview:    "You do not need to send them again: once reviewed, each is registered and you receive its ticket number.",
+	rejectSubject:    "Your message to support could not be registered",
+	heldSubject:      "Your message to support is held for review",
+	heldIntro:        "We received your message. Your address has sent us more new requests in the last hour than we register automatically, so this message and any further new ones this hour are held for review by our support team.",
+	heldReview:       "You do not need to send them again: once reviewed, each is registered and you receive its ticket number.",
+	agentReplyFooter: "Ticket %s. To answer, reply to this email and keep the ticket number in the subject.",
+	closingText:      "Ticket %s is now closed.",
+	closingAgain:     "If you need anything else, write to us: a new email starts a new ticket.",
+	reminderText:     "Ticket %s is still waiting for information from you. We cannot start working on it until we have it.",
 }
 
 var spanish = &phrases{
@@ -157,10 +166,14 @@ var spanish = &phrases{
 
 	quoteHeading: "Su mensaje:",
 
-	rejectSubject: "No hemos podido registrar su mensaje al soporte",
-	heldSubject:   "Su mensaje al soporte queda retenido para revisión",
-	heldIntro:     "Hemos recibido su mensaje. Su dirección nos ha enviado en la última hora más solicitudes nuevas de las que registramos automáticamente, por lo que este mensaje y los nuevos que lleguen en esta hora quedan retenidos para que los revise nuestro equipo de soporte.",
-	heldReview:    "No necesita volver a enviarlos: una vez revisados, cada uno se registra y recibirá su número de ticket.",
+	rejectSubject:    "No hemos podido registrar su mensaje al soporte",
+	heldSubject:      "Su mensaje al soporte queda retenido para revisión",
+	heldIntro:        "Hemos recibido su mensaje. Su dirección nos ha enviado en la última hora más solicitudes nuevas de las que registramos automáticamente, por lo que este mensaje y los nuevos que lleguen en esta hora quedan retenidos para que los revise nuestro equipo de soporte.",
+	heldReview:       "No necesita volver a enviarlos: una vez revisados, cada uno se registra y recibirá su número de ticket.",
+	agentReplyFooter: "Ticket %s. Para responder, conteste a este correo manteniendo el número de ticket en el asunto.",
+	closingText:      "El ticket %s está cerrado.",
+	closingAgain:     "Si necesita algo más, escríbanos: un correo nuevo abre un ticket nuevo.",
+	reminderText:     "El ticket %s sigue pendiente de información por su parte. No podemos empezar a trabajar en él hasta recibirla.",
 }
 
 // lang returns the language e is written in: Spanish or English.

@@ -37,8 +37,10 @@ func renderHTML(lt *letter) (string, error) {
 <title>`, esc(lt.Subject), `</title>
 </head>
 <body style="margin:0;padding:16px;background:#ffffff;color:#222222;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.5;">
-<div style="max-width:600px;">
-<p style="margin:0 0 12px;">`, esc(lt.Greeting), `</p>`)
+<div style="max-width:600px;">`)
+	if lt.Greeting != "" {
+		w("\n", `<p style="margin:0 0 12px;">`, esc(lt.Greeting), `</p>`)
+	}
 	for _, bl := range lt.Blocks {
 		if bl.Heading != "" {
 			w("\n", `<p style="margin:16px 0 4px;font-weight:bold;">`, esc(bl.Heading), `</p>`)
@@ -68,7 +70,17 @@ func renderHTML(lt *letter) (string, error) {
 			w("\n", `<blockquote style="margin:0 0 12px;padding:8px 12px;border-left:3px solid #cccccc;color:#555555;white-space:pre-wrap;">`, esc(bl.Quote), `</blockquote>`)
 		}
 	}
-	w("\n", `<p style="margin:16px 0 0;">`, esc(lt.Closing), `<br>`, esc(lt.Signature), `</p>
+	w("\n", `<p style="margin:16px 0 0;">`)
+	if lt.Closing != "" {
+		w(esc(lt.Closing), `<br>`)
+	}
+	for i, line := range strings.Split(lt.Signature, "\n") {
+		if i > 0 {
+			w(`<br>`)
+		}
+		w(esc(line))
+	}
+	w(`</p>
 </div>
 </body>
 </html>

@@ -10,7 +10,7 @@ import (
 
 // templateHTML is the template renderHTML replaced, kept as the reference
 // its output must match.
-var templateHTML = template.Must(template.New("letter").Parse(`<!DOCTYPE html>
+var templateHTML = template.Must(template.New("letter").Funcs(template.FuncMap{"lines": func(s string) []string { return strings.Split(s, "\n") }}).Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
@@ -19,7 +19,9 @@ var templateHTML = template.Must(template.New("letter").Parse(`<!DOCTYPE html>
 </head>
 <body style="margin:0;padding:16px;background:#ffffff;color:#222222;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.5;">
 <div style="max-width:600px;">
+{{- if .Greeting}}
 <p style="margin:0 0 12px;">{{.Greeting}}</p>
+{{- end}}
 {{- range .Blocks}}
 {{- if .Heading}}
 <p style="margin:16px 0 4px;font-weight:bold;">{{.Heading}}</p>
@@ -45,7 +47,7 @@ var templateHTML = template.Must(template.New("letter").Parse(`<!DOCTYPE html>
 <blockquote style="margin:0 0 12px;padding:8px 12px;border-left:3px solid #cccccc;color:#555555;white-space:pre-wrap;">{{.Quote}}</blockquote>
 {{- end}}
 {{- end}}
-<p style="margin:16px 0 0;">{{.Closing}}<br>{{.Signature}}</p>
+<p style="margin:16px 0 0;">{{if .Closing}}{{.Closing}}<br>{{end}}{{range $i, $l := lines .Signature}}{{if $i}}<br>{{end}}{{$l}}{{end}}</p>
 </div>
 </body>
 </html>
@@ -55,6 +57,7 @@ func TestRenderHTMLMatchesTemplate(t *testing.T) {
 	hostile := `<script>alert("x")</script> & 'quoted' a+b=c ` + "`tick` \x00 nul \xff\xfe é ✓"
 	letters := []*letter{
 		{Lang: rules.English, Subject: hostile, Greeting: hostile, Closing: "Regards,", Signature: hostile},
+		{Lang: rules.English, Subject: "agent", Signature: "Ana Agent\n" + hostile, Blocks: []block{{Text: "answer"}}},
 		{Lang: rules.Spanish, Subject: "Ticket", Greeting: "Hola", Blocks: []block{
 			{Heading: hostile, Text: "line one\nline two " + hostile},
 			{Facts: []fact{{Label: "Ticket", Value: "SUP-000001"}, {Label: hostile, Value: hostile}}},

@@ -15,7 +15,9 @@ func renderText(lt *letter) string {
 		b.WriteString(s)
 		b.WriteString("\n\n")
 	}
-	para(lt.Greeting)
+	if lt.Greeting != "" {
+		para(lt.Greeting)
+	}
 	for _, bl := range lt.Blocks {
 		if bl.Heading != "" {
 			b.WriteString(bl.Heading)
@@ -50,8 +52,10 @@ func renderText(lt *letter) string {
 			b.WriteString("\n")
 		}
 	}
-	b.WriteString(lt.Closing)
-	b.WriteString("\n")
+	if lt.Closing != "" {
+		b.WriteString(lt.Closing)
+		b.WriteString("\n")
+	}
 	b.WriteString(lt.Signature)
 	b.WriteString("\n")
 	return b.String()
