@@ -199,6 +199,9 @@ func (db *DB) eraseTickets(ctx context.Context, addr string, now time.Time, st *
 				t.Sender, t.SenderName, t.Subject = "", "", ""
 				t.Attachments = nil
 				eraseFindings(t.Findings)
+				for i := range t.Conversation {
+					t.Conversation[i].Text, t.Conversation[i].Attachments = "", nil
+				}
 				d.Tickets++
 			}
 			t.ErasedAt, t.UpdatedAt = now, now

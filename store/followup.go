@@ -83,6 +83,7 @@ func appendFollowUp(tx *bolt.Tx, f *FollowUp, now time.Time) (*Result, error) {
 		t.MessageIDs = append(t.MessageIDs, msgID)
 	}
 	t.UpdatedAt = now
+	ensureToken(t)
 	var outs []Outgoing
 	if f.Update != nil {
 		if outs, err = f.Update(t); err != nil {

@@ -214,8 +214,12 @@ func record(tx *bolt.Tx, in *Intake, now time.Time) (*Result, error) {
 	if t != nil {
 		number = t.Number
 	}
-	if t == nil && len(outs) == 1 {
-		noReply = wouldSuppress(tx, outs[0], in.MaxAutoRepliesPerHour, now)
+	if t == nil {
+		// The one reply (rejection or held notice), not the team's webhook
+		// events, decides whether the sender was answered.
+		if replies := slices.DeleteFunc(slices.Clone(outs), func(o Outgoing) bool { return o.Uncapped }); len(replies) == 1 {
+			noReply = wouldSuppress(tx, replies[0], in.MaxAutoRepliesPerHour, now)
+		}
 	}
 	queued, suppressed, err := enqueue(tx, outs, number, in.MaxAutoRepliesPerHour, now)
 	if err != nil {
@@ -284,6 +288,7 @@ func newTicket(tx *bolt.Tx, in *Intake, received, now time.Time) (*Ticket, error
 			Attachments: slices.Clone(in.Attachments),
 		}},
 	}
+	ensureToken(t)
 	if in.Outcome == rules.Accepted {
 		t.Status = StatusOpen
 		t.SLAStartedAt = received
@@ -350,6 +355,7 @@ func (t *Ticket) clone() *Ticket {
 	c.Reasons = slices.Clone(t.Reasons)
 	c.MessageIDs = slices.Clone(t.MessageIDs)
 	c.Attachments = slices.Clone(t.Attachments)
+	c.Conversation = slices.Clone(t.Conversation)
 	c.Messages = make([]MessageRef, len(t.Messages))
 	for i, m := range t.Messages {
 		m.Attachments = slices.Clone(m.Attachments)

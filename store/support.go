@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -10,31 +9,14 @@ import (
 // MarkWarranty makes a ticket a warranty ticket, as support staff decide
 // after the fact: a deducted ticket is refunded in its period's ledger
 // (Used, and OverPlan if it was over plan, go down; Warranty goes up). A
-// ticket that is already a warranty ticket is left as it is.
+// ticket that is already a warranty ticket is left as it is. It sends
+// nothing; registration's MarkWarranty also tells the team's webhooks.
 func (db *DB) MarkWarranty(number string, at time.Time) (*Ticket, error) {
-	var out *Ticket
-	err := db.update(func(tx *bolt.Tx) error {
-		t, err := getTicket(tx, number)
-		if err != nil {
-			return err
-		}
-		if !t.Warranty {
-			if err := refund(tx, t); err != nil {
-				return err
-			}
-			t.Warranty, t.DeductsQuota, t.OverPlan = true, false, false
-			t.UpdatedAt = at
-			if err := putTicket(tx, t); err != nil {
-				return err
-			}
-		}
-		out = t
-		return nil
-	})
+	res, err := db.ChangeTicket(&Change{Number: number, At: at, Action: ActionWarranty, Entry: &Entry{Kind: EntryWarranty}})
 	if err != nil {
-		return nil, fmt.Errorf("mark %s warranty: %w", number, err)
+		return nil, err
 	}
-	return out, nil
+	return res.Ticket, nil
 }
 
 // refund moves a ticket's deduction to the warranty counter.
@@ -59,24 +41,11 @@ func refund(tx *bolt.Tx, t *Ticket) error {
 }
 
 // CloseTicket closes a ticket. Closing a closed ticket changes nothing.
+// It sends nothing; registration's CloseTicket also emails the customer.
 func (db *DB) CloseTicket(number string, at time.Time) (*Ticket, error) {
-	var out *Ticket
-	err := db.update(func(tx *bolt.Tx) error {
-		t, err := getTicket(tx, number)
-		if err != nil {
-			return err
-		}
-		if t.Status != StatusClosed {
-			t.Status, t.ClosedAt, t.UpdatedAt = StatusClosed, at, at
-			if err := putTicket(tx, t); err != nil {
-				return err
-			}
-		}
-		out = t
-		return nil
-	})
+	res, err := db.ChangeTicket(&Change{Number: number, At: at, Action: ActionClose, Entry: &Entry{Kind: EntryClose}})
 	if err != nil {
-		return nil, fmt.Errorf("close %s: %w", number, err)
+		return nil, err
 	}
-	return out, nil
+	return res.Ticket, nil
 }

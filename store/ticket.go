@@ -67,6 +67,16 @@ type Ticket struct {
 	// from the ticket (number, organization, category, status, dates and
 	// ledger counts stay).
 	ErasedAt time.Time `json:"erased_at,omitzero"`
+	// Token is the ticket's secret in the Message-IDs of the team's
+	// notifications: an agent's email counts as an answer to the ticket
+	// only when it names one of them.
+	Token string `json:"token,omitempty"`
+	// Conversation is what support did on the ticket (answers, notes,
+	// actions), oldest first; Messages are the customer's side.
+	Conversation []Entry `json:"conversation,omitempty"`
+	// RemindedAt is when the customer was reminded of the information a
+	// needs_info ticket still waits for (once).
+	RemindedAt time.Time `json:"reminded_at,omitzero"`
 }
 
 // MessageRef is one customer message of a ticket. Its raw bytes are
