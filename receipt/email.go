@@ -57,7 +57,8 @@ type Email struct {
 	// InReplyTo is the customer's Message-ID, without <>. An id that is not
 	// a valid msg-id is left out rather than failing the email.
 	InReplyTo string `json:"in_reply_to,omitempty"`
-	// References are the customer's References plus InReplyTo, without <>.
+	// References are the customer's References plus InReplyTo, without <>;
+	// for a follow-up, led by the ticket's first message and its receipt.
 	// InReplyTo is appended when missing; invalid ids are left out and a
 	// long chain keeps its first id and the most recent ones.
 	References      []string       `json:"references,omitempty"`

@@ -8,14 +8,35 @@ import (
 )
 
 // replyPrefix matches one reply or forward marker at the start of a subject
-// as mail clients write them in English, Spanish, Portuguese and German.
-var replyPrefix = regexp.MustCompile(`(?i)^(re|fwd?|rv|res|enc|aw|wg)\s*(\[\d+\])?\s*:\s*`)
+// as mail clients write them: English (Re, Fw, Fwd), Spanish (RV),
+// Portuguese (Res, Enc), German (AW, WG, Antwort), Dutch (Antw),
+// Scandinavian (SV, VS), French (TR), Italian (R, RIF, I), Polish (Odp),
+// Turkish (YNT), Greek (ΑΠ, ΣΧΕΤ, ΠΡΘ) and Chinese (回复, 答复, 转发 and
+// their traditional forms), with an optional counter (Re[2], Re^2, Re(2))
+// and an ASCII or full-width colon.
+//
+// Each marker is a whole token followed by its colon: "Reports:" or
+// "Invoice:" never lose a letter. The one-letter Italian markers R: and I:
+// are stripped too, which also strips a subject that really begins with
+// "R:" or "I:" (the R language, a lone "I:"); such subjects are rare, and
+// Italian clients write these markers on every reply and forward.
+var replyPrefix = regexp.MustCompile(`(?i)^(?:re|fwd?|rv|res|enc|aw|wg|antw|antwort|sv|vs|tr|rif|r|i|odp|ynt|απ|σχετ|πρθ|回复|回覆|答复|答覆|转发|轉發|轉寄)\s*(?:\[\d+\]|\^\d+|\(\d+\))?\s*[:：]\s*`)
+
+// gatewayTag matches one marker a mail gateway or filter puts at the start
+// of a subject: "[EXTERNAL]", "[EXT]", "[CAUTION]", "[SPAM]", "*EXTERNAL*",
+// "EXTERNAL:"... A bracketed word that is not one of these ("[draft]",
+// "[URGENT]") is the customer's and stays.
+var gatewayTag = regexp.MustCompile(`(?i)^(?:\[\s*` + gatewayWords + `\s*\]|\*\s*` + gatewayWords + `\s*\*|external\s*[:：])\s*`)
+
+const gatewayWords = `(?:external(?:\s+(?:email|e-mail|mail|message|sender))?|ext|caution(?:\s*:?\s*external(?:\s+email)?)?|spam|possible\s+spam|suspected\s+spam|suspicious)`
 
 // Subject returns the subject of e: "[SUP-000042] <original subject>" for
 // tickets, a fixed sentence for rejections and held notices (which never
 // carry a ticket number nor anything the sender wrote). The original subject is reduced to one line (control
-// characters become spaces), loses its reply markers and any copy of the
-// ticket tag, and is capped at SubjectMaxRunes.
+// characters become spaces), loses its reply markers, gateway tags and any
+// copy of the ticket tag, and is capped at SubjectMaxRunes. Kinds with a
+// ticket number never add "Re:": every email of a ticket composed from the
+// ticket's first subject gets the very same subject.
 func Subject(e *Email) string {
 	switch e.Kind {
 	case KindRejection:
@@ -41,10 +62,14 @@ func Subject(e *Email) string {
 	return "[" + tag + "] " + orig
 }
 
-// stripReplyPrefixes removes leading "Re:", "Fwd:", "RV:"... markers.
+// stripReplyPrefixes removes leading "Re:", "Fwd:", "SV:", "回复："...
+// markers and gateway tags such as "[EXTERNAL]", in any number and order.
+// Only the start of the subject is touched: "Invoice [draft] not saving"
+// keeps its brackets.
 func stripReplyPrefixes(s string) string {
 	for {
-		t := strings.TrimSpace(replyPrefix.ReplaceAllString(s, ""))
+		t := replyPrefix.ReplaceAllString(s, "")
+		t = strings.TrimSpace(gatewayTag.ReplaceAllString(t, ""))
 		if t == s {
 			return s
 		}

@@ -164,3 +164,87 @@ func TestReplyToRejectionIsJudgedAsNew(t *testing.T) {
 		t.Errorf("want both messages recorded as turned away: %d, %v", len(away), err)
 	}
 }
+
+// TestConversationThreadingKeepsOneSubject: the customer's client and
+// gateway decorate the reply's subject ("SV: [EXTERNAL] Re: [SUP-000001]
+// ...") and keep only part of the chain in References; the confirmation
+// still carries the receipt's subject exactly, and References naming the
+// customer's first message, the receipt and the reply it answers.
+func TestConversationThreadingKeepsOneSubject(t *testing.T) {
+	const (
+		originalID = "conv-eta-original@acme.example"
+		replyID    = "conv-eta-reply@acme.example"
+		original   = "Delivery ETA emails show error instead of time window"
+	)
+	for _, refs := range []string{"receipt", "original"} {
+		t.Run("references only the "+refs, func(t *testing.T) {
+			r := newRig(t)
+			r.step(conversation(t, "01-incident-no-screenshot.eml"))
+			rcpt := r.smtp.WaitFor(1, 5*time.Second)[0]
+			receiptID, err := parseSent(t, rcpt).Header.MessageID()
+			if err != nil || receiptID == "" {
+				t.Fatalf("receipt Message-ID: %q, %v", receiptID, err)
+			}
+			receiptSubject := subjectOf(t, rcpt)
+			if receiptSubject != "[SUP-000001] "+original {
+				t.Fatalf("receipt subject %q", receiptSubject)
+			}
+
+			reply := string(conversation(t, "02-reply-with-screenshot.eml"))
+			decorated := "SV: [EXTERNAL] Re: [SUP-000001] " + original
+			reply = strings.Replace(reply, "Subject: Re: [SUP-000001] "+original, "Subject: "+decorated, 1)
+			if refs == "receipt" {
+				reply = strings.Replace(reply, "In-Reply-To: <"+originalID+">", "In-Reply-To: <"+receiptID+">", 1)
+				reply = strings.Replace(reply, "References: <"+originalID+">", "References: <"+receiptID+">", 1)
+				if strings.Contains(reply, originalID) {
+					t.Fatal("the reply still names the original message")
+				}
+			}
+			if !strings.Contains(reply, "Subject: "+decorated+"\r\n") {
+				t.Fatal("the reply's subject was not replaced")
+			}
+			if got := TagNumbers(TicketTag("SUP"), decorated); len(got) != 1 || got[0] != "SUP-000001" {
+				t.Fatalf("tag in %q: %v", decorated, got)
+			}
+			r.step([]byte(reply))
+			if tk := r.ticket("SUP-000001"); len(tk.Messages) != 2 || tk.Status != store.StatusOpen {
+				t.Fatalf("the reply did not complete the ticket: %d messages, %s", len(tk.Messages), tk.Status)
+			}
+
+			confirmation := r.smtp.WaitFor(2, 5*time.Second)[1]
+			if got := subjectOf(t, confirmation); got != receiptSubject {
+				t.Errorf("confirmation subject %q, want the receipt's %q", got, receiptSubject)
+			}
+			h := parseSent(t, confirmation).Header
+			chain, err := h.MsgIDList("References")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{originalID, receiptID, replyID}
+			if strings.Join(chain, " ") != strings.Join(want, " ") {
+				t.Errorf("confirmation References %v, want %v", chain, want)
+			}
+			if irt, err := h.MsgIDList("In-Reply-To"); err != nil || len(irt) != 1 || irt[0] != replyID {
+				t.Errorf("confirmation In-Reply-To %v, %v; want %s", irt, err, replyID)
+			}
+		})
+	}
+}
+
+// TestConversationFollowUpKeepsTicketSubject: a reply whose subject the
+// customer rewrote still gets an email under the ticket's own subject.
+func TestConversationFollowUpKeepsTicketSubject(t *testing.T) {
+	r := newRig(t)
+	r.step(conversation(t, "01-incident-no-screenshot.eml"))
+	receiptSubject := subjectOf(t, r.smtp.WaitFor(1, 5*time.Second)[0])
+	reply := string(conversation(t, "02-reply-with-screenshot.eml"))
+	reply = strings.Replace(reply, "Subject: Re: [SUP-000001] Delivery ETA emails show error instead of time window",
+		"Subject: AW: [SUP-000001] Screenshot attached", 1)
+	if !strings.Contains(reply, "Subject: AW: [SUP-000001] Screenshot attached\r\n") {
+		t.Fatal("the reply's subject was not replaced")
+	}
+	r.step([]byte(reply))
+	if got := subjectOf(t, r.smtp.WaitFor(2, 5*time.Second)[1]); got != receiptSubject {
+		t.Errorf("confirmation subject %q, want the receipt's %q", got, receiptSubject)
+	}
+}

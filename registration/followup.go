@@ -192,6 +192,7 @@ func (c composer) forFollowUp(t *store.Ticket, key string, m *intake.Message, ve
 		e := c.base(receipt.KindAck, m, v)
 		e.MessageID = c.outgoingID(receipt.KindAck, t.Number, key)
 		e.TicketNumber, e.Status = t.Number, string(t.Status)
+		threadFollowUp(e, t, m)
 		return c.outgoing(e)
 	}
 	t.Findings = verdict.Findings
@@ -204,12 +205,51 @@ func (c composer) forFollowUp(t *store.Ticket, key string, m *intake.Message, ve
 		e := c.base(receipt.KindConfirmation, m, v)
 		e.MessageID = c.outgoingID(receipt.KindConfirmation, t.Number, key)
 		e.TicketNumber, e.Status = t.Number, string(t.Status)
+		threadFollowUp(e, t, m)
 		e.Findings = verdict.Findings
 		return c.outgoing(e)
 	}
 	e := c.base(receipt.KindStillMissing, m, v)
 	e.MessageID = c.outgoingID(receipt.KindStillMissing, t.Number, key)
 	e.TicketNumber, e.Status = t.Number, string(t.Status)
+	threadFollowUp(e, t, m)
 	e.Findings = verdict.Findings
 	return c.outgoing(e)
+}
+
+// threadFollowUp keeps an email answering follow-up m in ticket t's thread:
+// the ticket's own subject (its first message's, so every email of the
+// ticket has the receipt's subject whatever markers the reply added), and
+// References starting with the ticket's first message and its receipt,
+// then m's chain and m itself, without duplicates.
+func threadFollowUp(e *receipt.Email, t *store.Ticket, m *intake.Message) {
+	if t.Subject != "" {
+		e.OriginalSubject = t.Subject
+	}
+	customer := make(map[string]bool, len(t.Messages))
+	for _, ref := range t.Messages {
+		customer[ref.MessageID] = true
+	}
+	var refs []string
+	add := func(id string) {
+		if id != "" && !slices.Contains(refs, id) {
+			refs = append(refs, id)
+		}
+	}
+	if len(t.MessageIDs) > 0 {
+		add(t.MessageIDs[0])
+	}
+	// The first ID ticketd queued for the ticket: its receipt (or, when the
+	// receipt was suppressed, the first email that did go out).
+	for _, id := range t.MessageIDs {
+		if !customer[id] {
+			add(id)
+			break
+		}
+	}
+	for _, id := range m.References {
+		add(id)
+	}
+	add(m.MessageID)
+	e.References = refs
 }
