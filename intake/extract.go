@@ -26,12 +26,74 @@ const maxExportName = 100
 // prefixed with their position, so two parts never overwrite each other
 // and nothing is written outside dir.
 func ExtractAttachments(raw []byte, dir string) ([]string, error) {
-	e, err := message.Read(bytes.NewReader(raw))
-	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-		return nil, fmt.Errorf("extract attachments: %w", err)
-	}
 	var written []string
 	n := 0
+	err := eachAttachment(raw, func(name, mediaType string, body io.Reader) error {
+		n++
+		if len(written) == 0 {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return err
+			}
+		}
+		file := filepath.Join(dir, fmt.Sprintf("%02d-%s", n, SafeFileName(name, mediaType)))
+		f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+		if err != nil {
+			return err
+		}
+		_, cerr := io.Copy(f, body)
+		if err := f.Close(); cerr == nil {
+			cerr = err
+		}
+		if cerr != nil {
+			return fmt.Errorf("write %s: %w", file, cerr)
+		}
+		written = append(written, file)
+		return nil
+	})
+	if err != nil {
+		return written, fmt.Errorf("extract attachments: %w", err)
+	}
+	return written, nil
+}
+
+// File is one attachment's decoded bytes.
+type File struct {
+	Name      string // as the message names it: untrusted
+	MediaType string
+	Data      []byte
+}
+
+// ReadAttachments returns the attachments of raw (as ExtractAttachments
+// finds them) whose decoded bytes fit, all together, within maxBytes;
+// omitted names those that did not fit, in order.
+func ReadAttachments(raw []byte, maxBytes int64) (files []File, omitted []string, err error) {
+	left := maxBytes
+	err = eachAttachment(raw, func(name, mediaType string, body io.Reader) error {
+		data, err := io.ReadAll(io.LimitReader(body, max(left, 0)+1))
+		if err != nil {
+			return err
+		}
+		if int64(len(data)) > left {
+			omitted = append(omitted, SafeFileName(name, mediaType))
+			return nil
+		}
+		left -= int64(len(data))
+		files = append(files, File{Name: name, MediaType: mediaType, Data: data})
+		return nil
+	})
+	if err != nil {
+		return files, omitted, fmt.Errorf("read attachments: %w", err)
+	}
+	return files, omitted, nil
+}
+
+// eachAttachment calls fn for every attachment part of raw with its
+// untrusted name, its media type and its decoded body.
+func eachAttachment(raw []byte, fn func(name, mediaType string, body io.Reader) error) error {
+	e, err := message.Read(bytes.NewReader(raw))
+	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
+		return err
+	}
 	walkErr := e.Walk(func(path []int, part *message.Entity, err error) error {
 		if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
 			return err
@@ -50,31 +112,12 @@ func ExtractAttachments(raw []byte, dir string) ([]string, error) {
 		if name == "" && disp != "attachment" && (isText || mediaType == "message/rfc822" || mediaType == "message/delivery-status") {
 			return nil
 		}
-		n++
-		if len(written) == 0 {
-			if err := os.MkdirAll(dir, 0o750); err != nil {
-				return err
-			}
-		}
-		file := filepath.Join(dir, fmt.Sprintf("%02d-%s", n, SafeFileName(name, mediaType)))
-		f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
-		if err != nil {
-			return err
-		}
-		_, cerr := io.Copy(f, part.Body)
-		if err := f.Close(); cerr == nil {
-			cerr = err
-		}
-		if cerr != nil {
-			return fmt.Errorf("write %s: %w", file, cerr)
-		}
-		written = append(written, file)
-		return nil
+		return fn(name, mediaType, part.Body)
 	})
 	if walkErr != nil && !errors.Is(walkErr, io.EOF) {
-		return written, fmt.Errorf("extract attachments: %w", walkErr)
+		return walkErr
 	}
-	return written, nil
+	return nil
 }
 
 // SafeFileName reduces an untrusted attachment name to something safe to

@@ -104,3 +104,53 @@ x
 		t.Fatalf("attachments %+v, want the name without U+202E", m.Attachments)
 	}
 }
+
+func TestReadAttachmentsWithinCap(t *testing.T) {
+	raw := crlf(`From: a@example.com
+Subject: files
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary=b
+
+--b
+Content-Type: text/plain
+
+The body is not an attachment.
+--b
+Content-Type: image/png; name="small.png"
+Content-Disposition: attachment; filename="small.png"
+Content-Transfer-Encoding: base64
+
+aGVsbG8=
+--b
+Content-Type: video/mp4
+Content-Disposition: attachment; filename="big.mp4"
+
+` + strings.Repeat("x", 100) + `
+--b--
+`)
+	tests := []struct {
+		cap     int64
+		files   []string
+		omitted []string
+	}{
+		{1000, []string{"small.png", "big.mp4"}, nil},
+		{50, []string{"small.png"}, []string{"big.mp4"}},
+		{0, nil, []string{"small.png", "big.mp4"}},
+	}
+	for _, tt := range tests {
+		files, omitted, err := ReadAttachments(raw, tt.cap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, f := range files {
+			names = append(names, f.Name)
+		}
+		if strings.Join(names, ",") != strings.Join(tt.files, ",") || strings.Join(omitted, ",") != strings.Join(tt.omitted, ",") {
+			t.Errorf("cap %d: files %q, omitted %q; want %q, %q", tt.cap, names, omitted, tt.files, tt.omitted)
+		}
+		if len(files) > 0 && string(files[0].Data) != "hello" {
+			t.Errorf("cap %d: small.png decoded to %q", tt.cap, files[0].Data)
+		}
+	}
+}

@@ -107,7 +107,8 @@ func validMsgID(id string) bool {
 
 // references returns the References ids to write: valid ids of refs in
 // order without duplicates, inReplyTo appended when missing, and a chain
-// longer than maxReferences cut to its first id and the most recent ones.
+// longer than maxReferences cut to its first two ids (a ticket's first message and its
+// receipt) and the most recent ones.
 func references(refs []string, inReplyTo string) []string {
 	seen := make(map[string]bool, len(refs)+1)
 	var out []string
@@ -124,7 +125,7 @@ func references(refs []string, inReplyTo string) []string {
 	}
 	add(inReplyTo)
 	if len(out) > maxReferences {
-		out = append(out[:1], out[len(out)-(maxReferences-1):]...)
+		out = append(out[:2], out[len(out)-(maxReferences-2):]...) // the ticket's first message and its receipt
 	}
 	return out
 }
