@@ -138,7 +138,7 @@ Content-Disposition: attachment; filename="big.mp4"
 		{0, nil, []string{"small.png", "big.mp4"}},
 	}
 	for _, tt := range tests {
-		files, omitted, err := ReadAttachments(raw, tt.cap)
+		files, omitted, err := ReadAttachments([]byte(raw), tt.cap)
 		if err != nil {
 			t.Fatal(err)
 		}
