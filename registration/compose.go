@@ -13,6 +13,7 @@ import (
 	"github.com/ticketd/ticketd/receipt"
 	"github.com/ticketd/ticketd/rules"
 	"github.com/ticketd/ticketd/store"
+	"github.com/ticketd/ticketd/webhook"
 )
 
 // maxQuoteRunes bounds the customer text quoted back in an email.
@@ -80,52 +81,72 @@ func replyAddress(m *intake.Message) string { return m.From.Addr }
 // forNewMessage returns the store's Compose function for a new message:
 // a receipt for a registered ticket, a rejection for a turned-away one, and
 // nothing for ignored mail.
-func (c composer) forNewMessage(key string, m *intake.Message, v rules.Verdict, org *rules.Organization) func(*store.Ticket) ([]store.Outgoing, error) {
+func (c composer) forNewMessage(key string, m *intake.Message, raw []byte, v rules.Verdict, org *rules.Organization) func(*store.Ticket) ([]store.Outgoing, error) {
 	return func(t *store.Ticket) ([]store.Outgoing, error) {
 		switch {
 		case v.Outcome == rules.Ignored:
 			return nil, nil
-		case v.Outcome == rules.Rejected && noReplyTo(c.policy, m, v) != "":
-			// The From address may be forged: answering it would send
-			// mail to someone who never wrote (backscatter).
-			return nil, nil
 		case v.Outcome == rules.Rejected:
-			// Nothing the sender wrote goes back: not the subject, the
-			// words, the links, the display name (receipt drops them too).
-			e := c.base(receipt.KindRejection, m, v)
-			e.Quote, e.OriginalSubject, e.ToName = "", "", ""
-			e.MessageID = c.outgoingID(receipt.KindRejection, "", key)
-			e.RejectRule = firstBlocking(v)
-			e.HowToReach = c.s.HowToReach
-			if org != nil {
-				e.Organization = org.Name
+			outs, err := c.rejection(key, m, v, org)
+			if err != nil {
+				return nil, err
 			}
-			return c.outgoing(e)
+			// The team hears of it; the sender's words never go anywhere.
+			hooks, err := c.event(webhook.MessageRejected, key, nil, webhook.Data{Sender: m.From.Addr, Organization: v.Organization, Reason: firstBlocking(v)})
+			return append(outs, hooks...), err
 		case t == nil:
 			return nil, fmt.Errorf("compose: verdict %s without a ticket", v.Outcome)
 		}
-		e := c.base(receipt.KindReceipt, m, v)
-		e.MessageID = c.outgoingID(receipt.KindReceipt, t.Number, key)
-		e.TicketNumber = t.Number
-		e.Status = string(t.Status)
-		e.Findings = v.Findings
-		e.Quota = receipt.Quota{
-			Deducts:     t.DeductsQuota,
-			Warranty:    t.Warranty,
-			OverPlan:    t.OverPlan,
-			SelfService: v.Has(rules.RuleSelfService),
-			Period:      t.Period,
-			Used:        t.PeriodUsed,
+		outs, err := c.receipt(t, key, m, v, org)
+		if err != nil {
+			return nil, err
 		}
-		if org != nil {
-			e.Organization = org.Name
-			e.Quota.Included = org.TicketsIncluded
-			period := rules.PlanPeriod(org, t.ReceivedAt)
-			e.Quota.Period = periodLabel(period)
-			e.Quota.PeriodStart, e.Quota.PeriodKind = period.Key(), planKind(org)
+		team, err := c.notify(t, teamNotice{event: receipt.EventNew, key: key, m: m, raw: raw, verdict: &v, org: org})
+		if err != nil {
+			return nil, err
 		}
-		return c.outgoing(e)
+		hooks, err := c.event(webhook.TicketCreated, key, t, webhook.Data{Text: excerpt(m.OwnText)})
+		if err != nil {
+			return nil, err
+		}
+		return join(outs, team, hooks), nil
 	}
+}
+
+// rejection returns the rejection of m, or nothing when its From address
+// may be forged: answering it would send mail to someone who never wrote
+// (backscatter).
+func (c composer) rejection(key string, m *intake.Message, v rules.Verdict, org *rules.Organization) ([]store.Outgoing, error) {
+	if noReplyTo(c.policy, m, v) != "" {
+		return nil, nil
+	}
+	// Nothing the sender wrote goes back: not the subject, the words,
+	// the links, the display name (receipt drops them too).
+	e := c.base(receipt.KindRejection, m, v)
+	e.Quote, e.OriginalSubject, e.ToName = "", "", ""
+	e.MessageID = c.outgoingID(receipt.KindRejection, "", key)
+	e.RejectRule = firstBlocking(v)
+	e.HowToReach = c.s.HowToReach
+	if org != nil {
+		e.Organization = org.Name
+	}
+	return c.outgoing(e)
+}
+
+// receipt returns the receipt of new ticket t.
+func (c composer) receipt(t *store.Ticket, key string, m *intake.Message, v rules.Verdict, org *rules.Organization) ([]store.Outgoing, error) {
+	e := c.base(receipt.KindReceipt, m, v)
+	e.MessageID = c.outgoingID(receipt.KindReceipt, t.Number, key)
+	e.TicketNumber = t.Number
+	e.Status = string(t.Status)
+	e.Findings = v.Findings
+	e.Quota = quotaOf(t, org)
+	e.Quota.SelfService = v.Has(rules.RuleSelfService)
+	if org != nil {
+		e.Organization = org.Name
+		e.Quota.Period = periodLabel(rules.PlanPeriod(org, t.ReceivedAt))
+	}
+	return c.outgoing(e)
 }
 
 // forHeld returns the store's notice for a message held over its
@@ -135,7 +156,12 @@ func (c composer) forHeld(key string, m *intake.Message, v rules.Verdict) func()
 		e := c.base(receipt.KindHeld, m, v)
 		e.Quote, e.OriginalSubject, e.ToName = "", "", ""
 		e.MessageID = c.outgoingID(receipt.KindHeld, "", key)
-		return c.outgoing(e)
+		outs, err := c.outgoing(e)
+		if err != nil {
+			return nil, err
+		}
+		hooks, err := c.event(webhook.MessageHeld, key, nil, webhook.Data{Sender: m.From.Addr, Organization: v.Organization, Reason: "over the contact's hourly rate of new tickets"})
+		return append(outs, hooks...), err
 	}
 }
 

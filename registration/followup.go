@@ -13,6 +13,7 @@ import (
 	"github.com/ticketd/ticketd/receipt"
 	"github.com/ticketd/ticketd/rules"
 	"github.com/ticketd/ticketd/store"
+	"github.com/ticketd/ticketd/webhook"
 )
 
 // ackInterval is the least time between two acknowledgements of follow-ups
@@ -100,7 +101,7 @@ func (r *Registrar) recordFollowUp(policy *rules.Policy, t *store.Ticket, key st
 		Attachments:           m.Attachments,
 		MaxAutoRepliesPerHour: r.s.MaxAutoRepliesPerHour,
 		Update: func(tk *store.Ticket) ([]store.Outgoing, error) {
-			return c.forFollowUp(tk, key, m, verdict, received)
+			return c.forFollowUp(tk, key, m, raw, verdict, received)
 		},
 	}
 	res, err := r.db.AppendFollowUp(f)
@@ -177,7 +178,37 @@ func mergeConversation(msgs []*intake.Message) *intake.Message {
 // forFollowUp updates the ticket for a follow-up and returns the email to
 // send, if any. verdict is the conversation's verdict for a needs_info
 // ticket, nil for an open one.
-func (c composer) forFollowUp(t *store.Ticket, key string, m *intake.Message, verdict *rules.Verdict, received time.Time) ([]store.Outgoing, error) {
+func (c composer) forFollowUp(t *store.Ticket, key string, m *intake.Message, raw []byte, verdict *rules.Verdict, received time.Time) ([]store.Outgoing, error) {
+	customer, err := c.customerFollowUp(t, key, m, verdict, received)
+	if err != nil {
+		return nil, err
+	}
+	org := organization(c.policy, t.Organization)
+	event := receipt.EventFollowUp
+	if verdict != nil && verdict.Outcome == rules.Accepted {
+		event = receipt.EventCompleted
+	}
+	team, err := c.notify(t, teamNotice{event: event, key: key, m: m, raw: raw, verdict: verdict, org: org})
+	if err != nil {
+		return nil, err
+	}
+	hooks, err := c.event(webhook.TicketCustomerReplied, key, t, webhook.Data{Text: excerpt(m.OwnText)})
+	if err != nil {
+		return nil, err
+	}
+	if event == receipt.EventCompleted {
+		done, err := c.event(webhook.TicketCompleted, key, t, webhook.Data{})
+		if err != nil {
+			return nil, err
+		}
+		hooks = append(hooks, done...)
+	}
+	return join(customer, team, hooks), nil
+}
+
+// customerFollowUp updates the ticket for a follow-up and returns the
+// email to the customer, if any (see forFollowUp).
+func (c composer) customerFollowUp(t *store.Ticket, key string, m *intake.Message, verdict *rules.Verdict, received time.Time) ([]store.Outgoing, error) {
 	lang := t.Lang
 	if verdict != nil {
 		lang = verdict.Lang
@@ -240,9 +271,10 @@ func threadFollowUp(e *receipt.Email, t *store.Ticket, m *intake.Message) {
 		add(t.MessageIDs[0])
 	}
 	// The first ID ticketd queued for the ticket: its receipt (or, when the
-	// receipt was suppressed, the first email that did go out).
+	// receipt was suppressed, the first email that did go out). Never a
+	// team notification's: its ID carries the ticket's secret token.
 	for _, id := range t.MessageIDs {
-		if !customer[id] {
+		if !customer[id] && !isNotificationID(id) {
 			add(id)
 			break
 		}

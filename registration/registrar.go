@@ -35,6 +35,8 @@ type Settings struct {
 	MaxNewTicketsPerContactPerHour int
 	// Limits bound the parser.
 	Limits intake.Limits
+	// Desk is the support team's side: notifications, agents, webhooks.
+	Desk Desk
 	// Auth adds ticketd's own DKIM verdict; nil without security.verify_dkim.
 	Auth *Authenticator
 	// Log receives the warnings about forged senders and capped replies.
@@ -107,6 +109,15 @@ func (r *Registrar) RecordPrepared(p *Prepared) (*Outcome, error) {
 		return nil, p.ParseErr
 	}
 	m, v := p.Judgement.Msg, p.Judgement.Verdict
+	if v.Outcome != rules.Ignored {
+		t, err := r.agentTicket(p.Policy, m, v)
+		if err != nil {
+			return nil, fmt.Errorf("find ticket answered by %s: %w", m.Key(), err)
+		}
+		if t != nil {
+			return r.recordAgentMail(p.Policy, t, m.Key(), m, p.Raw)
+		}
+	}
 	if v.Outcome != rules.Ignored {
 		t, err := r.conversationTicket(m)
 		if err != nil {
@@ -214,7 +225,7 @@ func (r *Registrar) newIntake(p *Prepared) (*store.Intake, rules.Verdict, error)
 		in.Included = org.TicketsIncluded
 	}
 	c := r.composer(p.Policy)
-	in.Compose = c.forNewMessage(in.Key, m, v, org)
+	in.Compose = c.forNewMessage(in.Key, m, p.Raw, v, org)
 	in.NoReply = noReplyTo(p.Policy, m, v)
 	if v.Registered() && v.Contact != "" && r.s.MaxNewTicketsPerContactPerHour > 0 {
 		in.Hold = store.Hold{

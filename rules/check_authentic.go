@@ -137,3 +137,10 @@ func containsFold(list []string, s string) bool {
 	}
 	return false
 }
+
+// Authenticated reports whether the topmost Authentication-Results header
+// of a trusted server (headers, topmost first) shows dmarc=pass, or
+// dkim=pass, for addr's domain.
+func Authenticated(headers, trusted []string, addr string) bool {
+	return authenticated(headers, trusted, addrDomain(addr))
+}

@@ -1,0 +1,73 @@
+package registration
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ticketd/ticketd/store"
+)
+
+// withRegistrar runs fn with a Registrar over the rig's store, then
+// delivers what it queued.
+func (r *rig) withRegistrar(fn func(reg *Registrar)) {
+	r.t.Helper()
+	db := r.open()
+	fn(New(db, r.cfg.Policy(), r.settings))
+	db.Close()
+	r.step()
+}
+
+func TestCloseTicketEmailsTheCustomerOnce(t *testing.T) {
+	r := deskRig(t)
+	openTicket(t, r)
+	for range 2 {
+		r.withRegistrar(func(reg *Registrar) {
+			if _, err := reg.CloseTicket("SUP-000001", ""); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	got := sentTo(r, customer)
+	if len(got) != 2 {
+		t.Fatalf("customer emails after closing twice: %d, want the receipt and one closing email", len(got))
+	}
+	if text, _ := textOf(t, got[1]); !strings.Contains(text, "SUP-000001 is now closed") {
+		t.Errorf("closing email:\n%s", text)
+	}
+	r.settings.Desk.ClosingEmail = false
+	r.step(conversation(t, "01-incident-no-screenshot.eml")) // a duplicate: nothing new
+	if tk := r.ticket("SUP-000001"); tk.Status != store.StatusClosed || len(tk.Conversation) != 1 {
+		t.Errorf("ticket: %s, conversation %+v", tk.Status, tk.Conversation)
+	}
+}
+
+func TestRemindAbandonedOnce(t *testing.T) {
+	r := deskRig(t)
+	received := time.Now().Add(-80 * time.Hour)
+	db := r.open()
+	if _, err := New(db, r.cfg.Policy(), r.settings).Record(context.Background(), conversation(t, "01-incident-no-screenshot.eml"), received); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for i, want := range []int{1, 0} {
+		r.withRegistrar(func(reg *Registrar) {
+			n, err := reg.RemindAbandoned(72 * time.Hour)
+			if err != nil || n != want {
+				t.Fatalf("pass %d: reminded %d, %v; want %d", i, n, err, want)
+			}
+		})
+	}
+	got := sentTo(r, customer)
+	if len(got) != 2 {
+		t.Fatalf("customer emails: %d, want the receipt and one reminder", len(got))
+	}
+	if text, _ := textOf(t, got[1]); !strings.Contains(text, "still waiting for information") || !strings.Contains(strings.Join(strings.Fields(text), " "), "screenshot") {
+		t.Errorf("reminder:\n%s", text)
+	}
+	notes := sentTo(r, teamAddr)
+	if text, _ := textOf(t, notes[len(notes)-1]); !strings.Contains(text, "has not answered") {
+		t.Errorf("the team's abandoned-ticket notification:\n%s", text)
+	}
+}
