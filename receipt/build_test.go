@@ -76,7 +76,7 @@ func TestBuildThreadingHeaders(t *testing.T) {
 		{"in-reply-to appended to references", "b@c.test", []string{"a@c.test"}, []string{"b@c.test"}, []string{"a@c.test", "b@c.test"}},
 		{"brackets and duplicates tolerated", "<b@c.test>", []string{"<a@c.test>", "a@c.test", "b@c.test"}, []string{"b@c.test"}, []string{"a@c.test", "b@c.test"}},
 		{"invalid ids dropped", "bad id@c.test", []string{"x\r\nBcc: v@e.test", "ok@c.test", "ünï@c.test"}, nil, []string{"ok@c.test"}},
-		{"long chain keeps first and latest", "", many, nil, append([]string{many[0]}, many[11:]...)},
+		{"long chain keeps the first two (the ticket's first message and its receipt) and the latest", "", many, nil, append([]string{many[0], many[1]}, many[12:]...)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEmail(KindAck, rules.English)
