@@ -96,6 +96,11 @@ func newDaemon(cfg *config.Config, log *slog.Logger, sopts store.Options) (*Daem
 	return d, nil
 }
 
+// kick wakes the workers that deliver the outbox.
+func (d *Daemon) kick() {
+	d.outbox.Kick()
+}
+
 // Close releases the store.
 func (d *Daemon) Close() error {
 	d.health.SetStoreOpen(false)
@@ -124,6 +129,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	wg.Go(func() { d.outbox.Run(ctx) })
 	wg.Go(func() { watchdog(ctx, &d.live, d.log) })
 	wg.Go(func() { d.maintain(ctx) })
+	wg.Go(func() { d.remind(ctx) })
 	<-ctx.Done()
 	sdNotify(d.log, "STOPPING=1")
 	d.log.Info("ticketd stopping: finishing the message in hand")

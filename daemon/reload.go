@@ -27,13 +27,15 @@ func (d *Daemon) reload(path string) error {
 	}
 	d.log.Info("configuration reloaded", "file", path, "organizations", len(policy.Organizations), "contacts", contacts)
 	for key, changed := range map[string]bool{
-		"imap":    !reflect.DeepEqual(cfg.IMAP, d.cfg.IMAP),
-		"smtp":    !reflect.DeepEqual(cfg.SMTP, d.cfg.SMTP),
-		"store":   !reflect.DeepEqual(cfg.Store, d.cfg.Store),
-		"tickets": !reflect.DeepEqual(cfg.Tickets, d.cfg.Tickets),
-		"receipt": !reflect.DeepEqual(cfg.Receipt, d.cfg.Receipt),
-		"admin":   !reflect.DeepEqual(cfg.Admin, d.cfg.Admin),
-		"log":     !reflect.DeepEqual(cfg.Log, d.cfg.Log),
+		"imap":     !reflect.DeepEqual(cfg.IMAP, d.cfg.IMAP),
+		"smtp":     !reflect.DeepEqual(cfg.SMTP, d.cfg.SMTP),
+		"store":    !reflect.DeepEqual(cfg.Store, d.cfg.Store),
+		"tickets":  !reflect.DeepEqual(cfg.Tickets, d.cfg.Tickets),
+		"receipt":  !reflect.DeepEqual(cfg.Receipt, d.cfg.Receipt),
+		"admin":    !reflect.DeepEqual(cfg.Admin, d.cfg.Admin),
+		"log":      !reflect.DeepEqual(cfg.Log, d.cfg.Log),
+		"desk":     !reflect.DeepEqual(cfg.Desk, d.cfg.Desk),
+		"webhooks": !reflect.DeepEqual(cfg.Webhooks, d.cfg.Webhooks),
 		"rules.max_new_tickets_per_contact_per_hour": cfg.Rules.MaxNewTicketsPerContactPerHour != d.cfg.Rules.MaxNewTicketsPerContactPerHour,
 	} {
 		if changed {

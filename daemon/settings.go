@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/inbox"
@@ -92,12 +93,28 @@ func RegistrationSettings(cfg *config.Config, log *slog.Logger) registration.Set
 		MaxRejectionsPerHour:           cfg.Receipt.MaxRejectionsPerHour,
 		MaxNewTicketsPerContactPerHour: cfg.Rules.MaxNewTicketsPerContactPerHour,
 		Limits:                         cfg.IntakeLimits(),
+		Desk:                           deskSettings(cfg),
 		Log:                            log,
 	}
 	if cfg.Security.VerifyDKIM {
 		s.Auth = registration.NewAuthenticator(cfg.Security.TrustedAuthServIDs, nil)
 	}
 	return s
+}
+
+// deskSettings are desk.* and webhooks[] as registration's Desk.
+func deskSettings(cfg *config.Config) registration.Desk {
+	agents := make(map[string]string, len(cfg.Desk.Agents))
+	for _, a := range cfg.Desk.Agents {
+		agents[strings.ToLower(strings.TrimSpace(a.Email))] = a.Name
+	}
+	return registration.Desk{
+		TeamAddresses:      cfg.Desk.TeamAddresses,
+		Agents:             agents,
+		ClosingEmail:       cfg.Desk.ClosingEmail,
+		MaxAttachmentBytes: cfg.Desk.NotificationMaxAttachmentBytes,
+		Webhooks:           cfg.WebhookEndpoints(),
+	}
 }
 
 // inboxOptions are the imap section as the inbox worker's options; the

@@ -9,12 +9,15 @@ package desk
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/ticketd/ticketd/admin"
 	"github.com/ticketd/ticketd/config"
+	"github.com/ticketd/ticketd/daemon"
 	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/registration"
 	"github.com/ticketd/ticketd/rules"
 	"github.com/ticketd/ticketd/store"
 )
@@ -119,7 +122,7 @@ func (a *Desk) MarkWarranty(ctx context.Context, arg string) (*store.Ticket, err
 	if a.client != nil {
 		t, err = a.client.MarkWarranty(ctx, number)
 	} else {
-		t, err = a.db.MarkWarranty(number, time.Now())
+		t, err = a.registrar().MarkWarranty(number, "")
 	}
 	return t, noTicket(number, err)
 }
@@ -134,9 +137,16 @@ func (a *Desk) CloseTicket(ctx context.Context, arg string) (*store.Ticket, erro
 	if a.client != nil {
 		t, err = a.client.CloseTicket(ctx, number)
 	} else {
-		t, err = a.db.CloseTicket(number, time.Now())
+		// The closing email waits in the outbox for the daemon's next start.
+		t, err = a.registrar().CloseTicket(number, "")
 	}
 	return t, noTicket(number, err)
+}
+
+// registrar is registration over the store file, for the changes that
+// send email (when the daemon is down).
+func (a *Desk) registrar() *registration.Registrar {
+	return registration.New(a.db, a.policy, daemon.RegistrationSettings(a.cfg, slog.New(slog.DiscardHandler)))
 }
 
 // TurnedAway lists the mail that made no ticket, received since (zero:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"path/filepath"
 	"testing"
 	"time"
@@ -98,6 +99,16 @@ func (r *rig) start() (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
+	// Commands reach the daemon through its admin API: wait for it, or
+	// they would find the store locked and no API answering.
+	mailtest.WaitUntil(r.t, 10*time.Second, "admin API listening", func() bool {
+		c, err := net.DialTimeout("tcp", r.cfg.Admin.Listen, time.Second)
+		if err != nil {
+			return false
+		}
+		c.Close()
+		return true
+	})
 	stopped := false
 	stop = func() {
 		if stopped {
