@@ -181,22 +181,21 @@ func (d *Destination) Deliver(ctx context.Context, items []store.OutboxItem, acc
 	slots := make(chan struct{}, concurrency)
 	var wg sync.WaitGroup
 	for i, it := range items {
-		if ctx.Err() == nil {
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
+		select {
+		case slots <- struct{}{}:
+			if ctx.Err() == nil {
+				wg.Go(func() {
+					defer func() { <-slots }()
+					if errs[i] = d.deliver(ctx, it); errs[i] == nil {
+						accepted(i)
+					}
+				})
+				continue
 			}
+			<-slots
+		case <-ctx.Done():
 		}
-		if err := ctx.Err(); err != nil {
-			errs[i] = fmt.Errorf("webhook %q: not sent: %w", it.To, context.Cause(ctx))
-			continue
-		}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			if errs[i] = d.deliver(ctx, it); errs[i] == nil {
-				accepted(i)
-			}
-		})
+		errs[i] = fmt.Errorf("webhook %q: not sent: %w", it.To, context.Cause(ctx))
 	}
 	wg.Wait()
 	return errs

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,7 +95,7 @@ func TestRetriedThroughOutboxWorker(t *testing.T) {
 	now := time.Now().Truncate(time.Second)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) time.Time { mu.Lock(); defer mu.Unlock(); now = now.Add(d); return now }
-	db, err := store.Open(t.TempDir()+"/ticketd.db", store.Options{Timeout: time.Second, Now: clock})
+	db, err := store.Open(filepath.Join(t.TempDir(), "ticketd.db"), store.Options{Timeout: time.Second, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
