@@ -54,6 +54,8 @@ type Metrics struct {
 	processingSeconds prometheus.Histogram
 	lastPoll          prometheus.Gauge
 	smtpUp            prometheus.Gauge
+	webhookDeliveries *prometheus.CounterVec
+	webhookDisabled   *prometheus.GaugeVec
 
 	outbox atomic.Pointer[OutboxFunc]
 	store  atomic.Pointer[StoreFunc]
@@ -105,6 +107,14 @@ func New() *Metrics {
 			Help:      "1 while the SMTP server takes sessions, 0 while the outbox defers it (unreachable, refusing connections, the login or the session).",
 		}),
 	}
+	m.webhookDeliveries = counterVec("webhook_deliveries_total",
+		"Webhook delivery attempts, by endpoint and outcome: delivered, retry (a failure tried again later), failed (for good), disabled (not sent: the endpoint answered 410 Gone).",
+		"endpoint", "outcome")
+	m.webhookDisabled = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: namespace,
+		Name:      "webhook_endpoint_disabled",
+		Help:      "1 once the webhook endpoint answered 410 Gone: nothing more is sent to it until a restart.",
+	}, []string{"endpoint"})
 	m.smtpUp.Set(1)
 	for _, v := range verdicts {
 		m.verdicts.WithLabelValues(v)
@@ -115,7 +125,7 @@ func New() *Metrics {
 		m.messagesFetched, m.verdicts, m.findings, m.ticketsCreated, m.followUps,
 		m.emailsSent, m.emailFailures, m.emailsSuppressed, m.smtpErrors,
 		m.imapErrors, m.imapReconnects, m.oauthFailures, m.processingSeconds,
-		m.lastPoll, m.smtpUp, newOutboxCollector(&m.outbox), newStoreCollector(&m.store),
+		m.lastPoll, m.smtpUp, m.webhookDeliveries, m.webhookDisabled, newOutboxCollector(&m.outbox), newStoreCollector(&m.store),
 	)
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 	return m

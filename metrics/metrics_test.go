@@ -47,6 +47,10 @@ func TestRecordersChangeTheirSeries(t *testing.T) {
 			map[string]float64{"ticketd_message_processing_seconds_count": 1, "ticketd_message_processing_seconds_sum": 1.5}},
 		{"PollSucceeded", func(m *Metrics) { m.PollSucceeded(time.Unix(1_700_000_000, 500_000_000)) },
 			map[string]float64{"ticketd_last_successful_poll_timestamp_seconds": 1_700_000_000.5}},
+		{"WebhookDelivery", func(m *Metrics) { m.WebhookDelivery("ops", WebhookDelivered); m.WebhookDelivery("ops", WebhookRetry) },
+			map[string]float64{`ticketd_webhook_deliveries_total{endpoint="ops",outcome="delivered"}`: 1, `ticketd_webhook_deliveries_total{endpoint="ops",outcome="retry"}`: 1}},
+		{"WebhookEndpointDisabled", func(m *Metrics) { m.WebhookEndpointDisabled("ops", true) },
+			map[string]float64{`ticketd_webhook_endpoint_disabled{endpoint="ops"}`: 1}},
 		{"invalid UTF-8 label is replaced, not a panic", func(m *Metrics) { m.TicketCreated("a\xffb") },
 			map[string]float64{"ticketd_tickets_created_total{organization=\"a\ufffdb\"}": 1}},
 	}
@@ -102,6 +106,22 @@ func TestProcessingTimeBuckets(t *testing.T) {
 	}
 }
 
+// An endpoint's disabled gauge exists at zero once set so at start, and
+// goes back to zero when told.
+func TestWebhookEndpointDisabledGauge(t *testing.T) {
+	m := New()
+	const key = `ticketd_webhook_endpoint_disabled{endpoint="ops"}`
+	for _, step := range []struct {
+		disabled bool
+		want     float64
+	}{{false, 0}, {true, 1}, {false, 0}} {
+		m.WebhookEndpointDisabled("ops", step.disabled)
+		if v, ok := series(t, m)[key]; !ok || v != step.want {
+			t.Errorf("after WebhookEndpointDisabled(%v): %s = %v (present %v), want %v", step.disabled, key, v, ok, step.want)
+		}
+	}
+}
+
 func TestNilMetricsIsANoOp(t *testing.T) {
 	var m *Metrics
 	m.MessageFetched()
@@ -119,6 +139,8 @@ func TestNilMetricsIsANoOp(t *testing.T) {
 	m.ProcessingTime(time.Second)
 	m.PollSucceeded(time.Now())
 	m.SetOutbox(func() (int, time.Duration, error) { return 1, 0, nil })
+	m.WebhookDelivery("ops", WebhookDelivered)
+	m.WebhookEndpointDisabled("ops", true)
 	if m.Registry() != nil {
 		t.Error("nil Metrics has a registry")
 	}

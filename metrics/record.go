@@ -123,6 +123,35 @@ func (m *Metrics) PollSucceeded(at time.Time) {
 	}
 }
 
+// Webhook delivery outcomes (WebhookDelivery).
+const (
+	WebhookDelivered = "delivered" // a 2xx answer
+	WebhookRetry     = "retry"     // a failure tried again later
+	WebhookFailed    = "failed"    // a failure for good
+	WebhookDisabled  = "disabled"  // not sent: the endpoint answered 410 Gone
+)
+
+// WebhookDelivery counts one delivery attempt to the webhook endpoint (its
+// configured name) with the outcome, one of the Webhook* constants.
+func (m *Metrics) WebhookDelivery(endpoint, outcome string) {
+	if m != nil {
+		inc(m.webhookDeliveries, endpoint, outcome)
+	}
+}
+
+// WebhookEndpointDisabled sets the ticketd_webhook_endpoint_disabled gauge
+// of the endpoint: 1 once it answered 410 Gone. Setting it to false for
+// each endpoint at start makes the series exist at zero.
+func (m *Metrics) WebhookEndpointDisabled(endpoint string, disabled bool) {
+	if m != nil {
+		v := 0.0
+		if disabled {
+			v = 1
+		}
+		m.webhookDisabled.WithLabelValues(strings.ToValidUTF8(endpoint, "\uFFFD")).Set(v)
+	}
+}
+
 // SetOutbox makes every scrape report ticketd_outbox_depth and
 // ticketd_outbox_oldest_age_seconds from f; nil stops reporting them.
 // See [OutboxFunc].

@@ -41,6 +41,13 @@ type Options struct {
 	Store       *store.DB
 	Destination Destination
 	Retry       Retry
+	// Kinds, when set, are the only item kinds this worker delivers, and
+	// ExceptKinds are kinds it leaves to another worker: the SMTP worker
+	// takes ExceptKinds ["webhook"] and the webhook worker Kinds
+	// ["webhook"]. Its listings, its wake-ups and Stats see only its kinds.
+	// Both empty: every kind.
+	Kinds       []string
+	ExceptKinds []string
 	// Connections is how many sessions the destination opens at once
 	// (smtp.connections); a pass lists 50 items per connection.
 	Connections int
@@ -57,6 +64,7 @@ type Options struct {
 // Worker delivers the outbox. Run it once; Kick it from any goroutine.
 type Worker struct {
 	o    Options
+	f    store.OutboxFilter // o.Kinds and o.ExceptKinds
 	kick chan struct{}
 	dest destState // used by one pass at a time
 	// stop, once closed, makes Run return after its pass (StopAfterPass);
@@ -97,7 +105,8 @@ func New(o Options) *Worker {
 		o.MarkDelay = defaultMarkDelay
 	}
 	o.Connections = max(o.Connections, 1)
-	return &Worker{o: o, kick: make(chan struct{}, 1), stop: make(chan struct{}), stopOnce: new(sync.Once)}
+	f := store.OutboxFilter{Kinds: o.Kinds, ExceptKinds: o.ExceptKinds}
+	return &Worker{o: o, f: f, kick: make(chan struct{}, 1), stop: make(chan struct{}), stopOnce: new(sync.Once)}
 }
 
 // StopAfterPass makes Run return once the pass in flight, if any, is
@@ -136,10 +145,10 @@ func (w *Worker) Kick() {
 	}
 }
 
-// Stats reports the outbox's depth and the age of its oldest item, for
-// the metrics and readiness.
+// Stats reports the depth of the worker's share of the outbox (its
+// Kinds) and the age of its oldest item, for the metrics and readiness.
 func (w *Worker) Stats() (int, time.Duration, error) {
-	return w.o.Store.OutboxStats(w.o.Now())
+	return w.o.Store.OutboxStatsOf(w.f, w.o.Now())
 }
 
 // Run delivers queued items until ctx ends: when kicked, and when the
@@ -170,7 +179,7 @@ func (w *Worker) Run(ctx context.Context) {
 		if !w.dest.next.IsZero() {
 			// The items are due, but the destination is not.
 			wait = max(w.dest.next.Sub(w.o.Now()), 50*time.Millisecond)
-		} else if next, ok, err := w.o.Store.NextDue(); err != nil {
+		} else if next, ok, err := w.o.Store.NextDueOf(w.f); err != nil {
 			w.o.Log.Error("outbox: cannot read next retry", "err", err)
 		} else if ok {
 			wait = max(time.Until(next), 50*time.Millisecond)
@@ -213,7 +222,7 @@ func (w *Worker) DeliverDue(ctx context.Context, now time.Time) {
 		if w.dest.down() {
 			limit = minPerConnection // one session
 		}
-		batch, err := w.o.Store.DueOutbox(due, after, limit)
+		batch, err := w.o.Store.DueOutboxOf(w.f, due, after, limit)
 		if err != nil {
 			w.o.Log.Error("outbox: cannot list due emails", "err", err)
 			return
@@ -328,7 +337,7 @@ func (w *Worker) expire(due time.Time) {
 	now := w.o.Now()
 	var after uint64
 	for {
-		batch, err := w.o.Store.DueOutbox(due, after, 500)
+		batch, err := w.o.Store.DueOutboxOf(w.f, due, after, 500)
 		if err != nil {
 			w.o.Log.Error("outbox: cannot list due emails", "err", err)
 			return
@@ -369,7 +378,7 @@ func (w *Worker) destDown(err error) {
 		w.o.Log.Debug("smtp destination still down", "tries", w.dest.tries, "next_try", w.dest.next, "err", err)
 		return
 	}
-	waiting, _, serr := w.o.Store.OutboxStats(now)
+	waiting, _, serr := w.o.Store.OutboxStatsOf(w.f, now)
 	if serr != nil {
 		waiting = -1
 	}

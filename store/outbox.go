@@ -94,15 +94,37 @@ func enqueue(tx *bolt.Tx, outs []Outgoing, number string, capPerHour int, now ti
 	return queued, suppressed, nil
 }
 
+// OutboxFilter selects pending items by Kind, so that several senders
+// can share the outbox, each with the kinds it delivers: an item is
+// selected when its kind is in Kinds (any kind when Kinds is empty) and
+// not in ExceptKinds. The zero filter selects every item.
+type OutboxFilter struct {
+	Kinds       []string
+	ExceptKinds []string
+}
+
+// Match reports whether the filter selects items of the kind.
+func (f OutboxFilter) Match(kind string) bool {
+	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, kind) {
+		return false
+	}
+	return !slices.Contains(f.ExceptKinds, kind)
+}
+
 // DueOutbox returns up to limit (<= 0: all) pending items with an ID above
 // after whose NextAttempt is at or before now, oldest (lowest ID) first,
 // without their payloads. A sender walks the outbox with after set to the
 // last ID it was given, so that one pass never lists an item twice and
 // never reads past what it skips.
 func (db *DB) DueOutbox(now time.Time, after uint64, limit int) ([]OutboxItem, error) {
+	return db.DueOutboxOf(OutboxFilter{}, now, after, limit)
+}
+
+// DueOutboxOf is DueOutbox for the items f selects.
+func (db *DB) DueOutboxOf(f OutboxFilter, now time.Time, after uint64, limit int) ([]OutboxItem, error) {
 	var out []OutboxItem
 	err := db.eachPending(after, func(it *OutboxItem) bool {
-		if !it.NextAttempt.After(now) {
+		if f.Match(it.Kind) && !it.NextAttempt.After(now) {
 			out = append(out, *it)
 		}
 		return limit <= 0 || len(out) < limit
@@ -116,8 +138,16 @@ func (db *DB) DueOutbox(now time.Time, after uint64, limit int) ([]OutboxItem, e
 // OutboxStats returns how many items are pending and the age at now of the
 // oldest pending one (0 when none).
 func (db *DB) OutboxStats(now time.Time) (pending int, oldest time.Duration, err error) {
+	return db.OutboxStatsOf(OutboxFilter{}, now)
+}
+
+// OutboxStatsOf is OutboxStats for the items f selects.
+func (db *DB) OutboxStatsOf(f OutboxFilter, now time.Time) (pending int, oldest time.Duration, err error) {
 	var first time.Time
 	err = db.eachPending(0, func(it *OutboxItem) bool {
+		if !f.Match(it.Kind) {
+			return true
+		}
 		pending++
 		if first.IsZero() || it.CreatedAt.Before(first) {
 			first = it.CreatedAt
@@ -136,10 +166,15 @@ func (db *DB) OutboxStats(now time.Time) (pending int, oldest time.Duration, err
 // NextDue returns the earliest NextAttempt of the pending items; false when
 // nothing is pending. A sender sleeps until then (or until kicked).
 func (db *DB) NextDue() (time.Time, bool, error) {
+	return db.NextDueOf(OutboxFilter{})
+}
+
+// NextDueOf is NextDue for the items f selects.
+func (db *DB) NextDueOf(f OutboxFilter) (time.Time, bool, error) {
 	var next time.Time
 	found := false
 	err := db.eachPending(0, func(it *OutboxItem) bool {
-		if !found || it.NextAttempt.Before(next) {
+		if f.Match(it.Kind) && (!found || it.NextAttempt.Before(next)) {
 			next, found = it.NextAttempt, true
 		}
 		return true

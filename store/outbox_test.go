@@ -279,3 +279,70 @@ func TestOutboxPayloadsApart(t *testing.T) {
 		}
 	}
 }
+
+// queueKinds records one intake queuing an item of each kind, in order,
+// advancing the clock a second between them.
+func queueKinds(t *testing.T, db *testDB, kinds ...string) {
+	t.Helper()
+	for i, kind := range kinds {
+		in := newIntake(fmt.Sprintf("kind%d@x", i))
+		in.Compose = func(*Ticket) ([]Outgoing, error) {
+			return []Outgoing{{Kind: kind, To: "hook-" + kind, Payload: []byte("{}"), Uncapped: true}}, nil
+		}
+		db.mustRecord(in)
+		db.clock.Add(time.Second)
+	}
+}
+
+// Senders sharing the outbox each list, count and wait for their own
+// kinds only.
+func TestOutboxFilter(t *testing.T) {
+	db := mustOpenTestDB(t)
+	queueKinds(t, db, "receipt", "webhook", "rejection", "webhook") // IDs 1 to 4
+	t0 := db.clock.Now().Add(-4 * time.Second)
+	now := db.clock.Now()
+	// Item 1, a receipt, is deferred: the emails' next due is then item 3's.
+	if err := db.MarkAttempt(1, now, errors.New("451"), false, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		f       OutboxFilter
+		due     string
+		pending int
+		oldest  time.Duration
+		nextDue time.Time
+		found   bool
+	}{
+		{"every kind", OutboxFilter{}, "[2 3 4]", 4, 4 * time.Second, t0.Add(time.Second), true},
+		{"webhooks", OutboxFilter{Kinds: []string{"webhook"}}, "[2 4]", 2, 3 * time.Second, t0.Add(time.Second), true},
+		{"all but webhooks", OutboxFilter{ExceptKinds: []string{"webhook"}}, "[3]", 2, 4 * time.Second, t0.Add(2 * time.Second), true},
+		{"two kinds", OutboxFilter{Kinds: []string{"receipt", "rejection"}}, "[3]", 2, 4 * time.Second, t0.Add(2 * time.Second), true},
+		{"included and excluded", OutboxFilter{Kinds: []string{"webhook"}, ExceptKinds: []string{"webhook"}}, "[]", 0, 0, time.Time{}, false},
+		{"no such kind", OutboxFilter{Kinds: []string{"notification"}}, "[]", 0, 0, time.Time{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			due, err := db.DueOutboxOf(tt.f, now, 0, 0)
+			var ids []uint64
+			for _, it := range due {
+				ids = append(ids, it.ID)
+			}
+			if err != nil || fmt.Sprint(ids) != tt.due {
+				t.Errorf("DueOutboxOf = %v, %v; want %s", ids, err, tt.due)
+			}
+			if pending, oldest, err := db.OutboxStatsOf(tt.f, now); err != nil || pending != tt.pending || oldest != tt.oldest {
+				t.Errorf("OutboxStatsOf = %d, %v, %v; want %d, %v", pending, oldest, err, tt.pending, tt.oldest)
+			}
+			next, ok, err := db.NextDueOf(tt.f)
+			if err != nil || ok != tt.found || !next.Equal(tt.nextDue) {
+				t.Errorf("NextDueOf = %v, %v, %v; want %v, %v", next, ok, err, tt.nextDue, tt.found)
+			}
+		})
+	}
+	// A limit counts the items selected, not those skipped.
+	due, err := db.DueOutboxOf(OutboxFilter{Kinds: []string{"webhook"}}, now, 0, 1)
+	if err != nil || len(due) != 1 || due[0].ID != 2 {
+		t.Errorf("DueOutboxOf(webhooks, limit 1) = %+v, %v; want item 2", due, err)
+	}
+}
