@@ -31,7 +31,8 @@ type Daemon struct {
 	db      *store.DB
 	reg     *registration.Registrar
 	inbox   *inbox.Worker
-	outbox  *outbox.Worker
+	outbox  *outbox.Worker // emails
+	hooks   *outbox.Worker // webhook events
 	metrics *metrics.Metrics
 	health  *metrics.Health
 	// live tells the watchdog the inbox worker is not hung.
@@ -81,9 +82,10 @@ func newDaemon(cfg *config.Config, log *slog.Logger, sopts store.Options) (*Daem
 	oo := outboxOptions(cfg, d.db, sender, d.metrics, log)
 	oo.Health = d.health
 	d.outbox = outbox.New(oo)
+	d.hooks = outbox.New(webhookOptions(cfg, d.db, d.metrics, log))
 	in := inboxOptions(cfg, log)
 	in.Tokens = d.imapTokens
-	in.Registrar, in.Store, in.Outbox = d.reg, d.db, d.outbox
+	in.Registrar, in.Store, in.Outbox = d.reg, d.db, kicker{d}
 	in.OnConnect = func() { d.ready.Do(func() { sdNotify(log, "READY=1") }) }
 	in.Live, in.Metrics, in.Health = &d.live, d.metrics, d.health
 	d.inbox = inbox.New(in)
@@ -99,7 +101,13 @@ func newDaemon(cfg *config.Config, log *slog.Logger, sopts store.Options) (*Daem
 // kick wakes the workers that deliver the outbox.
 func (d *Daemon) kick() {
 	d.outbox.Kick()
+	d.hooks.Kick()
 }
+
+// kicker kicks both outbox workers (inbox.Options.Outbox).
+type kicker struct{ d *Daemon }
+
+func (k kicker) Kick() { k.d.kick() }
 
 // Close releases the store.
 func (d *Daemon) Close() error {
@@ -127,6 +135,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { d.inbox.Run(ctx) })
 	wg.Go(func() { d.outbox.Run(ctx) })
+	wg.Go(func() { d.hooks.Run(ctx) })
 	wg.Go(func() { watchdog(ctx, &d.live, d.log) })
 	wg.Go(func() { d.maintain(ctx) })
 	wg.Go(func() { d.remind(ctx) })
@@ -145,7 +154,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 func (d *Daemon) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	admin.Register(mux, backend{DB: d.db, d: d}, time.Now, d.log)
-	admin.RegisterHeld(mux, &HeldDesk{DB: d.db, Reg: d.reg, Kick: d.outbox.Kick}, d.log)
+	admin.RegisterHeld(mux, &HeldDesk{DB: d.db, Reg: d.reg, Kick: d.kick}, d.log)
 	d.health.Register(mux, d.metrics)
 	return admin.RequireIPHost(mux)
 }
@@ -172,6 +181,7 @@ func (d *Daemon) RunOnce(ctx context.Context) error {
 		return err
 	}
 	d.outbox.DeliverDue(ctx, time.Time{})
+	d.hooks.DeliverDue(ctx, time.Time{})
 	d.log.Info("run --once done", "peak_rss_mb", peakRSSMB())
 	return ctx.Err()
 }

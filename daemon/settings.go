@@ -14,6 +14,7 @@ import (
 	"github.com/ticketd/ticketd/receipt"
 	"github.com/ticketd/ticketd/registration"
 	"github.com/ticketd/ticketd/store"
+	"github.com/ticketd/ticketd/webhook"
 )
 
 // This file is where the configuration becomes the libraries' settings,
@@ -140,7 +141,23 @@ func outboxOptions(cfg *config.Config, db *store.DB, sender *receipt.Sender, m *
 		Destination: &outbox.SMTP{Sender: sender, Connections: cfg.SMTP.Connections, Metrics: m},
 		Retry:       outbox.Retry{Min: cfg.Receipt.RetryMin, Max: cfg.Receipt.RetryMax, MaxAge: cfg.Receipt.MaxRetryAge},
 		Connections: cfg.SMTP.Connections,
+		ExceptKinds: []string{webhook.OutboxKind},
 		Metrics:     m,
 		Log:         log,
+	}
+}
+
+// webhookOptions are the webhook worker's options: webhooks[] as its
+// destination, the events of the outbox as its items.
+func webhookOptions(cfg *config.Config, db *store.DB, m *metrics.Metrics, log *slog.Logger) outbox.Options {
+	return outbox.Options{
+		Store:       db,
+		Destination: webhook.NewDestination(cfg.WebhookEndpoints(), m, log, nil),
+		Retry:       webhook.DefaultRetry,
+		Kinds:       []string{webhook.OutboxKind},
+		Connections: 1,
+		Metrics:     m,
+		Log:         log,
+		Item:        "webhook event",
 	}
 }

@@ -59,6 +59,9 @@ type Options struct {
 	Health *metrics.Health
 	Log    *slog.Logger
 	Now    func() time.Time // time.Now when nil
+	// Item names what the worker delivers in its log lines ("email" when
+	// empty; "webhook event" for the webhook worker).
+	Item string
 }
 
 // Worker delivers the outbox. Run it once; Kick it from any goroutine.
@@ -100,6 +103,9 @@ func New(o Options) *Worker {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Item == "" {
+		o.Item = "email"
 	}
 	if o.MarkDelay <= 0 {
 		o.MarkDelay = defaultMarkDelay
@@ -313,7 +319,7 @@ func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) (sent in
 		switch {
 		case err == nil:
 			w.o.Metrics.EmailSent(it.Kind)
-			w.o.Log.Info("email sent", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "message_id", it.MessageID, "attempts", it.Attempts)
+			w.o.Log.Info(w.o.Item+" sent", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "message_id", it.MessageID, "attempts", it.Attempts)
 		case errors.Is(err, ErrUndecodable):
 			w.o.Log.Error("outbox: undecodable email dropped", "id", it.ID, "err", err)
 			w.markAttempt(it, err, true)
@@ -355,7 +361,7 @@ func (w *Worker) expire(due time.Time) {
 				continue
 			}
 			w.o.Metrics.EmailFailed(it.Kind, false)
-			w.o.Log.Error("email given up", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "permanent", false, "attempts", it.Attempts+1, "err", w.dest.err)
+			w.o.Log.Error(w.o.Item+" given up", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "permanent", false, "attempts", it.Attempts+1, "err", w.dest.err)
 		}
 	}
 }
@@ -405,7 +411,7 @@ func (w *Worker) deferItem(it store.OutboxItem, err error, next time.Time) {
 	if merr := w.o.Store.MarkAttempt(it.ID, now, err, false, next); merr != nil {
 		w.o.Log.Error("outbox: cannot record attempt", "id", it.ID, "err", merr)
 	}
-	w.o.Log.Debug("email deferred with its destination", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "attempts", it.Attempts, "next_attempt", next)
+	w.o.Log.Debug(w.o.Item+" deferred with its destination", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "attempts", it.Attempts, "next_attempt", next)
 }
 
 // markSentAsAccepted records the items the destination accepted as they
@@ -456,10 +462,10 @@ func (w *Worker) markAttempt(it store.OutboxItem, err error, permanent bool) {
 		w.o.Log.Error("outbox: cannot record attempt", "id", it.ID, "err", merr)
 	}
 	if next.IsZero() {
-		w.o.Log.Error("email given up", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "permanent", permanent, "attempts", it.Attempts, "err", err)
+		w.o.Log.Error(w.o.Item+" given up", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "permanent", permanent, "attempts", it.Attempts, "err", err)
 		return
 	}
-	w.o.Log.Warn("email delivery failed; will retry", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "attempts", it.Attempts, "next_attempt", next, "err", err)
+	w.o.Log.Warn(w.o.Item+" delivery failed; will retry", "kind", it.Kind, "to", it.To, "ticket", it.TicketNumber, "attempts", it.Attempts, "next_attempt", next, "err", err)
 }
 
 // roundDuration rounds d to the second, or to the millisecond under one.

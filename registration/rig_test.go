@@ -70,6 +70,7 @@ func (r *rig) stepAt(at time.Time, raws ...[]byte) {
 		r.t.Fatal(err)
 	}
 	ob := outbox.New(outbox.Options{
+		ExceptKinds: []string{"webhook"},
 		Store:       db,
 		Destination: &outbox.SMTP{Sender: sender, Connections: 1},
 		Retry:       outbox.Retry{Min: time.Second, Max: time.Second, MaxAge: time.Hour},

@@ -3,23 +3,30 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/ticketd/ticketd/desk"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/ticketd/ticketd/desk"
 
 	"github.com/ticketd/ticketd/intake"
 	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/store"
 )
 
-// writeConversation prints every customer message of t, follow-ups
-// included: who wrote it and when, the customer's own words and each of
-// its attachments (desk.Conversation).
+// writeConversation prints the ticket's conversation in time order: every
+// customer message, follow-ups included (who wrote it and when, the
+// customer's own words and each of its attachments, desk.Conversation),
+// and what support did (answers, internal notes, closing, reminders).
 func writeConversation(ctx context.Context, w io.Writer, a *desk.Desk, t *store.Ticket) error {
 	msgs := a.Conversation(ctx, t)
+	entries := t.Conversation
 	for i, m := range msgs {
 		ref := m.Ref
+		for len(entries) > 0 && entries[0].At.Before(ref.ReceivedAt) {
+			writeEntry(w, entries[0])
+			entries = entries[1:]
+		}
 		fmt.Fprintf(w, "\nMessage %d of %d: from %s at %s", i+1, len(msgs), oneline.Cut(ref.From, 80), ref.ReceivedAt.UTC().Format(time.RFC3339))
 		if ref.MessageID != "" {
 			fmt.Fprintf(w, ", Message-ID <%s>", oneline.Cut(ref.MessageID, 120))
@@ -38,7 +45,39 @@ func writeConversation(ctx context.Context, w io.Writer, a *desk.Desk, t *store.
 		}
 		writeAttachments(w, m.Attachments, "  ")
 	}
+	for _, e := range entries {
+		writeEntry(w, e)
+	}
 	return nil
+}
+
+// entryTitles head what support did, by kind.
+var entryTitles = map[store.EntryKind]string{
+	store.EntryReply:    "Answer to the customer",
+	store.EntryNote:     "Internal note (not sent to the customer)",
+	store.EntryClose:    "Closed",
+	store.EntryWarranty: "Made a warranty ticket",
+	store.EntryReminder: "Customer reminded of the missing information",
+}
+
+// writeEntry prints one thing support did on the ticket.
+func writeEntry(w io.Writer, e store.Entry) {
+	title := entryTitles[e.Kind]
+	if title == "" {
+		title = oneline.Cut(string(e.Kind), 40)
+	}
+	fmt.Fprintf(w, "\n%s", title)
+	switch {
+	case e.AgentName != "":
+		fmt.Fprintf(w, " by %s <%s>", oneline.Cut(e.AgentName, 80), oneline.Cut(e.Agent, 80))
+	case e.Agent != "":
+		fmt.Fprintf(w, " by %s", oneline.Cut(e.Agent, 80))
+	}
+	fmt.Fprintf(w, " at %s\n", e.At.UTC().Format(time.RFC3339))
+	if e.Kind == store.EntryReply || e.Kind == store.EntryNote || strings.TrimSpace(e.Text) != "" {
+		writeOwnWords(w, e.Text)
+	}
+	writeAttachments(w, e.Attachments, "  ")
 }
 
 // writeOwnWords prints the customer's words, each line made safe for a

@@ -26,6 +26,10 @@ type ConfigValues struct {
 	// MaxNewTicketsPerContactPerHour rules.max_new_tickets_per_contact_per_hour
 	// (the example's when empty; "0" turns them off).
 	MaxRejectionsPerHour, MaxNewTicketsPerContactPerHour string
+	// TeamAddresses, Agents and Webhooks are desk.team_addresses,
+	// desk.agents and webhooks as YAML flow sequences (the example's
+	// empty ones when "").
+	TeamAddresses, Agents, Webhooks string
 }
 
 // WriteConfig writes config.example.yaml with v to dir/ticketd.yaml and
@@ -72,6 +76,15 @@ func WriteConfig(t testing.TB, dir string, v ConfigValues) string {
 	}
 	if v.MaxNewTicketsPerContactPerHour != "" {
 		replace("  max_new_tickets_per_contact_per_hour: 10", "  max_new_tickets_per_contact_per_hour: "+v.MaxNewTicketsPerContactPerHour)
+	}
+	if v.TeamAddresses != "" {
+		replace("  team_addresses: []", "  team_addresses: "+v.TeamAddresses)
+	}
+	if v.Agents != "" {
+		replace("  agents: []", "  agents: "+v.Agents)
+	}
+	if v.Webhooks != "" {
+		replace("\nwebhooks: []", "\nwebhooks: "+v.Webhooks)
 	}
 	path := filepath.Join(dir, "ticketd.yaml")
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
