@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketd/ticketd/internal/mailtest"
 	"github.com/ticketd/ticketd/store"
 )
 
@@ -33,7 +34,7 @@ func TestCloseTicketEmailsTheCustomerOnce(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("customer emails after closing twice: %d, want the receipt and one closing email", len(got))
 	}
-	if text, _ := textOf(t, got[1]); !strings.Contains(text, "SUP-000001 is now closed") {
+	if text, _ := mailtest.TextOf(t, got[1]); !strings.Contains(text, "SUP-000001 is now closed") {
 		t.Errorf("closing email:\n%s", text)
 	}
 	r.settings.Desk.ClosingEmail = false
@@ -63,11 +64,11 @@ func TestRemindAbandonedOnce(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("customer emails: %d, want the receipt and one reminder", len(got))
 	}
-	if text, _ := textOf(t, got[1]); !strings.Contains(text, "still waiting for information") || !strings.Contains(strings.Join(strings.Fields(text), " "), "screenshot") {
+	if text, _ := mailtest.TextOf(t, got[1]); !strings.Contains(text, "still waiting for information") || !strings.Contains(strings.Join(strings.Fields(text), " "), "screenshot") {
 		t.Errorf("reminder:\n%s", text)
 	}
 	notes := sentTo(r, teamAddr)
-	if text, _ := textOf(t, notes[len(notes)-1]); !strings.Contains(text, "has not answered") {
+	if text, _ := mailtest.TextOf(t, notes[len(notes)-1]); !strings.Contains(text, "has not answered") {
 		t.Errorf("the team's abandoned-ticket notification:\n%s", text)
 	}
 }

@@ -30,13 +30,18 @@ type rig struct {
 
 func newRig(t *testing.T, opts ...mailtest.IMAPOption) *rig {
 	t.Helper()
+	return newRigWith(t, mailtest.ConfigValues{}, opts...)
+}
+
+// newRigWith is newRig with more configuration values (the servers, the
+// store and admin.listen are the rig's).
+func newRigWith(t *testing.T, v mailtest.ConfigValues, opts ...mailtest.IMAPOption) *rig {
+	t.Helper()
 	r := &rig{t: t, imap: mailtest.StartIMAP(t, opts...), smtp: mailtest.StartSMTP(t), logs: &mailtest.Buffer{}}
-	r.cfgPath = mailtest.WriteConfig(t, t.TempDir(), mailtest.ConfigValues{
-		IMAPAddr:    r.imap.Addr,
-		SMTPAddr:    r.smtp.Addr,
-		StorePath:   filepath.Join(t.TempDir(), "ticketd.db"),
-		AdminListen: fmt.Sprintf("127.0.0.1:%d", mailtest.FreePort(t)),
-	})
+	v.IMAPAddr, v.SMTPAddr = r.imap.Addr, r.smtp.Addr
+	v.StorePath = filepath.Join(t.TempDir(), "ticketd.db")
+	v.AdminListen = fmt.Sprintf("127.0.0.1:%d", mailtest.FreePort(t))
+	r.cfgPath = mailtest.WriteConfig(t, t.TempDir(), v)
 	var err error
 	if r.cfg, err = daemon.LoadConfig(r.cfgPath); err != nil {
 		t.Fatal(err)
