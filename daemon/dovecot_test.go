@@ -14,6 +14,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/internal/mailtest"
 )
 
@@ -232,4 +234,51 @@ func appendRaw(t *testing.T, c *imapclient.Client, raw []byte) {
 	if _, err := cmd.Wait(); err != nil {
 		t.Fatalf("append: %v", err)
 	}
+}
+
+// TestDovecotAgentAnswersByEmail: against a real Dovecot, a customer's
+// email notifies the team; the agent's answer to that notification,
+// appended to the same mailbox, reaches the customer from the support
+// address, and the agent's mail is filed in Processed.
+func TestDovecotAgentAnswersByEmail(t *testing.T) {
+	dc := startDovecot(t)
+	r := newRig(t)
+	r.cfg.IMAP.Address = dc.addr
+	r.cfg.IMAP.Username = dc.user
+	r.cfg.IMAP.Password = dc.password
+	r.cfg.Desk.TeamAddresses = []string{"desk@vendor.example"}
+	r.cfg.Desk.Agents = []config.Agent{{Email: "luis@vendor.example", Name: "Luis Agent"}}
+
+	c := dc.client(t)
+	appendRaw(t, c, mailtest.ReadTestdata(t, "conversations", "01-incident-no-screenshot.eml"))
+	c.Close()
+	_, stop := r.start()
+	defer stop()
+	msgs := r.smtp.WaitFor(2, 20*time.Second) // the receipt and the notification
+	var note mailtest.Message
+	for _, m := range msgs {
+		if m.To[0] == "desk@vendor.example" {
+			note = m
+		}
+	}
+	if note.Data == nil {
+		t.Fatalf("no notification to the team among %d emails", len(msgs))
+	}
+	c = dc.client(t)
+	appendRaw(t, c, mailtest.AgentReply(t, note, "luis@vendor.example", "support@ticketd.example", "gmail", "Hello Bob,\nthe depot is fixed."))
+	c.Close()
+	msgs = r.smtp.WaitFor(4, 20*time.Second) // + the answer and its notification
+	var answer *mailtest.Message
+	for i, m := range msgs[2:] {
+		if m.To[0] == "bob@acme.example" {
+			answer = &msgs[2+i]
+		}
+	}
+	if answer == nil {
+		t.Fatal("the agent's answer did not reach the customer")
+	}
+	if text, _ := mailtest.TextOf(t, *answer); !strings.Contains(text, "the depot is fixed.") || strings.Contains(text, "ticketd internal") {
+		t.Errorf("relayed answer:\n%s", text)
+	}
+	waitUntil(t, 20*time.Second, "both emails filed", func() bool { return dc.count(t, "Processed") == 2 })
 }
