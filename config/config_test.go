@@ -151,6 +151,15 @@ func TestInvalidConfigNamesKeyAndFile(t *testing.T) {
 		{"negative inspect entries", minimal + "limits:\n  max_inspect_entries: -1\n", "limits.max_inspect_entries"},
 		{"negative inspect text", minimal + "limits:\n  max_inspect_text: -1\n", "limits.max_inspect_text"},
 		{"support address is a contact", minimal + "rules:\n  support_addresses: [alice@acme.example]\n", "rules.support_addresses[0]"},
+		{"team address with a name", minimal + "desk:\n  team_addresses: ['Desk <desk@v.example>']\n", "desk.team_addresses[0]"},
+		{"agent is a contact", minimal + "desk:\n  agents: [{email: alice@acme.example, name: A}]\n", "desk.agents[0].email"},
+		{"agent twice", minimal + "desk:\n  agents: [{email: a@v.example}, {email: A@v.example}]\n", "desk.agents[1].email"},
+		{"negative reminder", minimal + "desk:\n  needs_info_reminder_after: -1h\n", "desk.needs_info_reminder_after"},
+		{"webhook over http", minimal + "webhooks: [{url: 'http://hooks.example.com/x', format: slack}]\n", "webhooks[0]"},
+		{"webhook bad secret", minimal + "webhooks: [{url: 'https://hooks.example.com/x', secret: abc}]\n", "webhooks[0]"},
+		{"webhook private address", minimal + "webhooks: [{url: 'https://10.0.0.5/x', format: slack}]\n", "webhooks[0]"},
+		{"webhook unknown event", minimal + "webhooks: [{url: 'https://h.example.com/x', format: slack, events: [ticket.deleted]}]\n", "webhooks[0]"},
+		{"webhook names twice", minimal + "webhooks: [{url: 'https://h.example.com/x', format: slack}, {url: 'https://h.example.com/y', format: slack}]\n", "webhooks[1].name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,5 +220,34 @@ func TestValidateDaemonRanges(t *testing.T) {
 	}
 	if got := Default().SMTP.Connections; got != 2 {
 		t.Errorf("default smtp.connections = %d, want 2", got)
+	}
+}
+
+func TestDeskAndWebhooksLoad(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "crm.secret")
+	if err := os.WriteFile(secretFile, []byte("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(writeConfig(t, minimal+`desk:
+  team_addresses: [desk@v.example]
+  agents: [{email: Ana@V.example, name: Ana}]
+  needs_info_reminder_after: 48h
+webhooks:
+  - url: https://crm.example.com/hooks
+    secret_file: `+secretFile+`
+  - name: chat
+    url: https://hooks.slack.com/services/T/B/X
+    format: slack
+    events: [ticket.created]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eps := cfg.WebhookEndpoints()
+	if len(eps) != 2 || eps[0].Name != "crm.example.com" || eps[0].Secret != "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" || eps[1].Name != "chat" || !eps[1].Wants("ticket.created") || eps[1].Wants("ticket.closed") {
+		t.Errorf("endpoints %+v", eps)
+	}
+	if cfg.Desk.NeedsInfoReminderAfter != 48*time.Hour || !cfg.Desk.ClosingEmail || cfg.Desk.NotificationMaxAttachmentBytes != 10<<20 || cfg.Desk.Agents[0].Name != "Ana" {
+		t.Errorf("desk %+v: want 48h reminders and the defaults for the rest", cfg.Desk)
 	}
 }

@@ -220,3 +220,36 @@ func TestForgedAgentMailIsCustomerMail(t *testing.T) {
 		})
 	}
 }
+
+func TestAgentCommandParsing(t *testing.T) {
+	tests := []struct{ words, cmd, rest string }{
+		{"#note\nChecked the feed.", cmdNote, "Checked the feed."},
+		{"\n\n  #CLOSE  \r\nthanks", cmdClose, "thanks"},
+		{"#warranty", cmdWarranty, ""},
+		{"Hello,\n#close", "", "Hello,\n#close"},
+		{"#notes are here", "", "#notes are here"},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		cmd, rest := agentCommand(tt.words)
+		if cmd != tt.cmd || rest != tt.rest {
+			t.Errorf("agentCommand(%q) = %q, %q; want %q, %q", tt.words, cmd, rest, tt.cmd, tt.rest)
+		}
+	}
+}
+
+func FuzzNotificationToken(f *testing.F) {
+	f.Add("ticketd.notification.sup-000042.abcdefghijklmnopqrstuvwxyz.0a1b2c3d4e5f@ticketd.example")
+	f.Add("<ticketd.notification..x.y@ticketd.example>")
+	f.Add("ticketd.notification.a.b.c.d@other.example")
+	f.Fuzz(func(t *testing.T, id string) {
+		number, token, ok := notificationToken(id, "ticketd.example")
+		if ok && (number == "" || token == "" || strings.Contains(token, ".") || strings.Contains(number, ".")) {
+			t.Errorf("notificationToken(%q) = %q, %q, true", id, number, token)
+		}
+		cmd, _ := agentCommand(id)
+		if cmd != "" && cmd != cmdNote && cmd != cmdClose && cmd != cmdWarranty {
+			t.Errorf("agentCommand(%q) = %q", id, cmd)
+		}
+	})
+}

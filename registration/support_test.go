@@ -72,3 +72,28 @@ func TestRemindAbandonedOnce(t *testing.T) {
 		t.Errorf("the team's abandoned-ticket notification:\n%s", text)
 	}
 }
+
+// TestTeamTrafficIsNotCapped: the per-sender cap protects customers'
+// addresses; the team's notifications and relayed answers are not subject
+// to it.
+func TestTeamTrafficIsNotCapped(t *testing.T) {
+	r := deskRig(t)
+	r.settings.MaxAutoRepliesPerHour = 1
+	n := openTicket(t, r)
+	r.step(withMessageID(conversation(t, "01-incident-no-screenshot.eml"), "<second-ticket@acme.example>"))
+	if got := len(sentTo(r, teamAddr)); got != 2 {
+		t.Fatalf("notifications for two tickets under a cap of 1: %d, want 2", got)
+	}
+	for i := range 2 {
+		r.step(mailtest.AgentReply(t, n, agentAddr, teamAddr, "thunderbird", "Answer number "+string(rune('A'+i))))
+	}
+	answers := 0
+	for _, m := range sentTo(r, customer) {
+		if text, _ := mailtest.TextOf(t, m); strings.Contains(text, "Answer number") {
+			answers++
+		}
+	}
+	if answers != 2 {
+		t.Errorf("relayed answers under a cap of 1: %d, want 2", answers)
+	}
+}
