@@ -156,12 +156,15 @@ func (c composer) forHeld(key string, m *intake.Message, v rules.Verdict) func()
 		e := c.base(receipt.KindHeld, m, v)
 		e.Quote, e.OriginalSubject, e.ToName = "", "", ""
 		e.MessageID = c.outgoingID(receipt.KindHeld, "", key)
-		outs, err := c.outgoing(e)
-		if err != nil {
-			return nil, err
-		}
-		hooks, err := c.event(webhook.MessageHeld, key, nil, webhook.Data{Sender: m.From.Addr, Organization: v.Organization, Reason: "over the contact's hourly rate of new tickets"})
-		return append(outs, hooks...), err
+		return c.outgoing(e)
+	}
+}
+
+// heldEvents returns the webhook events of a held message (every one,
+// while its notice goes at most once an hour).
+func (c composer) heldEvents(key string, m *intake.Message, v rules.Verdict) func() ([]store.Outgoing, error) {
+	return func() ([]store.Outgoing, error) {
+		return c.event(webhook.MessageHeld, key, nil, webhook.Data{Sender: m.From.Addr, Organization: v.Organization, Reason: "over the contact's hourly rate of new tickets"})
 	}
 }
 

@@ -232,6 +232,7 @@ func (r *Registrar) newIntake(p *Prepared) (*store.Intake, rules.Verdict, error)
 			Contact:    p.Policy.BaseAddress(v.Contact),
 			MaxPerHour: r.s.MaxNewTicketsPerContactPerHour,
 			Notice:     c.forHeld(in.Key, m, v),
+			Events:     c.heldEvents(in.Key, m, v),
 		}
 	}
 	if v.Has(rules.RuleSenderAuthentic) {

@@ -2,12 +2,15 @@ package registration
 
 import (
 	"context"
+	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/mailtest"
 	"github.com/ticketd/ticketd/store"
+	"github.com/ticketd/ticketd/webhook"
 )
 
 // withRegistrar runs fn with a Registrar over the rig's store, then
@@ -95,5 +98,45 @@ func TestTeamTrafficIsNotCapped(t *testing.T) {
 	}
 	if answers != 2 {
 		t.Errorf("relayed answers under a cap of 1: %d, want 2", answers)
+	}
+}
+
+// TestWebhookEventsQueuedWithTheirChange: every change queues its events
+// in its own transaction: a created ticket, each held message (while the
+// held notice goes once an hour) and a rejected stranger.
+func TestWebhookEventsQueuedWithTheirChange(t *testing.T) {
+	r := deskRig(t)
+	r.settings.Desk.Webhooks = []webhook.Endpoint{{Name: "crm", URL: "https://crm.example.com/h", Format: webhook.FormatSlack}}
+	r.settings.MaxNewTicketsPerContactPerHour = 1
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	r.stepAt(at, alice(t, 1, ""), alice(t, 2, ""), alice(t, 3, ""), fixture(t, "rejected-en-stranger.eml"))
+	db := r.openStore()
+	items, err := db.DueOutboxOf(store.OutboxFilter{Kinds: []string{webhook.OutboxKind}}, time.Now().Add(time.Hour), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	ids := map[string]bool{}
+	for _, it := range items {
+		full, err := db.OutboxItem(it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ev webhook.Event
+		if err := json.Unmarshal(full.Payload, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.Endpoint != "crm" || it.To != "crm" || ids[ev.ID] {
+			t.Errorf("event %+v to %q: want endpoint crm and a unique id", ev, it.To)
+		}
+		ids[ev.ID] = true
+		count[ev.Type]++
+		if ev.Type == webhook.MessageRejected && (ev.Data.Subject != "" || ev.Data.Text != "") {
+			t.Errorf("a rejected stranger's words reach the webhook: %+v", ev.Data)
+		}
+	}
+	want := map[string]int{webhook.TicketCreated: 1, webhook.MessageHeld: 2, webhook.MessageRejected: 1}
+	if !maps.Equal(count, want) {
+		t.Errorf("events queued %v, want %v", count, want)
 	}
 }

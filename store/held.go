@@ -66,6 +66,9 @@ type Hold struct {
 	// mail is held for review (nil: none). Like Intake.Compose it runs
 	// inside the transaction and must be pure.
 	Notice func() ([]Outgoing, error)
+	// Events composes what every held message queues besides the notice
+	// (the team's webhook events); nil: nothing.
+	Events func() ([]Outgoing, error)
 }
 
 // capKey is the key of the per-recipient cap for o: its CapKey (the
@@ -181,15 +184,22 @@ func holds(tx *bolt.Tx, in *Intake, received, now time.Time) (bool, error) {
 // heldNotice returns the notice for held mail when none went to its
 // contact in the last hour, and records it.
 func heldNotice(tx *bolt.Tx, in *Intake, now time.Time) ([]Outgoing, string, error) {
+	var events []Outgoing
+	if in.Hold.Events != nil {
+		var err error
+		if events, err = in.Hold.Events(); err != nil {
+			return nil, "", err
+		}
+	}
 	if in.Hold.Notice == nil {
-		return nil, "", nil
+		return events, "", nil
 	}
 	ok, err := allowRate(tx, heldNoticeKey(in.Hold.Contact), 1, now, now)
 	if err != nil || !ok {
-		return nil, NoReplyHeldNotice, err
+		return events, NoReplyHeldNotice, err
 	}
 	outs, err := in.Hold.Notice()
-	return outs, "", err
+	return append(outs, events...), "", err
 }
 
 // Held returns the held messages not yet released, oldest first.
