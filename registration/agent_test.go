@@ -93,7 +93,7 @@ func TestNotificationOfNewTicket(t *testing.T) {
 }
 
 func TestAgentAnswerRelayedInTheCustomersThread(t *testing.T) {
-	for _, shape := range []string{"thunderbird", "outlook", "gmail", "attachment"} {
+	for _, shape := range []string{"thunderbird", "outlook", "outlook-html", "outlook-es", "apple", "gmail", "attachment"} {
 		t.Run(shape, func(t *testing.T) {
 			r := deskRig(t)
 			n := openTicket(t, r)

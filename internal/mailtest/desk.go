@@ -53,7 +53,8 @@ func Header(t testing.TB, m Message, name string) string {
 // AgentReply writes an agent's answer to notification n the way a mail
 // client does, from from to to (the support address the team writes to):
 // shape is "thunderbird" (quoted with "> "), "outlook" (top-posted over
-// the original's header block), "gmail" (text and HTML with a
+// the original's header block), "outlook-html" (the same in HTML only), "outlook-es" (Spanish
+// Outlook), "apple" (Apple Mail's quoted attribution), "gmail" (text and HTML with a
 // gmail_quote), "attachment" (thunderbird with a file) or "pasted" (the
 // notification pasted under the answer with no quoting at all). It
 // carries a trusted Authentication-Results header (mx.ticketd.example)
@@ -80,6 +81,15 @@ func AgentReply(t testing.TB, n Message, from, to, shape, answer string) []byte 
 			answer + "\n\nOn Tue, Nov 10, 2026 at 8:55 AM Example Support <support@ticketd.example> wrote:\n\n" + quoted + "\n\r\n--alt\r\n" +
 			"Content-Type: text/html; charset=UTF-8\r\n\r\n<div dir=\"ltr\">" + strings.ReplaceAll(answer, "\n", "<br>") + "</div><br><div class=\"gmail_quote\"><div class=\"gmail_attr\">On Tue, Nov 10, 2026 at 8:55 AM Example Support wrote:<br></div><blockquote class=\"gmail_quote\">" +
 			strings.ReplaceAll(text, "\n", "<br>") + "</blockquote></div>\r\n--alt--\r\n"
+	case "outlook-es":
+		body = "Content-Type: text/plain; charset=UTF-8\r\n\r\n" + answer + "\n\n________________________________\nDe: Example Support <support@ticketd.example>\nEnviado: martes, 10 de noviembre de 2026 8:55\nPara: " + Header(t, n, "To") + "\nAsunto: " + subject + "\n\n" + text
+	case "apple":
+		body = "Content-Type: text/plain; charset=UTF-8\r\n\r\n" + answer + "\n\n> On 10 Nov 2026, at 08:55, Example Support <support@ticketd.example> wrote:\n> \n" + quoted + "\n"
+	case "outlook-html":
+		body = "Content-Type: text/html; charset=UTF-8\r\n\r\n<html><body><div>" + strings.ReplaceAll(answer, "\n", "<br>") + "</div>" +
+			"<hr style=\"display:inline-block;width:98%\"><div id=\"divRplyFwdMsg\" dir=\"ltr\"><font face=\"Calibri\"><b>From:</b> Example Support &lt;support@ticketd.example&gt;<br>" +
+			"<b>Sent:</b> Tuesday, November 10, 2026 8:55 AM<br><b>To:</b> " + Header(t, n, "To") + "<br><b>Subject:</b> " + subject + "</font><div>&nbsp;</div></div>" +
+			"<div>" + strings.ReplaceAll(text, "\n", "<br>") + "</div></body></html>\r\n"
 	case "pasted":
 		// The notification pasted under the answer with no quoting at all.
 		body = "Content-Type: text/plain; charset=UTF-8\r\n\r\n" + answer + "\n\n" + text
