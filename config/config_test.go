@@ -152,6 +152,7 @@ func TestInvalidConfigNamesKeyAndFile(t *testing.T) {
 		{"negative inspect text", minimal + "limits:\n  max_inspect_text: -1\n", "limits.max_inspect_text"},
 		{"support address is a contact", minimal + "rules:\n  support_addresses: [alice@acme.example]\n", "rules.support_addresses[0]"},
 		{"team address with a name", minimal + "desk:\n  team_addresses: ['Desk <desk@v.example>']\n", "desk.team_addresses[0]"},
+		{"team address is the support address", minimal + "smtp:\n  from: help@v.example\ndesk:\n  team_addresses: [Help@v.example]\n", "desk.team_addresses[0]"},
 		{"agent is a contact", minimal + "desk:\n  agents: [{email: alice@acme.example, name: A}]\n", "desk.agents[0].email"},
 		{"agent twice", minimal + "desk:\n  agents: [{email: a@v.example}, {email: A@v.example}]\n", "desk.agents[1].email"},
 		{"negative reminder", minimal + "desk:\n  needs_info_reminder_after: -1h\n", "desk.needs_info_reminder_after"},

@@ -80,9 +80,14 @@ func (w Webhook) EndpointName() string {
 
 // validateDesk checks desk.* and webhooks[].
 func (c *Config) validateDesk(add func(error)) {
+	own := append([]string{c.SMTP.From}, c.Rules.SupportAddresses...)
 	for i, a := range c.Desk.TeamAddresses {
-		if !bareAddress(a) {
-			add(c.fieldError(fmt.Sprintf("desk.team_addresses[%d]", i), "%q is not a bare email address", a))
+		key := fmt.Sprintf("desk.team_addresses[%d]", i)
+		switch {
+		case !bareAddress(a):
+			add(c.fieldError(key, "%q is not a bare email address", a))
+		case containsFold(own, a):
+			add(c.fieldError(key, "%q is ticketd's own address (smtp.from or rules.support_addresses): notifications would come back as mail to judge", a))
 		}
 	}
 	seen := map[string]bool{}
@@ -120,6 +125,15 @@ func (c *Config) validateDesk(add func(error)) {
 			add(c.fieldError(key, "%v", err))
 		}
 	}
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(strings.TrimSpace(x), strings.TrimSpace(s)) {
+			return true
+		}
+	}
+	return false
 }
 
 // bareAddress reports whether s is one address without a display name.
