@@ -19,6 +19,7 @@ type Config struct {
 	Security      Security       `mapstructure:"security"`
 	Limits        Limits         `mapstructure:"limits"`
 	Desk          Desk           `mapstructure:"desk"`
+	Console       Console        `mapstructure:"console"`
 	Webhooks      []Webhook      `mapstructure:"webhooks"`
 	Organizations []Organization `mapstructure:"organizations"`
 

@@ -56,7 +56,8 @@ func Default() Config {
 				ES: "Pida a uno de los contactos de soporte autorizados de su organización que nos escriba, o llame a la línea telefónica de soporte incluida en su plan.",
 			},
 		},
-		Admin: Admin{Listen: "127.0.0.1:9120"},
+		Admin:   Admin{Listen: "127.0.0.1:9120"},
+		Console: Console{SessionIdle: 12 * time.Hour},
 		Desk: Desk{
 			NeedsInfoReminderAfter:         72 * time.Hour,
 			ClosingEmail:                   true,

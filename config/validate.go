@@ -66,6 +66,7 @@ func (c *Config) Validate() error {
 		add(c.fieldError("security.require_authenticated_sender", "needs security.trusted_authserv_ids or security.verify_dkim: nothing could authenticate a sender"))
 	}
 	c.validateDesk(add)
+	c.validateConsole(add)
 	for key, v := range map[string]int64{
 		"limits.max_header_bytes": int64(c.Limits.MaxHeaderBytes), "limits.max_parts": int64(c.Limits.MaxParts),
 		"limits.max_depth": int64(c.Limits.MaxDepth), "limits.max_attachments": int64(c.Limits.MaxAttachments),
