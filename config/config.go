@@ -227,6 +227,10 @@ type Organization struct {
 	ContactMethods  []string  `mapstructure:"contact_methods"`
 	OverPlan        string    `mapstructure:"over_plan"` // register | reject
 	Contacts        []Contact `mapstructure:"contacts"`
+	// SLAFirstResponse and SLAResolution are the organization's targets,
+	// measured on a ticket's SLA clock (the console shows them; 0: none).
+	SLAFirstResponse time.Duration `mapstructure:"sla_first_response"`
+	SLAResolution    time.Duration `mapstructure:"sla_resolution"`
 }
 
 // Contact is an authorized support contact.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ticketd/ticketd/admin"
 	"github.com/ticketd/ticketd/config"
+	"github.com/ticketd/ticketd/console"
 	"github.com/ticketd/ticketd/inbox"
 	"github.com/ticketd/ticketd/metrics"
 	"github.com/ticketd/ticketd/oauth"
@@ -33,6 +34,8 @@ type Daemon struct {
 	inbox   *inbox.Worker
 	outbox  *outbox.Worker // emails
 	hooks   *outbox.Worker // webhook events
+	console *console.Server // nil without console.listen
+	held    *HeldDesk
 	metrics *metrics.Metrics
 	health  *metrics.Health
 	// live tells the watchdog the inbox worker is not hung.
@@ -86,6 +89,10 @@ func newDaemon(cfg *config.Config, log *slog.Logger, sopts store.Options) (*Daem
 	in := inboxOptions(cfg, log)
 	in.Tokens = d.imapTokens
 	in.Registrar, in.Store, in.Outbox = d.reg, d.db, kicker{d}
+	d.held = &HeldDesk{DB: d.db, Reg: d.reg, Kick: d.kick}
+	if d.console, err = d.newConsole(d.held); err != nil {
+		return nil, err
+	}
 	in.OnConnect = func() { d.ready.Do(func() { sdNotify(log, "READY=1") }) }
 	in.Live, in.Metrics, in.Health = &d.live, d.metrics, d.health
 	d.inbox = inbox.New(in)
@@ -98,10 +105,14 @@ func newDaemon(cfg *config.Config, log *slog.Logger, sopts store.Options) (*Daem
 	return d, nil
 }
 
-// kick wakes the workers that deliver the outbox.
+// kick wakes the workers that deliver the outbox and tells the console's
+// open pages that tickets changed.
 func (d *Daemon) kick() {
 	d.outbox.Kick()
 	d.hooks.Kick()
+	if d.console != nil {
+		d.console.Notify()
+	}
 }
 
 // kicker kicks both outbox workers (inbox.Options.Outbox).
@@ -131,6 +142,16 @@ func (d *Daemon) Run(ctx context.Context) error {
 			_ = srv.Shutdown(sctx)
 		}()
 	}
+	if d.console != nil {
+		if err := d.console.Start(); err != nil {
+			return err
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_ = d.console.Shutdown(sctx)
+		}()
+	}
 	d.live.Extend(time.Now(), d.cfg.IMAP.DialTimeout+d.cfg.IMAP.CommandTimeout)
 	var wg sync.WaitGroup
 	wg.Go(func() { d.inbox.Run(ctx) })
@@ -154,7 +175,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 func (d *Daemon) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	admin.Register(mux, backend{DB: d.db, d: d}, time.Now, d.log)
-	admin.RegisterHeld(mux, &HeldDesk{DB: d.db, Reg: d.reg, Kick: d.kick}, d.log)
+	admin.RegisterHeld(mux, d.held, d.log)
 	d.health.Register(mux, d.metrics)
 	return admin.RequireIPHost(mux)
 }

@@ -115,7 +115,16 @@ func deskSettings(cfg *config.Config) registration.Desk {
 		ClosingEmail:       cfg.Desk.ClosingEmail,
 		MaxAttachmentBytes: cfg.Desk.NotificationMaxAttachmentBytes,
 		Webhooks:           cfg.WebhookEndpoints(),
+		ConsoleURL:         consoleURL(cfg.Console.BaseURL),
 	}
+}
+
+// consoleURL is console.base_url ending in "/" ("" when unset).
+func consoleURL(base string) string {
+	if base == "" || strings.HasSuffix(base, "/") {
+		return base
+	}
+	return base + "/"
 }
 
 // inboxOptions are the imap section as the inbox worker's options; the

@@ -58,27 +58,31 @@ func ExtractAttachments(raw []byte, dir string) ([]string, error) {
 
 // File is one attachment's decoded bytes.
 type File struct {
+	Index     int    // its position among the message's attachments, from 0
 	Name      string // as the message names it: untrusted
 	MediaType string
-	Data      []byte
+	Data      []byte // nil for an omitted file
 }
 
 // ReadAttachments returns the attachments of raw (as ExtractAttachments
-// finds them) whose decoded bytes fit, all together, within maxBytes;
-// omitted names those that did not fit, in order.
-func ReadAttachments(raw []byte, maxBytes int64) (files []File, omitted []string, err error) {
+// finds them) whose decoded bytes fit, all together, within maxBytes, and
+// the others, in order, without their bytes (omitted; ReadAttachments(raw,
+// 0) lists them all cheaply).
+func ReadAttachments(raw []byte, maxBytes int64) (files, omitted []File, err error) {
 	left := maxBytes
+	i := 0
 	err = eachAttachment(raw, func(name, mediaType string, body io.Reader) error {
+		defer func() { i++ }()
 		data, err := io.ReadAll(io.LimitReader(body, max(left, 0)+1))
 		if err != nil {
 			return err
 		}
 		if int64(len(data)) > left {
-			omitted = append(omitted, SafeFileName(name, mediaType))
+			omitted = append(omitted, File{Index: i, Name: name, MediaType: mediaType})
 			return nil
 		}
 		left -= int64(len(data))
-		files = append(files, File{Name: name, MediaType: mediaType, Data: data})
+		files = append(files, File{Index: i, Name: name, MediaType: mediaType, Data: data})
 		return nil
 	})
 	if err != nil {

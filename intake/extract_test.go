@@ -142,12 +142,18 @@ Content-Disposition: attachment; filename="big.mp4"
 		if err != nil {
 			t.Fatal(err)
 		}
-		var names []string
+		var names, left []string
 		for _, f := range files {
 			names = append(names, f.Name)
 		}
-		if strings.Join(names, ",") != strings.Join(tt.files, ",") || strings.Join(omitted, ",") != strings.Join(tt.omitted, ",") {
-			t.Errorf("cap %d: files %q, omitted %q; want %q, %q", tt.cap, names, omitted, tt.files, tt.omitted)
+		for _, f := range omitted {
+			left = append(left, f.Name)
+			if f.Data != nil || (f.Name == "big.mp4") != (f.Index == 1) {
+				t.Errorf("cap %d: omitted %+v: want no bytes and its index", tt.cap, f)
+			}
+		}
+		if strings.Join(names, ",") != strings.Join(tt.files, ",") || strings.Join(left, ",") != strings.Join(tt.omitted, ",") {
+			t.Errorf("cap %d: files %q, omitted %q; want %q, %q", tt.cap, names, left, tt.files, tt.omitted)
 		}
 		if len(files) > 0 && string(files[0].Data) != "hello" {
 			t.Errorf("cap %d: small.png decoded to %q", tt.cap, files[0].Data)

@@ -106,21 +106,22 @@ func separated(words string, t *store.Ticket) (ok bool, why string) {
 // emails and events.
 func (r *Registrar) recordAgentMail(policy *rules.Policy, t *store.Ticket, key string, m *intake.Message, raw []byte) (*Outcome, error) {
 	agent := strings.ToLower(strings.TrimSpace(m.From.Addr))
+	by := Author{Address: agent, Name: r.s.Desk.Agents[agent]}
 	cmd, words := agentCommand(m.OwnText)
 	c := r.composer(policy)
 	ch := &store.Change{Number: t.Number, Key: key, At: c.now}
-	entry := &store.Entry{Agent: agent, AgentName: r.s.Desk.Agents[agent], MessageID: m.MessageID, Text: words}
+	entry := &store.Entry{Agent: agent, AgentName: by.Name, MessageID: m.MessageID, Text: words}
 	verdict := "agent_reply"
 	switch cmd {
 	case cmdNote:
 		verdict, entry.Kind = "agent_note", store.EntryNote
 		ch.Compose = func(tk *store.Ticket, _ bool) ([]store.Outgoing, error) {
-			return c.forNote(tk, key, m, raw, agent, words)
+			return c.forNote(tk, key, raw, by, words)
 		}
 	case cmdClose:
 		verdict, entry.Kind, ch.Action = "agent_close", store.EntryClose, store.ActionClose
 		ch.Compose = func(tk *store.Ticket, changed bool) ([]store.Outgoing, error) {
-			return c.forClose(tk, key, agent, changed)
+			return c.forClose(tk, key, by, changed)
 		}
 	case cmdWarranty:
 		verdict, entry.Kind, ch.Action = "agent_warranty", store.EntryWarranty, store.ActionWarranty
@@ -134,7 +135,11 @@ func (r *Registrar) recordAgentMail(policy *rules.Policy, t *store.Ticket, key s
 		case err != nil:
 			ok, why = false, "Your attachments could not be read."
 		case ok && len(omitted) > 0:
-			ok, why = false, fmt.Sprintf("Your attachments are larger than the %d bytes an answer may carry (desk.notification_max_attachment_bytes): %s.", r.s.Desk.MaxAttachmentBytes, strings.Join(omitted, ", "))
+			names := make([]string, 0, len(omitted))
+			for _, f := range omitted {
+				names = append(names, intake.SafeFileName(f.Name, f.MediaType))
+			}
+			ok, why = false, fmt.Sprintf("Your attachments are larger than the %d bytes an answer may carry (desk.notification_max_attachment_bytes): %s.", r.s.Desk.MaxAttachmentBytes, strings.Join(names, ", "))
 		}
 		if !ok {
 			verdict, entry = "agent_refused", nil
@@ -146,7 +151,7 @@ func (r *Registrar) recordAgentMail(policy *rules.Policy, t *store.Ticket, key s
 		}
 		entry.Attachments = m.Attachments
 		ch.Compose = func(tk *store.Ticket, _ bool) ([]store.Outgoing, error) {
-			return c.forAnswer(tk, key, m, agent, words, carried(files))
+			return c.forAnswer(tk, key, by, words, carried(files))
 		}
 	}
 	ch.Entry = entry
@@ -164,19 +169,19 @@ func (r *Registrar) recordAgentMail(policy *rules.Policy, t *store.Ticket, key s
 
 // forAnswer relays an agent's answer to the customer: from the support
 // address, in the customer's thread, signed with the agent's name.
-func (c composer) forAnswer(t *store.Ticket, key string, m *intake.Message, agent, words string, files []receipt.Attachment) ([]store.Outgoing, error) {
+func (c composer) forAnswer(t *store.Ticket, key string, by Author, words string, files []receipt.Attachment) ([]store.Outgoing, error) {
 	e := c.toCustomer(t, receipt.KindAgentReply, key)
-	e.Team = &receipt.Team{Agent: agent, AgentName: c.s.Desk.Agents[agent], Words: words, Attachments: files}
+	e.Team = &receipt.Team{Agent: by.Address, AgentName: by.Name, Words: words, Attachments: files}
 	outs, err := c.outgoing(e)
 	if err != nil {
 		return nil, err
 	}
 	outs[0].Uncapped = true
-	team, err := c.notify(t, teamNotice{event: receipt.EventReplied, key: key, words: words, agent: agent, org: organization(c.policy, t.Organization)})
+	team, err := c.notify(t, teamNotice{event: receipt.EventReplied, key: key, words: words, by: by, org: organization(c.policy, t.Organization)})
 	if err != nil {
 		return nil, err
 	}
-	hooks, err := c.event(webhook.TicketAgentReplied, key, t, webhook.Data{Agent: agent, Text: excerpt(words)})
+	hooks, err := c.event(webhook.TicketAgentReplied, key, t, webhook.Data{Agent: by.Address, Text: excerpt(words)})
 	if err != nil {
 		return nil, err
 	}
@@ -185,12 +190,12 @@ func (c composer) forAnswer(t *store.Ticket, key string, m *intake.Message, agen
 
 // forNote shows an internal note to the team and the webhooks; nothing
 // goes to the customer.
-func (c composer) forNote(t *store.Ticket, key string, m *intake.Message, raw []byte, agent, words string) ([]store.Outgoing, error) {
-	team, err := c.notify(t, teamNotice{event: receipt.EventNote, key: key, words: words, agent: agent, raw: raw, org: organization(c.policy, t.Organization)})
+func (c composer) forNote(t *store.Ticket, key string, raw []byte, by Author, words string) ([]store.Outgoing, error) {
+	team, err := c.notify(t, teamNotice{event: receipt.EventNote, key: key, words: words, by: by, raw: raw, msg: -1, org: organization(c.policy, t.Organization)})
 	if err != nil {
 		return nil, err
 	}
-	hooks, err := c.event(webhook.TicketNoteAdded, key, t, webhook.Data{Agent: agent, Text: excerpt(words)})
+	hooks, err := c.event(webhook.TicketNoteAdded, key, t, webhook.Data{Agent: by.Address, Text: excerpt(words)})
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +204,7 @@ func (c composer) forNote(t *store.Ticket, key string, m *intake.Message, raw []
 
 // forClose tells the customer (desk.closing_email) and the webhooks that
 // the ticket is closed; closing a closed ticket sends nothing.
-func (c composer) forClose(t *store.Ticket, key, agent string, changed bool) ([]store.Outgoing, error) {
+func (c composer) forClose(t *store.Ticket, key string, by Author, changed bool) ([]store.Outgoing, error) {
 	if !changed {
 		return nil, nil
 	}
@@ -211,7 +216,7 @@ func (c composer) forClose(t *store.Ticket, key, agent string, changed bool) ([]
 			return nil, err
 		}
 	}
-	hooks, err := c.event(webhook.TicketClosed, key, t, webhook.Data{Agent: agent})
+	hooks, err := c.event(webhook.TicketClosed, key, t, webhook.Data{Agent: by.Address})
 	if err != nil {
 		return nil, err
 	}

@@ -101,7 +101,7 @@ func (c composer) forNewMessage(key string, m *intake.Message, raw []byte, v rul
 		if err != nil {
 			return nil, err
 		}
-		team, err := c.notify(t, teamNotice{event: receipt.EventNew, key: key, m: m, raw: raw, verdict: &v, org: org})
+		team, err := c.notify(t, teamNotice{event: receipt.EventNew, key: key, m: m, raw: raw, msg: 0, verdict: &v, org: org})
 		if err != nil {
 			return nil, err
 		}

@@ -188,7 +188,7 @@ func (c composer) forFollowUp(t *store.Ticket, key string, m *intake.Message, ra
 	if verdict != nil && verdict.Outcome == rules.Accepted {
 		event = receipt.EventCompleted
 	}
-	team, err := c.notify(t, teamNotice{event: event, key: key, m: m, raw: raw, verdict: verdict, org: org})
+	team, err := c.notify(t, teamNotice{event: event, key: key, m: m, raw: raw, msg: len(t.Messages) - 1, verdict: verdict, org: org})
 	if err != nil {
 		return nil, err
 	}

@@ -30,6 +30,10 @@ type Desk struct {
 	MaxAttachmentBytes int64
 	// Webhooks receive the events (webhooks[]).
 	Webhooks []webhook.Endpoint
+	// ConsoleURL is the web console's base URL (console.base_url, ending
+	// in "/"): notifications link to the ticket's page and to the files
+	// over the size cap. "": no links.
+	ConsoleURL string
 }
 
 // notificationPrefix starts the local part of every notification's
@@ -44,11 +48,16 @@ type teamNotice struct {
 	key     string // what caused it (a message or change key): makes its Message-ID
 	m       *intake.Message
 	raw     []byte // the customer's or agent's email, for its files; nil: none
+	msg     int    // raw's index in the ticket's messages, for download links; -1: not stored
 	verdict *rules.Verdict
 	org     *rules.Organization
 	words   string // overrides m's own words (notes, answers)
-	agent   string
+	by      Author // the agent who answered or noted, if any
 }
+
+// Author is who acts on a ticket: an agent by email, or a console user.
+// Address is recorded on the ticket; Name signs answers.
+type Author struct{ Address, Name string }
 
 // notify returns one notification per team address, threaded per ticket:
 // each names the ticket's first notification to that address as its
@@ -64,17 +73,27 @@ func (c composer) notify(t *store.Ticket, n teamNotice) ([]store.Outgoing, error
 			tm.Words = n.m.Text
 		}
 	}
-	if n.agent != "" {
-		tm.Agent, tm.AgentName = n.agent, c.s.Desk.Agents[n.agent]
+	if n.by.Address != "" {
+		tm.Agent, tm.AgentName = n.by.Address, n.by.Name
+	}
+	if base := c.s.Desk.ConsoleURL; base != "" {
+		tm.ConsoleURL = base + "tickets/" + t.Number
 	}
 	if n.raw != nil {
 		files, omitted, err := intake.ReadAttachments(n.raw, c.s.Desk.MaxAttachmentBytes)
+		for _, f := range omitted {
+			name := intake.SafeFileName(f.Name, f.MediaType)
+			if tm.ConsoleURL != "" && n.msg >= 0 {
+				name += fmt.Sprintf(": %s/messages/%d/files/%d", tm.ConsoleURL, n.msg, f.Index)
+			}
+			tm.Omitted = append(tm.Omitted, name)
+		}
 		if err != nil {
 			// A part that cannot be decoded is listed, not fatal: the
 			// notification still goes, and the raw message is in the store.
-			omitted = append(omitted, "(attachments that could not be read)")
+			tm.Omitted = append(tm.Omitted, "(attachments that could not be read)")
 		}
-		tm.Attachments, tm.Omitted = carried(files), omitted
+		tm.Attachments = carried(files)
 	}
 	findings := t.Findings
 	if n.verdict != nil {
