@@ -20,6 +20,7 @@ require (
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/crypto v0.54.0
 	golang.org/x/oauth2 v0.38.0
+	golang.org/x/term v0.46.0
 	golang.org/x/text v0.42.0
 )
 
