@@ -224,13 +224,21 @@ func (c *Client) callJSON(ctx context.Context, method, path string, q url.Values
 // do sends one request and returns the response if its status is 2xx;
 // otherwise it returns a *StatusError. mutating adds the admin header.
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, mutating bool) (*http.Response, error) {
+	return c.send(ctx, method, path, q, mutating, nil)
+}
+
+// send is do with a JSON request body (none when body is nil).
+func (c *Client) send(ctx context.Context, method, path string, q url.Values, mutating bool, body io.Reader) (*http.Response, error) {
 	u := c.base + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return nil, fmt.Errorf("admin API request: %w", err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	if mutating {
 		req.Header.Set(AdminHeader, "1")

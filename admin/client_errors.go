@@ -12,8 +12,8 @@ import (
 )
 
 // StatusError is an error answer of the admin API. It unwraps to
-// store.ErrNotFound for 404, store.ErrInvalid for 400 and store.ErrPruned
-// for 410, so callers can
+// store.ErrNotFound for 404, store.ErrInvalid for 400, store.ErrExists
+// for 409 and store.ErrPruned for 410, so callers can
 // test API and direct-database errors alike with errors.Is.
 type StatusError struct {
 	StatusCode int
@@ -31,6 +31,8 @@ func (e *StatusError) Unwrap() error {
 		return store.ErrNotFound
 	case http.StatusBadRequest:
 		return store.ErrInvalid
+	case http.StatusConflict:
+		return store.ErrExists
 	case http.StatusGone:
 		return store.ErrPruned
 	}

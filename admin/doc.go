@@ -18,9 +18,15 @@
 //	GET  /api/v1/ledger?org=                            []store.LedgerEntry
 //	GET  /api/v1/turned-away?since=                     []store.TurnedAwayRecord (rejected, ignored and held mail)
 //	POST /api/v1/erase?sender=ADDRESS&requested_by=     EraseResult (the store, then the mail folders)
+//	GET  /api/v1/users                                  []UserInfo (never a password hash)
+//	POST /api/v1/users                                  NewUser body -> UserInfo (409 when the name or address is taken)
+//	POST /api/v1/users/{name}/password                  {"password_hash": ...} -> UserInfo; ends the user's sessions
+//	POST /api/v1/users/{name}/disable                   UserInfo; ends the user's sessions
+//	POST /api/v1/users/{name}/enable                    UserInfo
 //
-// Statuses: 400 bad input, 403 refused by a guard, 404 unknown ticket or
-// route, 405 wrong method (with Allow), 500 anything else.
+// Statuses: 400 bad input, 403 refused by a guard, 404 unknown ticket,
+// user or route, 405 wrong method (with Allow), 409 a user that exists,
+// 500 anything else.
 //
 // Security: the API has no authentication. It is meant for 127.0.0.1 (or
 // a Unix socket, which this package does not provide yet), and [Server]

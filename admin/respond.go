@@ -41,6 +41,8 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, store.ErrInvalid):
 		return http.StatusBadRequest
+	case errors.Is(err, store.ErrExists):
+		return http.StatusConflict
 	case errors.Is(err, store.ErrPruned):
 		return http.StatusGone
 	case errors.Is(err, store.ErrReadOnly), errors.Is(err, store.ErrLocked):

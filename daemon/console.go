@@ -18,19 +18,11 @@ import (
 
 // newConsole builds the web console for console.listen (nil when off):
 // registration takes its actions, the held-mail desk releases, a folder
-// connection per request lists and retries the quarantine. desk.agents
-// become users (without a password) if missing.
+// connection per request lists and retries the quarantine.
 func (d *Daemon) newConsole(held *HeldDesk) (*console.Server, error) {
 	cs := d.cfg.Console
 	if cs.Listen == "" {
 		return nil, nil
-	}
-	created, err := d.db.EnsureAgents(agentUsers(d.cfg), time.Now())
-	if err != nil {
-		return nil, fmt.Errorf("console: users for desk.agents: %w", err)
-	}
-	if len(created) > 0 {
-		d.log.Info("console users created for desk.agents (no password yet: `ticketd users passwd NAME`)", "users", strings.Join(created, ","))
 	}
 	o := console.Options{
 		Listen:        cs.Listen,
@@ -63,26 +55,6 @@ func (d *Daemon) newConsole(held *HeldDesk) (*console.Server, error) {
 		o.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	return console.New(o)
-}
-
-// agentUsers are desk.agents as console users: the name is the address's
-// local part (with its domain when two agents share one).
-func agentUsers(cfg *config.Config) []store.User {
-	seen := map[string]int{}
-	for _, a := range cfg.Desk.Agents {
-		local, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(a.Email)), "@")
-		seen[local]++
-	}
-	var out []store.User
-	for _, a := range cfg.Desk.Agents {
-		addr := strings.ToLower(strings.TrimSpace(a.Email))
-		name, domain, _ := strings.Cut(addr, "@")
-		if seen[name] > 1 {
-			name += "." + domain
-		}
-		out = append(out, store.User{Name: name, Email: addr, Role: store.RoleAgent})
-	}
-	return out
 }
 
 // consoleActions are registration's actions for the console.

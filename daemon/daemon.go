@@ -77,6 +77,7 @@ func newDaemon(cfg *config.Config, log *slog.Logger, sopts store.Options) (*Daem
 	if err != nil {
 		return nil, err
 	}
+	d.ensureAgents(time.Now())
 	rs := RegistrationSettings(cfg, log)
 	if rs.Auth != nil {
 		d.metrics.SetDKIMSkipped(rs.Auth.SkippedSignatures)
@@ -176,6 +177,7 @@ func (d *Daemon) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	admin.Register(mux, backend{DB: d.db, d: d}, time.Now, d.log)
 	admin.RegisterHeld(mux, d.held, d.log)
+	admin.RegisterUsers(mux, d.db, time.Now, d.log)
 	d.health.Register(mux, d.metrics)
 	return admin.RequireIPHost(mux)
 }

@@ -83,13 +83,18 @@ var (
 	// bucketRateLimits holds the hourly logs of held.go: new tickets per
 	// contact, held notices, emails per kind.
 	bucketRateLimits = []byte("ratelimits")
+	// bucketUsers holds the local users (users.go), by login name.
+	bucketUsers = []byte("users")
+	// bucketSessions holds the console's sessions (sessions.go), by the
+	// SHA-256 of their token.
+	bucketSessions = []byte("sessions")
 )
 
 var allBuckets = [][]byte{
 	bucketTickets, bucketRaw, bucketDedupe, bucketMsgIDs, bucketLedger,
 	bucketTurnedAway, bucketQuarantine, bucketOutbox, bucketSent,
 	bucketFailed, bucketAutoReply, bucketPayloads, bucketPruned,
-	bucketErasures, bucketRateLimits,
+	bucketErasures, bucketRateLimits, bucketUsers, bucketSessions,
 }
 
 // initialMmapSize is the virtual size mapped at open (see Open).

@@ -25,6 +25,8 @@
 //	pruned      dedupe key          -> when and why (retention, erasure) its raw message was deleted
 //	erasures    big-endian seq      -> ErasureRecord JSON (counts, no personal data)
 //	ratelimits  "tickets:"/"heldnotice:" contact, "kind:" kind -> big-endian unix-ns times (held.go)
+//	users       login name          -> User JSON (users.go)
+//	sessions    SHA-256 of token    -> session JSON: user, created, last seen (sessions.go)
 //
 // Damage: Open reads the file before bbolt maps it and refuses (ErrDamaged,
 // naming the file and the restore procedure) an empty file, a file

@@ -10,17 +10,24 @@ var (
 	// Options.Timeout.
 	ErrLocked = errors.New("database locked")
 
-	// ErrNotFound is returned when a ticket, raw message, outbox item or
-	// quarantine reason does not exist.
+	// ErrNotFound is returned when a ticket, raw message, outbox item,
+	// quarantine reason, user or session does not exist (a session also
+	// when it expired or its user is disabled).
 	ErrNotFound = errors.New("not found")
 
 	// ErrReadOnly is returned when a method that writes is called on a DB
 	// opened with Options.ReadOnly.
 	ErrReadOnly = errors.New("database opened read-only")
 
+	// ErrExists is returned by AddUser for a user whose name, or email
+	// address, another user already has.
+	ErrExists = errors.New("store: already exists")
+
 	// ErrInvalid is returned when an argument is unusable: an Intake given
 	// to Record that lacks a field it needs (key, prefix, period) or has an
-	// unknown outcome, an Outgoing without kind or recipient, an empty key.
+	// unknown outcome, an Outgoing without kind or recipient, an empty key, a user's name,
+	// role or email address that is not one (users.go), a session's idle
+	// timeout that is not positive.
 	ErrInvalid = errors.New("invalid argument")
 
 	// ErrTicketClosed is returned by AppendFollowUp when the ticket was

@@ -11,6 +11,7 @@
 //	ticketd held list|release [ID|--all]
 //	ticketd turned-away list [--since D] [--reason R] [--format text|json]
 //	ticketd erase --sender ADDRESS
+//	ticketd users list|add|passwd|disable|enable [NAME] [--role agent|lead] [--password-file FILE]
 //	ticketd ledger | check-config | check-store | backup | compact | version | man | completion
 //
 // This package is the command line only: one file per command, each
@@ -45,17 +46,25 @@ const defaultConfig = "/etc/ticketd/ticketd.yaml"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runIn(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // run executes one command line and returns the exit status: 0, 1 when
-// the command failed, 2 for a usage error.
+// the command failed, 2 for a usage error. Standard input is the
+// process's.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runIn(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// runIn is run with stdin as standard input (where `users add` and
+// `users passwd` read a password when it is not a terminal).
+func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRoot()
 	if unknownHelpTopic(root, args, stderr) {
 		return 2
 	}
 	root.SetArgs(args)
+	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	cmd, err := root.ExecuteContextC(ctx)
@@ -99,7 +108,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(
 		runCommand(), replayCommand(), quarantineCommand(), ticketsCommand(), ledgerCommand(),
 		checkConfigCommand(), backupCommand(), checkStoreCommand(), compactCommand(), heldCommand(),
-		turnedAwayCommand(), eraseCommand(), versionCommand(), manCommand(root),
+		turnedAwayCommand(), eraseCommand(), usersCommand(), versionCommand(), manCommand(root),
 	)
 	return root
 }

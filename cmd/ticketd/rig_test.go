@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,6 +61,19 @@ func (r *rig) runCLI(args ...string) (stdout, stderr string, code int) {
 // timeout (none when zero): for `run`, which returns only on an error.
 func (r *rig) runCLITimeout(timeout time.Duration, args ...string) (stdout, stderr string, code int) {
 	r.t.Helper()
+	return r.runCLIWith(timeout, "", args...)
+}
+
+// runCLIIn is runCLI with stdin as the command's standard input.
+func (r *rig) runCLIIn(stdin string, args ...string) (stdout, stderr string, code int) {
+	r.t.Helper()
+	return r.runCLIWith(0, stdin, args...)
+}
+
+// runCLIWith runs the command with a timeout (none when zero) and stdin as
+// its standard input (empty: never the test process's own).
+func (r *rig) runCLIWith(timeout time.Duration, stdin string, args ...string) (stdout, stderr string, code int) {
+	r.t.Helper()
 	ctx := context.Background()
 	if timeout > 0 {
 		var cancel context.CancelFunc
@@ -68,11 +82,11 @@ func (r *rig) runCLITimeout(timeout time.Duration, args ...string) (stdout, stde
 	}
 	var out, errb bytes.Buffer
 	words := 1
-	if args[0] == "tickets" || args[0] == "quarantine" || args[0] == "held" || args[0] == "turned-away" {
+	if args[0] == "tickets" || args[0] == "quarantine" || args[0] == "held" || args[0] == "turned-away" || args[0] == "users" {
 		words = 2
 	}
 	full := append(append(append([]string{}, args[:words]...), "--config", r.cfgPath), args[words:]...)
-	code = run(ctx, full, &out, &errb)
+	code = runIn(ctx, full, strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), code
 }
 
