@@ -83,7 +83,9 @@ func newDeskRig(t *testing.T, opts ...func(*console.Options)) *deskRig {
 // actions adapts registration to console.Actions, as the daemon does.
 type actions struct{ reg *registration.Registrar }
 
-func by(a console.Author) registration.Author { return registration.Author{Address: a.Address, Name: a.Name} }
+func by(a console.Author) registration.Author {
+	return registration.Author{Address: a.Address, Name: a.Name}
+}
 func (a actions) Answer(n string, b console.Author, w string) (*store.Ticket, error) {
 	return a.reg.Answer(n, by(b), w)
 }
@@ -93,7 +95,9 @@ func (a actions) Note(n string, b console.Author, w string) (*store.Ticket, erro
 func (a actions) Assign(n string, b console.Author, to string) (*store.Ticket, error) {
 	return a.reg.Assign(n, by(b), to)
 }
-func (a actions) Close(n string, b console.Author) (*store.Ticket, error) { return a.reg.Close(n, by(b)) }
+func (a actions) Close(n string, b console.Author) (*store.Ticket, error) {
+	return a.reg.Close(n, by(b))
+}
 func (a actions) Reopen(n string, b console.Author) (*store.Ticket, error) {
 	return a.reg.Reopen(n, by(b))
 }

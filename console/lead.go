@@ -279,4 +279,3 @@ func usersFailed(w http.ResponseWriter, r *http.Request, msg string) {
 
 // Quarantined is inbox.Quarantined, for templates.
 type Quarantined = inbox.Quarantined
-

@@ -85,7 +85,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	users, _ := s.o.Store.Users()
 	s.render(w, r, http.StatusOK, "queue", map[string]any{
 		"Title": def.Title, "Queue": def.Name, "Queues": queues, "Rows": rows, "Total": page.Total, "Next": page.Next,
-		"Counts": map[string]int{"waiting": counts[store.StatusNeedsInfo], "open": counts[store.StatusOpen], "closed": counts[store.StatusClosed], "overplan": overPlan},
+		"Counts":  map[string]int{"waiting": counts[store.StatusNeedsInfo], "open": counts[store.StatusOpen], "closed": counts[store.StatusClosed], "overplan": overPlan},
 		"Refresh": true, "Filter": f, "Orgs": s.o.Organizations, "Categories": categories, "Users": users,
 		"Org": q.Get("org"), "Category": q.Get("category"), "Assignee": q.Get("assignee"), "Q": q.Get("q"),
 	})

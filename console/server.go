@@ -66,7 +66,7 @@ type Options struct {
 	// Limits bound the parsing of stored messages for the ticket page.
 	Limits intake.Limits
 	Log    *slog.Logger
-	Now  func() time.Time
+	Now    func() time.Time
 }
 
 // Organization is what the console shows of one.

@@ -60,7 +60,9 @@ func (d *Daemon) newConsole(held *HeldDesk) (*console.Server, error) {
 // consoleActions are registration's actions for the console.
 type consoleActions struct{ reg *registration.Registrar }
 
-func by(a console.Author) registration.Author { return registration.Author{Address: a.Address, Name: a.Name} }
+func by(a console.Author) registration.Author {
+	return registration.Author{Address: a.Address, Name: a.Name}
+}
 
 func (c consoleActions) Answer(n string, a console.Author, w string) (*store.Ticket, error) {
 	return c.reg.Answer(n, by(a), w)

@@ -32,8 +32,8 @@ type Daemon struct {
 	db      *store.DB
 	reg     *registration.Registrar
 	inbox   *inbox.Worker
-	outbox  *outbox.Worker // emails
-	hooks   *outbox.Worker // webhook events
+	outbox  *outbox.Worker  // emails
+	hooks   *outbox.Worker  // webhook events
 	console *console.Server // nil without console.listen
 	held    *HeldDesk
 	metrics *metrics.Metrics
