@@ -173,8 +173,13 @@ func getTicket(tx *bolt.Tx, number string) (*Ticket, error) {
 	return &t, nil
 }
 
+// putTicket stores t and brings the ticket indexes up to date with it in
+// the same transaction: every writer of a ticket goes through it.
 func putTicket(tx *bolt.Tx, t *Ticket) error {
-	return putJSON(tx.Bucket(bucketTickets), itob(t.Seq), t)
+	if err := putJSON(tx.Bucket(bucketTickets), itob(t.Seq), t); err != nil {
+		return err
+	}
+	return indexTicket(tx, t)
 }
 
 // TicketByMessageID returns the ticket whose conversation contains the
