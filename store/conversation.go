@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/rand"
 	"fmt"
 	"slices"
@@ -225,7 +226,8 @@ func ensureToken(t *Ticket) {
 func (db *DB) AwaitingCustomer(cutoff time.Time) ([]string, error) {
 	var out []string
 	err := db.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTickets).ForEach(func(k, v []byte) error {
+		tickets := tx.Bucket(bucketTickets)
+		consider := func(k, v []byte) error {
 			var t Ticket
 			if err := decodeJSON(k, v, &t); err != nil {
 				return err
@@ -237,7 +239,23 @@ func (db *DB) AwaitingCustomer(cutoff time.Time) ([]string, error) {
 				out = append(out, t.Number)
 			}
 			return nil
-		})
+		}
+		if !indexed(tx) {
+			return tickets.ForEach(consider)
+		}
+		// Only the needs_info tickets, from their index, oldest first.
+		prefix := append([]byte(StatusNeedsInfo), 0)
+		c := tx.Bucket(bucketIxStatus).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(k) != len(prefix)+8 {
+				continue
+			}
+			key := k[len(prefix):]
+			if err := consider(key, tickets.Get(key)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tickets awaiting the customer: %w", err)
