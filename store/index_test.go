@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -405,5 +406,37 @@ func TestAwaitingCustomerFromIndex(t *testing.T) {
 	got, err := db.AwaitingCustomer(db.clock.Now().Add(time.Hour))
 	if err != nil || !slices.Equal(got, want) {
 		t.Fatalf("AwaitingCustomer = %v, %v; want %v", got, err, want)
+	}
+}
+
+func TestContainsWord(t *testing.T) {
+	long := []byte(strings.Repeat("abcdefghij", 20) + "needle" + strings.Repeat("x", 37))
+	tests := []struct {
+		s, w string
+		want bool
+	}{
+		{"", "a", false},
+		{"short text", "text", true},
+		{"short text", "texts", false},
+		{string(long), "needle", true},
+		{string(long), "jabc", true},
+		{string(long), "needles", false},
+		{string(long[:len(long)-37]), "needle", true},                  // at the very end
+		{string(long[:61]) + "word" + string(long[:80]), "word", true}, // across a window's edge
+		{string(long[:62]) + "word", "word", true},
+		{strings.Repeat("y", 100), strings.Repeat("y", 40), true}, // a long word
+	}
+	for _, tt := range tests {
+		if got := containsWord([]byte(tt.s), []byte(tt.w)); got != tt.want || got != strings.Contains(tt.s, tt.w) {
+			t.Errorf("containsWord(%d bytes, %q) = %v, want %v", len(tt.s), tt.w, got, tt.want)
+		}
+	}
+	// Every position and length against bytes.Contains.
+	for n := 1; n <= 12; n++ {
+		for i := 0; i+n <= len(long); i++ {
+			if !containsWord(long, long[i:i+n]) {
+				t.Fatalf("containsWord misses long[%d:%d]", i, i+n)
+			}
+		}
 	}
 }

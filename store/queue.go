@@ -2,7 +2,9 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -87,22 +89,13 @@ func (db *DB) Queue(f QueueFilter) (*QueuePage, error) {
 }
 
 // queueIndexed finds the page's seqs, the total and the next page's
-// Before from the indexes alone.
+// Before from the indexes alone. It walks the smallest of the filter's
+// index ranges newest first and joins the others to it by cursor (each
+// stepped back or sought, never decoded); the words are checked on the
+// rows of the tickets left. When words must be checked on most rows
+// anyway, it scans the rows bucket in order instead.
 func queueIndexed(tx *bolt.Tx, m *queueMatch, before uint64, limit int) (seqs []uint64, total int, next uint64) {
 	rows := tx.Bucket(bucketIxSearch)
-	// The source: the index range with the fewest keys, or every row.
-	var src *bolt.Bucket
-	var prefix []byte
-	n := -1
-	for _, c := range m.constraints {
-		b := tx.Bucket(c.bucket)
-		if cn := countIndex(b, c.prefix, n+1); n < 0 || cn < n {
-			src, prefix, n = b, c.prefix, cn
-		}
-	}
-	if n == 0 {
-		return nil, 0, 0
-	}
 	collect := func(seq uint64) bool {
 		if before != 0 && seq >= before {
 			return true
@@ -114,29 +107,125 @@ func queueIndexed(tx *bolt.Tx, m *queueMatch, before uint64, limit int) (seqs []
 		seqs = append(seqs, seq)
 		return true
 	}
-	if src != nil && len(m.constraints) == 1 && len(m.words) == 0 {
-		// One field: its keys are the answer, and the count is the total.
-		walkIndexDesc(src, prefix, before, func(seq uint64, _ []byte) bool { return collect(seq) })
-		return seqs, n, next
-	}
 	paging := true
-	check := func(seq uint64, v []byte) bool {
-		r, ok := parseRow(v)
-		if !ok || !m.match(seq, &r) {
-			return true
-		}
+	found := func(seq uint64) {
 		total++
 		if paging {
 			paging = collect(seq)
 		}
+	}
+	if len(m.constraints) == 0 && len(m.words) == 0 {
+		walkIndexDesc(rows, nil, before, func(seq uint64, _ []byte) bool { return collect(seq) })
+		return seqs, rows.Stats().KeyN, next
+	}
+	src, n := -1, 0
+	for i, c := range m.constraints {
+		limit := 0 // the first range is counted whole, the others only while smaller
+		if src >= 0 {
+			limit = n + 1
+		}
+		if cn := countIndex(tx.Bucket(c.bucket), c.prefix, limit); src < 0 || cn < n {
+			src, n = i, cn
+		}
+	}
+	switch {
+	case src >= 0 && n == 0:
+		return nil, 0, 0
+	case len(m.constraints) == 1 && len(m.words) == 0:
+		// One field: its keys are the answer, and their count the total.
+		c := m.constraints[0]
+		walkIndexDesc(tx.Bucket(c.bucket), c.prefix, before, func(seq uint64, _ []byte) bool { return collect(seq) })
+		return seqs, n, next
+	case src < 0 || len(m.words) > 0 && n*4 > int(tx.Bucket(bucketTickets).Sequence()):
+		// A row read by key costs about four read in order.
+		walkIndexDesc(rows, nil, 0, func(seq uint64, v []byte) bool {
+			if !m.mayMatch(seq, v) {
+				return true
+			}
+			if r, ok := parseRow(v); ok && m.matchFields(&r) && m.matchWords(seq, &r) {
+				found(seq)
+			}
+			return true
+		})
+		return seqs, total, next
+	}
+	var joins []*indexJoin
+	for i, c := range m.constraints {
+		if i != src {
+			joins = append(joins, newIndexJoin(tx.Bucket(c.bucket), c.prefix))
+		}
+	}
+	c := m.constraints[src]
+	walkIndexDesc(tx.Bucket(c.bucket), c.prefix, 0, func(seq uint64, _ []byte) bool {
+		for _, j := range joins {
+			if !j.has(seq) {
+				return !j.done // an exhausted range ends every match
+			}
+		}
+		if len(m.words) > 0 {
+			v := rows.Get(itob(seq))
+			if r, ok := parseRow(v); !ok || !m.mayMatch(seq, v) || !m.matchWords(seq, &r) {
+				return true
+			}
+		}
+		found(seq)
 		return true
-	}
-	if src == nil {
-		walkIndexDesc(rows, nil, 0, check)
-	} else {
-		walkIndexDesc(src, prefix, 0, func(seq uint64, _ []byte) bool { return check(seq, rows.Get(itob(seq))) })
-	}
+	})
 	return seqs, total, next
+}
+
+// indexJoin answers, for decreasing seqs, whether an index range holds
+// each: its cursor steps back a few keys, or seeks when the range is far
+// ahead.
+type indexJoin struct {
+	c      *bolt.Cursor
+	prefix []byte
+	seq    uint64 // the cursor's key; every key above it was passed
+	done   bool   // no key left at or below seq
+}
+
+func newIndexJoin(b *bolt.Bucket, prefix []byte) *indexJoin {
+	j := &indexJoin{c: b.Cursor(), prefix: prefix}
+	j.seek(math.MaxUint64)
+	return j
+}
+
+// settle takes k, or the first key of the range before it, as the position.
+func (j *indexJoin) settle(k []byte) {
+	for ; k != nil && bytes.HasPrefix(k, j.prefix); k, _ = j.c.Prev() {
+		if len(k) == len(j.prefix)+8 {
+			j.seq = binary.BigEndian.Uint64(k[len(j.prefix):])
+			return
+		}
+	}
+	j.done = true
+}
+
+// seek positions the cursor at the highest key at or below seq.
+func (j *indexJoin) seek(seq uint64) {
+	k, _ := j.c.Seek(binary.BigEndian.AppendUint64(bytes.Clone(j.prefix), seq))
+	switch {
+	case k == nil:
+		k, _ = j.c.Last()
+	case bytes.HasPrefix(k, j.prefix) && len(k) == len(j.prefix)+8 && binary.BigEndian.Uint64(k[len(j.prefix):]) == seq:
+	default:
+		k, _ = j.c.Prev()
+	}
+	j.settle(k)
+}
+
+// has reports whether the range holds seq; seqs must come in decreasing
+// order.
+func (j *indexJoin) has(seq uint64) bool {
+	for steps := 0; !j.done && j.seq > seq; steps++ {
+		if steps == 8 {
+			j.seek(seq)
+			break
+		}
+		k, _ := j.c.Prev()
+		j.settle(k)
+	}
+	return !j.done && j.seq == seq
 }
 
 // queueScan answers a queue by decoding every ticket: for a read-only
@@ -149,7 +238,7 @@ func queueScan(tx *bolt.Tx, m *queueMatch, before uint64, limit int, page *Queue
 			return err
 		}
 		r := rowOf(&t)
-		if !m.match(t.Seq, &r) {
+		if !m.matchFields(&r) || !m.matchWords(t.Seq, &r) {
 			continue
 		}
 		page.Total++
@@ -277,25 +366,55 @@ func newQueueMatch(f QueueFilter) *queueMatch {
 	return m
 }
 
-// match reports whether the ticket seq with index row r passes the filter.
-func (m *queueMatch) match(seq uint64, r *row) bool {
-	if m.status != nil && !bytes.Equal(r.status, m.status) ||
-		m.org != nil && !bytes.Equal(r.org, m.org) ||
-		m.category != nil && !bytes.Equal(r.category, m.category) ||
-		m.assignee != nil && !bytes.Equal(r.assignee, m.assignee) ||
-		m.overPlan && !r.overPlan {
-		return false
-	}
+// mayMatch is a quick test of the encoded row v of ticket seq: false when
+// the first word is nowhere in it (and, for a number, seq is another).
+func (m *queueMatch) mayMatch(seq uint64, v []byte) bool {
 	if len(m.words) == 0 {
 		return true
 	}
+	w := m.words[0]
+	return w.seq != 0 && w.seq == seq || containsWord(v, w.text)
+}
+
+// containsWord is bytes.Contains for a short word in a row: it searches
+// windows of at most 64 bytes, which the standard library searches with
+// vector instructions, instead of stepping from one first byte of the word
+// to the next, which is slow for a common first letter.
+func containsWord(s, w []byte) bool {
+	const window = 64
+	if len(w) == 0 || len(w) > window/2 {
+		return bytes.Contains(s, w)
+	}
+	for i := 0; ; i += window - len(w) + 1 {
+		end := min(i+window, len(s))
+		if bytes.Contains(s[i:end], w) {
+			return true
+		}
+		if end == len(s) {
+			return false
+		}
+	}
+}
+
+// matchFields reports whether the index row r has the filter's fields.
+func (m *queueMatch) matchFields(r *row) bool {
+	return !(m.status != nil && !bytes.Equal(r.status, m.status) ||
+		m.org != nil && !bytes.Equal(r.org, m.org) ||
+		m.category != nil && !bytes.Equal(r.category, m.category) ||
+		m.assignee != nil && !bytes.Equal(r.assignee, m.assignee) ||
+		m.overPlan && !r.overPlan)
+}
+
+// matchWords reports whether the ticket seq with index row r has every
+// word of the query.
+func (m *queueMatch) matchWords(seq uint64, r *row) bool {
 	number, rest := r.text, []byte(nil)
 	if i := bytes.IndexByte(r.text, ' '); i >= 0 {
 		number, rest = r.text[:i], r.text[i:]
 	}
 	for _, w := range m.words {
 		if w.seq == 0 {
-			if !bytes.Contains(r.text, w.text) {
+			if !containsWord(r.text, w.text) {
 				return false
 			}
 			continue
@@ -305,7 +424,7 @@ func (m *queueMatch) match(seq uint64, r *row) bool {
 			j := bytes.LastIndexByte(number, '-')
 			isTicket = j >= 0 && bytes.Equal(number[:j], w.prefix)
 		}
-		if !isTicket && !bytes.Contains(rest, w.text) {
+		if !isTicket && !containsWord(rest, w.text) {
 			return false
 		}
 	}
