@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"strings"
-	"time"
 
 	"github.com/emersion/go-imap/v2"
 

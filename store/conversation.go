@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/rand"
 	"fmt"
 	"slices"
@@ -23,6 +24,8 @@ const (
 	EntryClose    EntryKind = "close"    // the ticket was closed
 	EntryWarranty EntryKind = "warranty" // the ticket became a warranty ticket
 	EntryReminder EntryKind = "reminder" // the customer was reminded of what is missing
+	EntryAssign   EntryKind = "assign"   // the ticket was assigned (or unassigned)
+	EntryReopen   EntryKind = "reopen"   // the closed ticket was reopened
 )
 
 // Entry is one thing support did on a ticket, shown with the customer's
@@ -50,7 +53,19 @@ const (
 	ActionClose    Action = "close"    // as CloseTicket
 	ActionWarranty Action = "warranty" // as MarkWarranty
 	ActionRemind   Action = "remind"   // sets RemindedAt (once)
+	// ActionAssign sets Assignee to Change.Assignee ("" unassigns); it
+	// changes nothing when the ticket already has that assignee.
+	ActionAssign Action = "assign"
+	// ActionReopen reopens a closed ticket: open when its SLA clock had
+	// started, else needs_info; ClosedAt is cleared and the time it was
+	// closed is added to SLAPaused, so that the clock resumes where it
+	// stopped. The ledger is not touched (no second deduction). A ticket
+	// that is not closed is left as it is.
+	ActionReopen Action = "reopen"
 )
+
+// MaxAssigneeLen bounds Change.Assignee, in bytes.
+const MaxAssigneeLen = 256
 
 // Change is one change to a ticket by support, or by ticketd on its
 // behalf: an agent's email (reply, note, #close, #warranty), a command,
@@ -64,6 +79,8 @@ type Change struct {
 	Key    string
 	At     time.Time
 	Action Action
+	// Assignee is the console user name for ActionAssign ("" unassigns).
+	Assignee string
 	// Entry is recorded in the conversation; nil records none.
 	Entry *Entry
 	// Compose returns the emails and events of the change. It runs in the
@@ -77,6 +94,9 @@ type Change struct {
 func (db *DB) ChangeTicket(c *Change) (*Result, error) {
 	if c == nil || c.Number == "" || len(c.Key) > bolt.MaxKeySize {
 		return nil, fmt.Errorf("change ticket: %w: a ticket number is required", ErrInvalid)
+	}
+	if len(c.Assignee) > MaxAssigneeLen || strings.ContainsFunc(c.Assignee, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return nil, fmt.Errorf("change %s: %w: assignee of %d bytes or with control characters", c.Number, ErrInvalid, len(c.Assignee))
 	}
 	at := c.At
 	if at.IsZero() {
@@ -122,6 +142,15 @@ func changeTicket(tx *bolt.Tx, c *Change, at time.Time) (*Result, error) {
 		if t.RemindedAt.IsZero() && t.Status == StatusNeedsInfo {
 			t.RemindedAt, changed = at, true
 		}
+	case ActionAssign:
+		if t.Assignee != c.Assignee {
+			t.Assignee, changed = c.Assignee, true
+		}
+	case ActionReopen:
+		if t.Status == StatusClosed {
+			reopen(t, at)
+			changed = true
+		}
 	case ActionNone:
 		changed = true
 	default:
@@ -164,6 +193,25 @@ func changeTicket(tx *bolt.Tx, c *Change, at time.Time) (*Result, error) {
 	return &Result{Ticket: t.clone(), Queued: queued, Suppressed: suppressed}, nil
 }
 
+// reopen makes the closed ticket t open again at at (needs_info when its
+// SLA clock never started) and pauses the clock for the time it was closed.
+func reopen(t *Ticket, at time.Time) {
+	if !t.SLAStartedAt.IsZero() && !t.ClosedAt.IsZero() {
+		from := t.ClosedAt
+		if from.Before(t.SLAStartedAt) {
+			from = t.SLAStartedAt
+		}
+		if d := at.Sub(from); d > 0 {
+			t.SLAPaused += d
+		}
+	}
+	t.Status = StatusOpen
+	if t.SLAStartedAt.IsZero() {
+		t.Status = StatusNeedsInfo
+	}
+	t.ClosedAt = time.Time{}
+}
+
 // ensureToken gives t its notification token if it has none (tickets
 // recorded before tokens existed).
 func ensureToken(t *Ticket) {
@@ -178,7 +226,8 @@ func ensureToken(t *Ticket) {
 func (db *DB) AwaitingCustomer(cutoff time.Time) ([]string, error) {
 	var out []string
 	err := db.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTickets).ForEach(func(k, v []byte) error {
+		tickets := tx.Bucket(bucketTickets)
+		consider := func(k, v []byte) error {
 			var t Ticket
 			if err := decodeJSON(k, v, &t); err != nil {
 				return err
@@ -190,7 +239,23 @@ func (db *DB) AwaitingCustomer(cutoff time.Time) ([]string, error) {
 				out = append(out, t.Number)
 			}
 			return nil
-		})
+		}
+		if !indexed(tx) {
+			return tickets.ForEach(consider)
+		}
+		// Only the needs_info tickets, from their index, oldest first.
+		prefix := append([]byte(StatusNeedsInfo), 0)
+		c := tx.Bucket(bucketIxStatus).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(k) != len(prefix)+8 {
+				continue
+			}
+			key := k[len(prefix):]
+			if err := consider(key, tickets.Get(key)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tickets awaiting the customer: %w", err)

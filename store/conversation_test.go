@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,5 +96,115 @@ func TestAwaitingCustomerAndRemindOnce(t *testing.T) {
 	}
 	if got, _ = db.AwaitingCustomer(cutoff); len(got) != 0 {
 		t.Errorf("a reminded ticket is listed again: %v", got)
+	}
+}
+
+func TestAssignAndReopen(t *testing.T) {
+	start := time.Date(2026, 11, 3, 8, 59, 0, 0, time.UTC) // newIntake's ReceivedAt: the SLA start of an accepted ticket
+	type step struct {
+		change      Change
+		wantChanged bool
+		wantStatus  Status
+		wantAssign  string
+		wantPaused  time.Duration
+	}
+	tests := []struct {
+		name    string
+		outcome rules.Outcome
+		steps   []step
+	}{
+		{"assign, same assignee again, reassign, unassign", rules.Accepted, []step{
+			{Change{Action: ActionAssign, Assignee: "luis"}, true, StatusOpen, "luis", 0},
+			{Change{Action: ActionAssign, Assignee: "luis"}, false, StatusOpen, "luis", 0},
+			{Change{Action: ActionAssign, Assignee: "marta"}, true, StatusOpen, "marta", 0},
+			{Change{Action: ActionAssign}, true, StatusOpen, "", 0},
+		}},
+		{"close then reopen pauses the SLA for the time closed", rules.Accepted, []step{
+			{Change{Action: ActionClose, At: start.Add(2 * time.Hour)}, true, StatusClosed, "", 0},
+			{Change{Action: ActionReopen, At: start.Add(5 * time.Hour)}, true, StatusOpen, "", 3 * time.Hour},
+			{Change{Action: ActionReopen, At: start.Add(6 * time.Hour)}, false, StatusOpen, "", 3 * time.Hour},
+			{Change{Action: ActionClose, At: start.Add(7 * time.Hour)}, true, StatusClosed, "", 3 * time.Hour},
+			{Change{Action: ActionReopen, At: start.Add(8 * time.Hour)}, true, StatusOpen, "", 4 * time.Hour},
+		}},
+		{"a needs_info ticket reopens as needs_info, no pause", rules.NeedsInfo, []step{
+			{Change{Action: ActionClose, At: start.Add(time.Hour)}, true, StatusClosed, "", 0},
+			{Change{Action: ActionReopen, At: start.Add(3 * time.Hour)}, true, StatusNeedsInfo, "", 0},
+		}},
+		{"assigning a closed ticket keeps it closed", rules.Accepted, []step{
+			{Change{Action: ActionClose, At: start.Add(time.Hour)}, true, StatusClosed, "", 0},
+			{Change{Action: ActionAssign, Assignee: "luis"}, true, StatusClosed, "luis", 0},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := mustOpenTestDB(t)
+			in := newIntake("ar@x")
+			in.Outcome = tt.outcome
+			tk := db.mustRecord(in).Ticket
+			entries := 0
+			for i, s := range tt.steps {
+				c := s.change
+				c.Number = tk.Number
+				c.Entry = &Entry{Kind: EntryKind(c.Action)}
+				var sawChanged bool
+				c.Compose = func(_ *Ticket, changed bool) ([]Outgoing, error) { sawChanged = changed; return nil, nil }
+				res, err := db.ChangeTicket(&c)
+				if err != nil {
+					t.Fatalf("step %d (%s): %v", i, c.Action, err)
+				}
+				got := res.Ticket
+				if sawChanged != s.wantChanged || got.Status != s.wantStatus || got.Assignee != s.wantAssign || got.SLAPaused != s.wantPaused {
+					t.Fatalf("step %d (%s): changed %v, status %s, assignee %q, paused %v; want %v, %s, %q, %v",
+						i, c.Action, sawChanged, got.Status, got.Assignee, got.SLAPaused, s.wantChanged, s.wantStatus, s.wantAssign, s.wantPaused)
+				}
+				if s.wantChanged {
+					entries++
+				}
+				if len(got.Conversation) != entries {
+					t.Fatalf("step %d: %d conversation entries, want %d (an entry only when something changed)", i, len(got.Conversation), entries)
+				}
+				if got.Status != StatusClosed && !got.ClosedAt.IsZero() {
+					t.Fatalf("step %d: ClosedAt %v left on a %s ticket", i, got.ClosedAt, got.Status)
+				}
+			}
+			ledger, err := db.Ledger("acme")
+			if err != nil || len(ledger) != 1 || ledger[0].Used != 1 {
+				t.Fatalf("ledger after the changes: %+v, %v; want the one deduction of the ticket", ledger, err)
+			}
+		})
+	}
+}
+
+func TestAssigneeValidated(t *testing.T) {
+	db := mustOpenTestDB(t)
+	tk := db.mustRecord(newIntake("v@x")).Ticket
+	for _, name := range []string{"a\x00b", "tab\there", strings.Repeat("x", MaxAssigneeLen+1)} {
+		if _, err := db.ChangeTicket(&Change{Number: tk.Number, Action: ActionAssign, Assignee: name}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("assignee %q: %v, want ErrInvalid", name, err)
+		}
+	}
+}
+
+func TestSLAElapsed(t *testing.T) {
+	start := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	now := start.Add(10 * time.Hour)
+	tests := []struct {
+		name string
+		t    Ticket
+		want time.Duration
+	}{
+		{"not started", Ticket{Status: StatusNeedsInfo}, 0},
+		{"running", Ticket{Status: StatusOpen, SLAStartedAt: start}, 10 * time.Hour},
+		{"closed: frozen at ClosedAt", Ticket{Status: StatusClosed, SLAStartedAt: start, ClosedAt: start.Add(4 * time.Hour)}, 4 * time.Hour},
+		{"reopened: the time closed does not count", Ticket{Status: StatusOpen, SLAStartedAt: start, SLAPaused: 3 * time.Hour}, 7 * time.Hour},
+		{"closed again after a pause", Ticket{Status: StatusClosed, SLAStartedAt: start, SLAPaused: time.Hour, ClosedAt: start.Add(5 * time.Hour)}, 4 * time.Hour},
+		{"never negative", Ticket{Status: StatusOpen, SLAStartedAt: now.Add(time.Hour)}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.t.SLAElapsed(now); got != tt.want {
+				t.Errorf("SLAElapsed = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

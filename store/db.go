@@ -163,6 +163,9 @@ func Open(path string, opts Options) (*DB, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		_, err = db.ensureIndexes()
+	}
 	if err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)

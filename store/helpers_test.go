@@ -65,6 +65,9 @@ func (db *testDB) postTestCleanup() {
 	if err := db.Check(); err != nil {
 		db.tb.Errorf("Check after test: %v", err)
 	}
+	if err := db.checkIndexes(); err != nil {
+		db.tb.Errorf("indexes after test: %v", err)
+	}
 	if err := db.Close(); err != nil {
 		db.tb.Errorf("Close: %v", err)
 	}

@@ -77,6 +77,27 @@ type Ticket struct {
 	// RemindedAt is when the customer was reminded of the information a
 	// needs_info ticket still waits for (once).
 	RemindedAt time.Time `json:"reminded_at,omitzero"`
+	// Assignee is the console user the ticket is assigned to ("" for
+	// nobody).
+	Assignee string `json:"assignee,omitempty"`
+	// SLAPaused is how long the ticket was closed after its SLA clock
+	// started, summed over every reopening: the clock does not run while
+	// the ticket is closed (see SLAElapsed).
+	SLAPaused time.Duration `json:"sla_paused_ns,omitempty"`
+}
+
+// SLAElapsed is how long the SLA clock of t has run at now: 0 before it
+// started (SLAStartedAt zero), now − SLAStartedAt − SLAPaused while the
+// ticket is not closed, and frozen at ClosedAt while it is closed.
+func (t *Ticket) SLAElapsed(now time.Time) time.Duration {
+	if t.SLAStartedAt.IsZero() {
+		return 0
+	}
+	end := now
+	if t.Status == StatusClosed && !t.ClosedAt.IsZero() {
+		end = t.ClosedAt
+	}
+	return max(end.Sub(t.SLAStartedAt)-t.SLAPaused, 0)
 }
 
 // MessageRef is one customer message of a ticket. Its raw bytes are
@@ -152,8 +173,13 @@ func getTicket(tx *bolt.Tx, number string) (*Ticket, error) {
 	return &t, nil
 }
 
+// putTicket stores t and brings the ticket indexes up to date with it in
+// the same transaction: every writer of a ticket goes through it.
 func putTicket(tx *bolt.Tx, t *Ticket) error {
-	return putJSON(tx.Bucket(bucketTickets), itob(t.Seq), t)
+	if err := putJSON(tx.Bucket(bucketTickets), itob(t.Seq), t); err != nil {
+		return err
+	}
+	return indexTicket(tx, t)
 }
 
 // TicketByMessageID returns the ticket whose conversation contains the
