@@ -71,9 +71,12 @@ func (s *Server) proxyUser(r *http.Request) *store.User {
 	if name == "" || !s.trustedPeer(r) {
 		return nil
 	}
-	u, err := s.o.Store.User(strings.ToLower(name))
-	if errors.Is(err, store.ErrNotFound) && strings.Contains(name, "@") {
+	var u *store.User
+	var err error
+	if strings.Contains(name, "@") {
 		u, err = s.o.Store.UserByEmail(strings.ToLower(name))
+	} else {
+		u, err = s.o.Store.User(strings.ToLower(name))
 	}
 	if err != nil || u.Disabled {
 		return nil
