@@ -342,3 +342,53 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+func TestEveryQueueRenders(t *testing.T) {
+	r := newDeskRig(t)
+	c := r.client()
+	r.login(c, "luis", agentPassword)
+	for _, q := range []string{"new", "mine", "waiting", "open", "closed", "overplan", "turnedaway"} {
+		code, _, body := r.do(c, "GET", "/queue/"+q+"?org=acme&category=incident&q=route", nil)
+		if code != http.StatusOK || !strings.Contains(body, `aria-current="page"`) {
+			t.Errorf("queue %s: %d\n%s", q, code, body)
+		}
+	}
+	if code, _, _ := r.do(c, "GET", "/queue/nope", nil); code != http.StatusNotFound {
+		t.Errorf("an unknown queue: %d, want 404", code)
+	}
+	if code, _, _ := r.do(c, "GET", "/tickets/SUP-999999", nil); code != http.StatusNotFound {
+		t.Errorf("an unknown ticket: %d, want 404", code)
+	}
+	if _, _, body := r.do(c, "GET", "/queue/open?q=valencia", nil); !strings.Contains(body, "SUP-000001") {
+		t.Errorf("searching a subject word does not find the ticket")
+	}
+}
+
+// TestCustomerTextIsNeverHTML: a customer's subject and words with markup
+// are shown as text.
+func TestCustomerTextIsNeverHTML(t *testing.T) {
+	r := newDeskRig(t)
+	raw := strings.Replace(string(mailtest.Fixture(t, "en-incident-screenshot.eml")), "Subject: ", "Subject: <script>alert(1)</script> ", 1)
+	raw = strings.Replace(raw, "Message-ID: <", "Message-ID: <hostile-", 1)
+	if _, err := r.reg.Record(context.Background(), []byte(raw), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	c := r.client()
+	r.login(c, "luis", agentPassword)
+	for _, path := range []string{"/queue/open", "/tickets/SUP-000002"} {
+		_, _, body := r.do(c, "GET", path, nil)
+		if strings.Contains(body, "<script>alert(1)") || !strings.Contains(body, "&lt;script&gt;alert(1)") {
+			t.Errorf("%s shows the customer's markup unescaped (or not at all)", path)
+		}
+	}
+}
+
+func TestLedgerPlotCountsTheWeek(t *testing.T) {
+	r := newDeskRig(t)
+	c := r.client()
+	r.login(c, "lena", leadPassword)
+	_, _, body := r.do(c, "GET", "/ledger?org=acme", nil)
+	if !strings.Contains(body, "<svg") || !strings.Contains(body, ": 1 tickets</title>") {
+		t.Errorf("the plot does not count this week's ticket:\n%s", body)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
@@ -24,6 +25,10 @@ var (
 	bucketIxAssignee = []byte("ix_assignee") // "" (unassigned) too
 	bucketIxOverPlan = []byte("ix_overplan") // only tickets over plan, value ""
 	bucketIxSearch   = []byte("ix_search")
+	// bucketIxDay counts each organization's tickets per day received
+	// (key: org, 0x00, "2006-01-02" in UTC; value: big-endian uint64),
+	// for the console's tickets-per-week plot.
+	bucketIxDay = []byte("ix_day")
 	// bucketMeta holds facts about the store itself, such as the version
 	// of the indexes (metaIndexVersion).
 	bucketMeta = []byte("meta")
@@ -31,7 +36,7 @@ var (
 
 var indexBuckets = [][]byte{
 	bucketIxStatus, bucketIxOrg, bucketIxCategory, bucketIxAssignee,
-	bucketIxOverPlan, bucketIxSearch,
+	bucketIxOverPlan, bucketIxSearch, bucketIxDay,
 }
 
 // metaIndexVersion records which version of the indexes the store holds;
@@ -39,7 +44,7 @@ var indexBuckets = [][]byte{
 var metaIndexVersion = []byte("index_version")
 
 // indexVersion changes whenever what the indexes hold changes.
-const indexVersion = "1"
+const indexVersion = "2" // 2: ix_day
 
 // indexBuildBatch is how many tickets one transaction of an index build
 // indexes, so that a build never holds one huge transaction (a variable
@@ -183,7 +188,70 @@ func indexTicket(tx *bolt.Tx, t *Ticket) error {
 	if err := sb.Put(seq, nv); err != nil {
 		return fmt.Errorf("index ticket %s: %s: %w", t.Number, bucketIxSearch, err)
 	}
+	if !hasOld {
+		// First indexed: count it on its day (its organization and
+		// received time never change).
+		if err := countDay(tx, t); err != nil {
+			return fmt.Errorf("index ticket %s: %s: %w", t.Number, bucketIxDay, err)
+		}
+	}
 	return nil
+}
+
+// dayKey is the ix_day key of org's tickets received on day (UTC).
+func dayKey(org string, day time.Time) []byte {
+	return append(append([]byte(org), 0), day.UTC().Format(time.DateOnly)...)
+}
+
+// countDay adds t to its organization's count of its day.
+func countDay(tx *bolt.Tx, t *Ticket) error {
+	b := tx.Bucket(bucketIxDay)
+	k := dayKey(t.Organization, t.ReceivedAt)
+	n := uint64(0)
+	if v := b.Get(k); len(v) == 8 {
+		n = binary.BigEndian.Uint64(v)
+	}
+	return b.Put(k, binary.BigEndian.AppendUint64(nil, n+1))
+}
+
+// TicketsPerDay returns how many tickets org received on each day (UTC,
+// "2006-01-02") from from to to inclusive; days without any are absent.
+func (db *DB) TicketsPerDay(org string, from, to time.Time) (map[string]int, error) {
+	out := map[string]int{}
+	err := db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketIxDay)
+		if b == nil || !indexed(tx) {
+			return db.ticketsPerDaySlow(tx, org, from, to, out)
+		}
+		last := dayKey(org, to)
+		c := b.Cursor()
+		for k, v := c.Seek(dayKey(org, from)); k != nil && bytes.Compare(k, last) <= 0; k, v = c.Next() {
+			if len(v) == 8 {
+				out[string(k[len(org)+1:])] = int(binary.BigEndian.Uint64(v))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tickets per day of %s: %w", org, err)
+	}
+	return out, nil
+}
+
+// ticketsPerDaySlow counts by decoding every ticket (a read-only store
+// without current indexes).
+func (db *DB) ticketsPerDaySlow(tx *bolt.Tx, org string, from, to time.Time, out map[string]int) error {
+	first, last := from.UTC().Format(time.DateOnly), to.UTC().Format(time.DateOnly)
+	return tx.Bucket(bucketTickets).ForEach(func(k, v []byte) error {
+		var t Ticket
+		if err := decodeJSON(k, v, &t); err != nil {
+			return err
+		}
+		if day := t.ReceivedAt.UTC().Format(time.DateOnly); t.Organization == org && day >= first && day <= last {
+			out[day]++
+		}
+		return nil
+	})
 }
 
 // indexed reports whether tx's store holds current indexes (a read-only

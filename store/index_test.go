@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -39,6 +40,13 @@ func (db *DB) checkIndexes() error {
 				}
 			}
 			want[string(bucketIxSearch)][string(itob(t.Seq))] = string(r.encode())
+			day := want[string(bucketIxDay)]
+			dk := string(dayKey(t.Organization, t.ReceivedAt))
+			n := uint64(0)
+			if v, ok := day[dk]; ok {
+				n = binary.BigEndian.Uint64([]byte(v))
+			}
+			day[dk] = string(binary.BigEndian.AppendUint64(nil, n+1))
 			return nil
 		})
 		if err != nil {
@@ -438,5 +446,26 @@ func TestContainsWord(t *testing.T) {
 				t.Fatalf("containsWord misses long[%d:%d]", i, i+n)
 			}
 		}
+	}
+}
+
+func TestTicketsPerDay(t *testing.T) {
+	db := mustOpenTestDB(t)
+	day1 := time.Date(2026, 11, 2, 23, 59, 0, 0, time.UTC)
+	for i, at := range []time.Time{day1, day1, day1.Add(2 * time.Minute), day1.Add(48 * time.Hour)} {
+		in := newIntake(fmt.Sprintf("d%d@x", i))
+		in.ReceivedAt = at
+		db.mustRecord(in)
+	}
+	other := newIntake("other@x")
+	other.Organization, other.ReceivedAt = "globex", day1
+	db.mustRecord(other)
+	got, err := db.TicketsPerDay("acme", day1, day1.Add(72*time.Hour))
+	want := map[string]int{"2026-11-02": 2, "2026-11-03": 1, "2026-11-04": 1}
+	if err != nil || !maps.Equal(got, want) {
+		t.Errorf("TicketsPerDay = %v, %v; want %v", got, err, want)
+	}
+	if got, _ := db.TicketsPerDay("acme", day1.Add(24*time.Hour), day1.Add(24*time.Hour)); !maps.Equal(got, map[string]int{"2026-11-03": 1}) {
+		t.Errorf("one day: %v", got)
 	}
 }
