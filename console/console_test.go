@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"crypto/tls"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -391,4 +392,53 @@ func TestLedgerPlotCountsTheWeek(t *testing.T) {
 	if !strings.Contains(body, "<svg") || !strings.Contains(body, ": 1 tickets</title>") {
 		t.Errorf("the plot does not count this week's ticket:\n%s", body)
 	}
+}
+
+// TestTLSAndSecureCookies: served with TLS, or behind a trusted proxy that
+// says https, the session cookie is Secure, HttpOnly and SameSite=Lax;
+// over plain HTTP from a stranger claiming https it is not Secure.
+func TestTLSAndSecureCookies(t *testing.T) {
+	r := newDeskRig(t, func(o *console.Options) {
+		o.Listen = "127.0.0.1:0"
+		o.TLS = &tls.Config{Certificates: []tls.Certificate{mailtest.TestCert(t)}, MinVersion: tls.VersionTLS12}
+	})
+	if err := r.srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.srv.Shutdown(context.Background()) })
+	c := &http.Client{
+		Transport:     &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := c.PostForm("https://"+r.srv.Addr()+"/login", url.Values{"name": {"lena"}, "password": {leadPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if ck := sessionCookieOf(resp); ck == nil || !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode {
+		t.Errorf("session cookie over TLS: %+v", ck)
+	}
+	for _, tt := range []struct {
+		remote string
+		secure bool
+	}{{"127.0.0.1:4000", true}, {"192.0.2.9:4000", false}} {
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"name": {"lena"}, "password": {leadPassword}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		req.RemoteAddr = tt.remote
+		w := httptest.NewRecorder()
+		r.srv.Handler().ServeHTTP(w, req)
+		if ck := sessionCookieOf(w.Result()); ck == nil || ck.Secure != tt.secure {
+			t.Errorf("X-Forwarded-Proto from %s: cookie %+v, want Secure %v", tt.remote, ck, tt.secure)
+		}
+	}
+}
+
+func sessionCookieOf(resp *http.Response) *http.Cookie {
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "ticketd_session" {
+			return ck
+		}
+	}
+	return nil
 }

@@ -8,22 +8,37 @@ import (
 	"github.com/ticketd/ticketd/store"
 )
 
-// pruneInterval is how often the daemon applies store.retention (and
-// once at start).
+// pruneInterval is how often the daemon applies store.retention and
+// deletes idle console sessions (and once at start).
 const pruneInterval = time.Hour
 
 // maintain applies the retention at start and every pruneInterval until
 // ctx ends. Prune works in small transactions, so mail keeps flowing.
 func (d *Daemon) maintain(ctx context.Context) {
 	r := storeRetention(d.cfg)
-	if r == (store.Retention{}) {
-		return // everything is kept
-	}
 	for {
-		d.prune(ctx, time.Now(), r)
+		if r != (store.Retention{}) {
+			d.prune(ctx, time.Now(), r)
+		}
+		d.pruneSessions(time.Now())
 		if retry.Sleep(ctx, pruneInterval) != nil {
 			return
 		}
+	}
+}
+
+// pruneSessions deletes the console sessions idle longer than
+// console.session_idle (they are refused anyway; this frees their room).
+func (d *Daemon) pruneSessions(now time.Time) {
+	if d.cfg.Console.SessionIdle <= 0 {
+		return
+	}
+	n, err := d.db.PruneSessions(now, d.cfg.Console.SessionIdle)
+	switch {
+	case err != nil:
+		d.log.Warn("console sessions: prune failed", "err", err)
+	case n > 0:
+		d.log.Info("console sessions: idle ones deleted", "sessions", n)
 	}
 }
 

@@ -253,3 +253,27 @@ func FuzzNotificationToken(f *testing.F) {
 		}
 	})
 }
+
+// TestNotificationLinksToTheConsole: with console.base_url, a notification
+// links to the ticket's page, and a file over the size cap to its download.
+func TestNotificationLinksToTheConsole(t *testing.T) {
+	r := deskRig(t)
+	r.settings.Desk.ConsoleURL = "https://desk.vendor.example/"
+	r.settings.Desk.MaxAttachmentBytes = 10 // the screenshot is over it
+	r.step(conversation(t, "01-incident-no-screenshot.eml"))
+	r.step(conversation(t, "02-reply-with-screenshot.eml"))
+	notes := sentTo(r, teamAddr)
+	if len(notes) != 2 {
+		t.Fatalf("%d notifications, want 2", len(notes))
+	}
+	text, files := mailtest.TextOf(t, notes[1])
+	flat := strings.Join(strings.Fields(text), " ")
+	for _, want := range []string{"Console: https://desk.vendor.example/tickets/SUP-000001", "https://desk.vendor.example/tickets/SUP-000001/messages/1/files/0"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("notification lacks %q:\n%s", want, text)
+		}
+	}
+	if len(files) != 0 {
+		t.Errorf("a file over the cap was attached: %q", files)
+	}
+}

@@ -58,6 +58,8 @@ var entryTitles = map[store.EntryKind]string{
 	store.EntryClose:    "Closed",
 	store.EntryWarranty: "Made a warranty ticket",
 	store.EntryReminder: "Customer reminded of the missing information",
+	store.EntryAssign:   "Assigned",
+	store.EntryReopen:   "Reopened",
 }
 
 // writeEntry prints one thing support did on the ticket.
@@ -74,7 +76,12 @@ func writeEntry(w io.Writer, e store.Entry) {
 		fmt.Fprintf(w, " by %s", oneline.Cut(e.Agent, 80))
 	}
 	fmt.Fprintf(w, " at %s\n", e.At.UTC().Format(time.RFC3339))
-	if e.Kind == store.EntryReply || e.Kind == store.EntryNote || strings.TrimSpace(e.Text) != "" {
+	switch {
+	case e.Kind == store.EntryAssign && e.Text == "":
+		fmt.Fprintln(w, "  to nobody")
+	case e.Kind == store.EntryAssign:
+		fmt.Fprintf(w, "  to %s\n", oneline.Cut(e.Text, 80))
+	case e.Kind == store.EntryReply || e.Kind == store.EntryNote || strings.TrimSpace(e.Text) != "":
 		writeOwnWords(w, e.Text)
 	}
 	writeAttachments(w, e.Attachments, "  ")
