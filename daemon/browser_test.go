@@ -141,7 +141,7 @@ func newConsoleRig(t *testing.T) *consoleRig {
 	t.Helper()
 	r := newRig(t)
 	r.cfg.Console.Listen = fmt.Sprintf("127.0.0.1:%d", mailtest.FreePort(t))
-	r.cfg.Desk.Agents = []config.Agent{{Email: "luis@vendor.example", Name: "Luis Ortega"}}
+	r.cfg.Desk.Agents = []config.Agent{{Email: "luis@vendor.example", Name: "Luis Navarro"}}
 	d, _ := r.start()
 	leadHash, agentHash := browserHashes()
 	now := time.Now()
