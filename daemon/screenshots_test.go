@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -93,10 +94,11 @@ func screenshotTo(sel string) chromedp.Action[[]byte] {
 	return func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
 		params := page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng}
 		if sel != "" {
-			size, err := chromedp.Evaluate[[]float64](`(() => {
-				const r = document.querySelector(` + "`" + sel + "`" + `).getBoundingClientRect();
+			q, _ := json.Marshal(sel)
+			size, err := chromedp.Evaluate[[]float64](fmt.Sprintf(`(() => {
+				const r = document.querySelector(%s).getBoundingClientRect();
 				return [document.documentElement.clientWidth, r.bottom + window.scrollY + 16];
-			})()`)(ctx, tg)
+			})()`, q))(ctx, tg)
 			if err != nil {
 				return nil, err
 			}
