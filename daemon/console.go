@@ -28,7 +28,7 @@ func (d *Daemon) newConsole(held *HeldDesk) (*console.Server, error) {
 		SessionIdle:   cs.SessionIdle,
 		Prefix:        d.cfg.Tickets.Prefix,
 		Store:         d.db,
-		Actions:       consoleActions{d.reg},
+		Actions:       consoleActions{d},
 		Held:          consoleHeld{held},
 		Quarantine:    consoleQuarantine{d},
 		Limits:        d.cfg.IntakeLimits(),
@@ -55,30 +55,39 @@ func (d *Daemon) newConsole(held *HeldDesk) (*console.Server, error) {
 	return console.New(o)
 }
 
-// consoleActions are registration's actions for the console.
-type consoleActions struct{ reg *registration.Registrar }
+// consoleActions are registration's actions for the console; each one
+// that succeeds kicks the outbox workers, so that its emails and webhook
+// events go out at once.
+type consoleActions struct{ d *Daemon }
 
 func by(a console.Author) registration.Author {
 	return registration.Author{Address: a.Address, Name: a.Name}
 }
 
+func (c consoleActions) kicked(t *store.Ticket, err error) (*store.Ticket, error) {
+	if err == nil {
+		c.d.kick()
+	}
+	return t, err
+}
+
 func (c consoleActions) Answer(n string, a console.Author, w string) (*store.Ticket, error) {
-	return c.reg.Answer(n, by(a), w)
+	return c.kicked(c.d.reg.Answer(n, by(a), w))
 }
 func (c consoleActions) Note(n string, a console.Author, w string) (*store.Ticket, error) {
-	return c.reg.Note(n, by(a), w)
+	return c.kicked(c.d.reg.Note(n, by(a), w))
 }
 func (c consoleActions) Assign(n string, a console.Author, to string) (*store.Ticket, error) {
-	return c.reg.Assign(n, by(a), to)
+	return c.kicked(c.d.reg.Assign(n, by(a), to))
 }
 func (c consoleActions) Close(n string, a console.Author) (*store.Ticket, error) {
-	return c.reg.Close(n, by(a))
+	return c.kicked(c.d.reg.Close(n, by(a)))
 }
 func (c consoleActions) Reopen(n string, a console.Author) (*store.Ticket, error) {
-	return c.reg.Reopen(n, by(a))
+	return c.kicked(c.d.reg.Reopen(n, by(a)))
 }
 func (c consoleActions) Warranty(n string, a console.Author) (*store.Ticket, error) {
-	return c.reg.Warranty(n, by(a))
+	return c.kicked(c.d.reg.Warranty(n, by(a)))
 }
 
 // consoleHeld releases held mail for the console.

@@ -81,3 +81,42 @@ func TestConsoleServedByDaemon(t *testing.T) {
 		t.Errorf("the open queue does not list the new ticket:\n%s", body)
 	}
 }
+
+// TestConsoleAnswerSentAtOnce: an answer given in the console wakes the
+// outbox, so the customer gets it at once, not at the outbox's next
+// timer (a minute when nothing else is due).
+func TestConsoleAnswerSentAtOnce(t *testing.T) {
+	r := newRig(t)
+	r.cfg.Console.Listen = fmt.Sprintf("127.0.0.1:%d", mailtest.FreePort(t))
+	r.cfg.Desk.Agents = []config.Agent{{Email: "luis@vendor.example", Name: "Luis Agent"}}
+	d, _ := r.start()
+	hash, err := password.Hash("agent-password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.db.SetPassword("luis", hash, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	r.imap.Append("INBOX", fixture(t, "en-incident-screenshot.eml"))
+	r.smtp.WaitFor(1, 10*time.Second) // the receipt
+	base := "http://" + r.cfg.Console.Listen
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	resp, err := c.PostForm(base+"/login", url.Values{"name": {"luis"}, "password": {"agent-password-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = c.PostForm(base+"/tickets/SUP-000001/answer", url.Values{"words": {"Fixed: a stop had no coordinates."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Request.URL.Query().Get("done") != "answer" {
+		t.Fatalf("answer ended at %s", resp.Request.URL)
+	}
+	msgs := r.smtp.WaitFor(2, 2*time.Second)
+	if text, _ := mailtest.TextOf(t, msgs[1]); !strings.Contains(text, "a stop had no coordinates") {
+		t.Errorf("the second email is not the answer:\n%s", text)
+	}
+}
