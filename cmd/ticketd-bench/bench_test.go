@@ -29,7 +29,8 @@ func TestBenchShort(t *testing.T) {
 	if rep.Messages != 200 || rep.Emails == 0 || rep.Emails > 200 {
 		t.Errorf("report %+v", rep)
 	}
-	if rep.LimitRate <= 0 || rep.TicketdRate <= 0 || rep.Ratio <= 0 {
+	if rep.LimitRate <= 0 || rep.TicketdRate <= 0 || rep.Ratio <= 0 ||
+		rep.IntakeRate <= 0 || rep.IntakeRatio <= 0 || rep.ReplyLimitRate <= 0 || rep.OneAtATimeRate <= 0 {
 		t.Errorf("rates missing: %+v", rep)
 	}
 	if rep.LatencySamples != 10 || rep.LatencyP50ms <= 0 || rep.LatencyP99ms < rep.LatencyP50ms {
@@ -39,7 +40,7 @@ func TestBenchShort(t *testing.T) {
 		t.Errorf("large message: %+v", rep)
 	}
 	var text bytes.Buffer
-	if err := writeBenchText(&text, &rep); err != nil || !strings.Contains(text.String(), "ratio ticketd / limit") {
+	if err := writeBenchText(&text, &rep); err != nil || !strings.Contains(text.String(), "end-to-end ratio ticketd / limit") {
 		t.Errorf("text report: %v\n%s", err, text.String())
 	}
 }
