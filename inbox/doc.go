@@ -2,7 +2,7 @@
 // support mailbox alive (reconnecting with backoff), lists the messages
 // waiting there by UID (never by \Seen) and takes each in: fetch, judge
 // (registration), commit (one store transaction per batch), move to the
-// processed folder (or quarantine), kick the outbox. takeIn in take.go
+// processed folder (or quarantine), kick the outbox. takeAll in take.go
 // reads that way top to bottom.
 //
 // The worker is the store's only writer while the daemon runs. It never

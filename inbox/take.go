@@ -16,9 +16,19 @@ import (
 
 // batchBytes bounds a batch: at most BatchSize messages and this many
 // bytes (one large message alone may exceed it) are fetched with one
-// command, recorded in one transaction (one fsync) and moved with one
-// command.
+// command and recorded in one transaction (one fsync).
 const batchBytes = 16 << 20
+
+// sizesWindow is how many listed UIDs one FETCH (RFC822.SIZE) asks about:
+// the batches are planned from it, so a backlog costs one such round trip
+// per sizesWindow messages, not one per batch.
+const sizesWindow = 1024
+
+// batchesQueued is how many fetched batches may wait for the commit stage
+// besides the one it is committing: the next batch downloads while the
+// last ones are judged and committed, and the IMAP connection never waits
+// for the disk. At most batchesQueued+2 batches are in memory.
+const batchesQueued = 1
 
 // drain processes every message in the selected mailbox, oldest first,
 // until a listing finds none left. Messages are found by UID SEARCH, never
@@ -45,196 +55,177 @@ func (w *Worker) drain(ctx context.Context, c *mailbox.Client) error {
 			return nil
 		}
 		previous = uids
-		var commits committer
-		for chunk := range slices.Chunk(uids, w.o.BatchSize) {
-			if ctx.Err() != nil {
-				break
-			}
-			w.o.Live.Extend(w.o.Now(), lifecycle.Grace+2*w.o.Mailbox.CommandTimeout)
-			if err := w.processChunk(ctx, c, chunk, failed, &commits); err != nil {
-				_ = commits.wait()
-				return err
-			}
-		}
-		if err := commits.wait(); err != nil {
+		if err := w.takeAll(ctx, c, uids, failed); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// processChunk takes in up to BatchSize messages: sizes first (the
-// oversized go to quarantine without being downloaded), then batches of
-// bodies of at most batchBytes, each taken in by takeIn. Work in hand is
-// not cut short by ctx: on shutdown the batches in hand finish (within
-// lifecycle.Grace). An IMAP failure ends the session (*sessionError).
-func (w *Worker) processChunk(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet, commits *committer) error {
-	work, cancel := lifecycle.InHand(ctx, lifecycle.Grace, lifecycle.WorkLimit)
-	defer cancel()
-	sizes, err := c.Sizes(work, uids)
-	if err != nil {
-		return &sessionError{fmt.Errorf("fetch sizes: %w", err)}
-	}
+// takeAll takes in the listed messages, top to bottom: sizes a window at a
+// time (the oversized go to quarantine without being downloaded), then
+// batches of at most BatchSize messages and batchBytes, each fetched with
+// one command and judged as it arrives (fetchAndJudge); the commit stage
+// records each batch in one transaction in the background, in order,
+// while the next ones download; the committed messages are moved to the
+// processed folder, never before their commit, with one command for all
+// that are ready (see pipeline.go). Work in hand is not cut short by ctx:
+// on shutdown the batches in hand finish (within lifecycle.Grace) and no
+// new one starts. An IMAP failure ends the session (*sessionError).
+func (w *Worker) takeAll(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet) error {
+	p := w.startPipeline(ctx, c, failed)
+	err := w.planBatches(ctx, c, uids, p)
+	return p.finish(err)
+}
+
+// planBatches asks the sizes of uids a window at a time and hands the
+// batches to p.
+func (w *Worker) planBatches(ctx context.Context, c *mailbox.Client, uids []imap.UID, p *pipeline) error {
 	var batch []imap.UID
 	var bytes int64
-	for _, s := range sizes {
-		if ctx.Err() != nil {
-			return nil // shutting down: the batches in hand finish, no new one starts
+	for window := range slices.Chunk(uids, sizesWindow) {
+		if ctx.Err() != nil || p.stopped() {
+			return nil // shutting down, or the stage failed: no new batch starts
 		}
-		if s.Size > w.o.MaxMessageBytes {
-			w.o.Metrics.MessageFetched()
-			if err := w.quarantine(work, c, s.UID, ReasonTooLarge, "", fmt.Sprintf("message of %d bytes, larger than imap.max_message_bytes (%d)", s.Size, w.o.MaxMessageBytes)); err != nil {
-				return err
+		w.o.Live.Extend(w.o.Now(), w.o.Mailbox.CommandTimeout)
+		work, cancel := lifecycle.InHand(ctx, lifecycle.Grace, lifecycle.WorkLimit)
+		sizes, err := c.Sizes(work, window)
+		cancel()
+		if err != nil {
+			return &sessionError{fmt.Errorf("fetch sizes: %w", err)}
+		}
+		for _, s := range sizes {
+			if ctx.Err() != nil || p.stopped() {
+				return nil
 			}
-			continue
-		}
-		if len(batch) > 0 && bytes+s.Size > batchBytes {
-			if err := w.takeIn(ctx, work, c, batch, failed, commits); err != nil {
-				return err
+			if s.Size > w.o.MaxMessageBytes {
+				w.o.Metrics.MessageFetched()
+				if err := p.quarantine(s.UID, ReasonTooLarge, "", fmt.Sprintf("message of %d bytes, larger than imap.max_message_bytes (%d)", s.Size, w.o.MaxMessageBytes)); err != nil {
+					return err
+				}
+				continue
 			}
-			batch, bytes = nil, 0
+			if len(batch) > 0 && (len(batch) >= w.o.BatchSize || bytes+s.Size > batchBytes) {
+				if err := p.take(batch); err != nil {
+					return err
+				}
+				batch, bytes = nil, 0
+			}
+			batch = append(batch, s.UID)
+			bytes += s.Size
 		}
-		batch = append(batch, s.UID)
-		bytes += s.Size
 	}
-	if len(batch) > 0 && ctx.Err() == nil {
-		return w.takeIn(ctx, work, c, batch, failed, commits)
+	if len(batch) > 0 && ctx.Err() == nil && !p.stopped() {
+		return p.take(batch)
 	}
 	return nil
 }
 
-// takeIn is the way of one batch of messages through the daemon, top to
-// bottom: fetch the bodies with one command, judging each message as soon
-// as it has arrived; then, in the background while the next batch
-// downloads (one commit at a time, in order), commit the new messages to
-// the store in one transaction, move them to the processed folder with one
-// command, record the possible follow-ups one by one, quarantine what
-// cannot be parsed, report, and kick the outbox.
+// commitBatch is the commit stage's work on one batch, top to bottom: wait
+// for its judgements, commit the new messages to the store in one
+// transaction, record the possible follow-ups one by one, report, and kick
+// the outbox. It touches no IMAP connection: it returns what is to be
+// moved to the processed folder and what to quarantine.
 //
 // A message that fails for a reason of its own is added to failed and
-// left in the mailbox for a later session; an IMAP failure ends the
-// session (*sessionError).
-func (w *Worker) takeIn(ctx, work context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet, commits *committer) error {
-	if err := w.storeFailing(); err != nil {
-		return err // fetch nothing while the store cannot record it
-	}
+// left in the mailbox for a later session.
+func (w *Worker) commitBatch(b *fetchedBatch, failed *uidSet) batchResult {
+	preps := b.judging.wait()
+	fetched := b.fetched
+	var res batchResult
+	reg := w.o.Registrar
 
-	// Fetch and judge.
-	fetched, preps, err := w.fetchAndJudge(work, c, uids, failed)
-	if err != nil {
-		return err
-	}
-
-	return commits.start(func() error {
-		// The batch in hand is finished even on shutdown.
-		ctx, cancel := lifecycle.InHand(ctx, lifecycle.Grace, lifecycle.WorkLimit)
-		defer cancel()
-		reg := w.o.Registrar
-
-		// Sort: unparsable mail goes to quarantine, possible follow-ups
-		// need a transaction each, the rest shares one.
-		group := reg.NewGroup()
-		var grouped, alone, unparsable []int
-		for i, p := range preps {
-			switch {
-			case p.ParseErr != nil:
-				unparsable = append(unparsable, i)
-			case reg.OwnTransaction(p):
-				alone = append(alone, i)
-			default:
-				if err := group.Add(p); err != nil {
-					failed.add(fetched[i].UID)
-					w.o.Log.Error("message left in the mailbox", "uid", uint32(fetched[i].UID), "err", err)
-					continue
-				}
-				grouped = append(grouped, i)
-			}
-		}
-
-		// Each recorded message is reported (logged and counted in the
-		// metrics) with its own time (judging it, then its commit or its
-		// share of the group's) as soon as it is committed, before it is
-		// moved: a failed MOVE ends the session but the verdicts stand and
-		// are counted. The outbox is kicked on the way out, whatever happens.
-		queued := 0
-		defer func() {
-			if queued > 0 {
-				w.o.Outbox.Kick()
-			}
-		}()
-		report := func(i int, out *registration.Outcome, commit time.Duration) {
-			own := preps[i].Took + commit
-			out.Log(w.o.Log, uint32(fetched[i].UID), own)
-			w.count(out, own)
-			queued += out.Queued
-		}
-
-		// Commit the group, then move it.
-		groupStart := time.Now()
-		if outs, err := group.Commit(); err != nil {
-			if paused := w.storeFailing(); paused != nil {
-				return paused // the whole batch stays in the mailbox
-			}
-			// One message spoiled the batch: record them one by one, so the
-			// others go through.
-			w.o.Log.Warn("batch not recorded; recording its messages one by one", "count", group.Len(), "err", err)
-			alone = append(alone, grouped...)
-			slices.Sort(alone)
-		} else if len(grouped) > 0 {
-			share := time.Since(groupStart) / time.Duration(len(grouped))
-			moved := make([]imap.UID, len(grouped))
-			for k, i := range grouped {
-				report(i, outs[k], share)
-				moved[k] = fetched[i].UID
-			}
-			if err := c.MoveMany(ctx, moved, w.o.Mailbox.ProcessedMailbox); err != nil {
-				return &sessionError{fmt.Errorf("move %d messages to %s: %w", len(moved), w.o.Mailbox.ProcessedMailbox, err)}
-			}
-		}
-
-		// Quarantine what cannot be parsed.
-		for _, i := range unparsable {
-			if err := w.quarantine(ctx, c, fetched[i].UID, ReasonUnparseable, preps[i].ParseErr.Key, preps[i].ParseErr.Error()); err != nil {
-				return err
-			}
-		}
-
-		// Commit and move the others one by one.
-		for _, i := range alone {
-			start := time.Now()
-			out, err := reg.RecordPrepared(preps[i])
-			if err != nil {
-				if paused := w.storeFailing(); paused != nil {
-					return paused
-				}
+	// Sort: unparsable mail goes to quarantine, possible follow-ups
+	// need a transaction each, the rest shares one.
+	group := reg.NewGroup()
+	var grouped, alone []int
+	for i, p := range preps {
+		switch {
+		case p.ParseErr != nil:
+			res.quarantine = append(res.quarantine, quarantineItem{uid: fetched[i].UID, keyword: ReasonUnparseable, key: p.ParseErr.Key, reason: p.ParseErr.Error()})
+		case reg.OwnTransaction(p):
+			alone = append(alone, i)
+		default:
+			if err := group.Add(p); err != nil {
 				failed.add(fetched[i].UID)
 				w.o.Log.Error("message left in the mailbox", "uid", uint32(fetched[i].UID), "err", err)
 				continue
 			}
-			report(i, out, time.Since(start))
-			if err := c.MoveTo(ctx, fetched[i].UID, w.o.Mailbox.ProcessedMailbox); err != nil {
-				return &sessionError{fmt.Errorf("move uid %d to %s: %w", fetched[i].UID, w.o.Mailbox.ProcessedMailbox, err)}
-			}
+			grouped = append(grouped, i)
 		}
-		return nil
-	})
+	}
+
+	// Each recorded message is reported (logged and counted in the
+	// metrics) with its own time (judging it, then its commit or its
+	// share of the group's) as soon as it is committed, before it is
+	// moved: a failed MOVE ends the session but the verdicts stand and
+	// are counted. The outbox is kicked on the way out, whatever happens.
+	queued := 0
+	defer func() {
+		if queued > 0 {
+			w.o.Outbox.Kick()
+		}
+	}()
+	report := func(i int, out *registration.Outcome, commit time.Duration) {
+		own := preps[i].Took + commit
+		out.Log(w.o.Log, uint32(fetched[i].UID), own)
+		w.count(out, own)
+		queued += out.Queued
+		res.processed = append(res.processed, fetched[i].UID)
+	}
+
+	// Commit the group.
+	groupStart := time.Now()
+	if outs, err := group.Commit(); err != nil {
+		if paused := w.storeFailing(); paused != nil {
+			res.err = paused // the whole batch stays in the mailbox
+			return res
+		}
+		// One message spoiled the batch: record them one by one, so the
+		// others go through.
+		w.o.Log.Warn("batch not recorded; recording its messages one by one", "count", group.Len(), "err", err)
+		alone = append(alone, grouped...)
+		slices.Sort(alone)
+	} else if len(grouped) > 0 {
+		share := time.Since(groupStart) / time.Duration(len(grouped))
+		for k, i := range grouped {
+			report(i, outs[k], share)
+		}
+	}
+
+	// Commit the others one by one.
+	for _, i := range alone {
+		start := time.Now()
+		out, err := reg.RecordPrepared(preps[i])
+		if err != nil {
+			if paused := w.storeFailing(); paused != nil {
+				res.err = paused
+				return res
+			}
+			failed.add(fetched[i].UID)
+			w.o.Log.Error("message left in the mailbox", "uid", uint32(fetched[i].UID), "err", err)
+			continue
+		}
+		report(i, out, time.Since(start))
+	}
+	return res
 }
 
-// fetchAndJudge downloads the bodies of uids with one command and judges
-// them on every core as they arrive. Oversized bodies go to quarantine.
-// It returns the messages fetched and their judgements, in the same order.
-func (w *Worker) fetchAndJudge(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet) ([]*mailbox.Fetched, []*registration.Prepared, error) {
-	var fetched []*mailbox.Fetched
-	var tooLarge []*mailbox.Fetched // quarantined after the FETCH: no other command may run during it
+// fetchAndJudge downloads the bodies of uids with one command and starts
+// judging them on every core as they arrive: the batch it returns is
+// still being judged (its judging.wait gives the judgements, in the order
+// of its fetched messages). It also returns the UIDs whose bodies turned
+// out larger than imap.max_message_bytes, for quarantine.
+func (w *Worker) fetchAndJudge(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet) (*fetchedBatch, []imap.UID, error) {
+	b := &fetchedBatch{}
+	var tooLarge []imap.UID // quarantined after the FETCH: no other command may run during it
 	// Each message is judged as soon as it has arrived, while the rest of
-	// the batch downloads: the batch then costs the longer of the two, not
-	// their sum.
-	judging := w.startPreparing(ctx, len(uids))
-	defer judging.wait()
+	// the batch downloads and while the next batches do.
+	b.judging = w.startPreparing(ctx, len(uids))
 	err := c.FetchMany(ctx, uids, w.o.MaxMessageBytes, func(f *mailbox.Fetched, err error) error {
 		w.o.Metrics.MessageFetched()
 		if errors.Is(err, mailbox.ErrTooLarge) {
-			tooLarge = append(tooLarge, f)
+			tooLarge = append(tooLarge, f.UID)
 			return nil
 		}
 		if err != nil {
@@ -242,19 +233,15 @@ func (w *Worker) fetchAndJudge(ctx context.Context, c *mailbox.Client, uids []im
 			w.o.Log.Warn("message not fetched; left in the mailbox", "uid", uint32(f.UID), "err", err)
 			return nil
 		}
-		fetched = append(fetched, f)
-		judging.add(f)
+		b.fetched = append(b.fetched, f)
+		b.judging.add(f)
 		return nil
 	})
 	if err != nil {
+		b.judging.wait()
 		return nil, nil, &sessionError{fmt.Errorf("fetch %d messages: %w", len(uids), err)}
 	}
-	for _, f := range tooLarge {
-		if err := w.quarantine(ctx, c, f.UID, ReasonTooLarge, "", fmt.Sprintf("message larger than imap.max_message_bytes (%d)", w.o.MaxMessageBytes)); err != nil {
-			return nil, nil, err
-		}
-	}
-	return fetched, judging.wait(), nil
+	return b, tooLarge, nil
 }
 
 // sessionError is a failure of the IMAP session itself (a command failed

@@ -13,6 +13,7 @@ import (
 	"github.com/ticketd/ticketd/internal/mailtest"
 	"github.com/ticketd/ticketd/metrics"
 	"github.com/ticketd/ticketd/receipt"
+	"github.com/ticketd/ticketd/store"
 )
 
 // gate stands in front of the rig's SMTP server and counts every
@@ -257,7 +258,7 @@ func TestRunOnceDialsADeadServerOnce(t *testing.T) {
 	w.DeliverDue(t.Context(), time.Time{}) // the pass alongside the inbox
 	w.DeliverDue(t.Context(), time.Time{}) // the last one
 	if d := g.dials.Load(); d > 3 {
-		t.Errorf("%d dials for %d emails, want at most 3 (2 sessions, then one probe)", d, n)
+		t.Errorf("%d dials for %d emails, want at most 3", d, n)
 	}
 	if c := countLines(r.logs.String(), "smtp destination down"); c != 1 {
 		t.Errorf("%d down lines, want 1", c)
@@ -265,6 +266,22 @@ func TestRunOnceDialsADeadServerOnce(t *testing.T) {
 	failed, err := r.db.FailedOutbox()
 	if err != nil || len(failed) != 0 {
 		t.Errorf("%d emails given up (%v), want none", len(failed), err)
+	}
+	// Each pass tried a probe group only: a destination never seen up
+	// is probed before a full pass's emails are tried and recorded one
+	// by one.
+	pending, err := r.db.DueOutboxOf(store.OutboxFilter{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 0, 1000)
+	if err != nil || len(pending) != n {
+		t.Fatalf("%d emails pending (%v), want %d", len(pending), err, n)
+	}
+	tried := 0
+	for _, it := range pending {
+		if it.Attempts > 0 {
+			tried++
+		}
+	}
+	if tried > 2*minPerConnection {
+		t.Errorf("%d emails tried in two passes against a dead server, want at most %d (a probe each)", tried, 2*minPerConnection)
 	}
 }
 

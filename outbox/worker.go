@@ -88,10 +88,17 @@ type Worker struct {
 // connection-rate limit) is not down, but the pass stops and the next
 // waits for Backoff(0, ...).
 type destState struct {
-	since time.Time // when it went down; zero while up
-	tries int       // failed passes since it went down
-	next  time.Time // no pass before it (zero: any)
-	err   error     // the last failure
+	// proven is whether the destination took a session since the worker
+	// started or since it was last down. Until it has, a pass opens with
+	// a probe group, as while it is down: a destination that cannot be
+	// reached then costs one session and the few items of the probe, not
+	// a full pass's worth of attempts to record one by one (run --once
+	// with the SMTP server down).
+	proven bool
+	since  time.Time // when it went down; zero while up
+	tries  int       // failed passes since it went down
+	next   time.Time // no pass before it (zero: any)
+	err    error     // the last failure
 }
 
 func (d *destState) down() bool { return !d.since.IsZero() }
@@ -203,8 +210,9 @@ func (w *Worker) Run(ctx context.Context) {
 // DeliverDue sends every item due at now, in groups. A zero now means
 // every pending item, due or not (run --once), and tries a destination
 // that is down at once rather than on its backoff. While the destination
-// is down a pass opens one session: the first group is a probe, and the
-// pass goes on only if the destination took it.
+// is down, or has not taken a session yet (destState.proven), a pass opens
+// one session: the first group is a probe, and the pass goes on only if
+// the destination took it.
 func (w *Worker) DeliverDue(ctx context.Context, now time.Time) {
 	due := now
 	if due.IsZero() {
@@ -225,8 +233,8 @@ func (w *Worker) DeliverDue(ctx context.Context, now time.Time) {
 	var after uint64
 	for ctx.Err() == nil {
 		limit := perConnection * w.o.Connections
-		if w.dest.down() {
-			limit = minPerConnection // one session
+		if w.dest.down() || !w.dest.proven {
+			limit = minPerConnection // one session: a probe
 		}
 		batch, err := w.o.Store.DueOutboxOf(w.f, due, after, limit)
 		if err != nil {
@@ -301,6 +309,7 @@ func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) (sent in
 			w.destUp()
 		}
 		w.dest.next = time.Time{}
+		w.dest.proven = unavailable == nil || sent > 0
 	case sent == 0:
 		destErr = unavailable
 		w.destDown(destErr)
@@ -311,6 +320,7 @@ func (w *Worker) deliver(ctx context.Context, items []store.OutboxItem) (sent in
 		if w.dest.down() {
 			w.destUp()
 		}
+		w.dest.proven = true
 		w.dest.next = w.o.Now().Add(retry.Backoff(0, w.o.Retry.Min, w.o.Retry.Max))
 		destErr = unavailable
 	}
@@ -375,6 +385,7 @@ func (w *Worker) destDown(err error) {
 		w.dest.since = now
 		w.dest.tries = 0
 	}
+	w.dest.proven = false
 	w.dest.next = now.Add(retry.Backoff(w.dest.tries, w.o.Retry.Min, w.o.Retry.Max))
 	w.dest.tries++
 	w.dest.err = err

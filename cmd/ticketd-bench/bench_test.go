@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,8 @@ func TestBenchShort(t *testing.T) {
 	if rep.Messages != 200 || rep.Emails == 0 || rep.Emails > 200 {
 		t.Errorf("report %+v", rep)
 	}
-	if rep.LimitRate <= 0 || rep.TicketdRate <= 0 || rep.Ratio <= 0 {
+	if rep.LimitRate <= 0 || rep.TicketdRate <= 0 || rep.Ratio <= 0 ||
+		rep.IntakeRate <= 0 || rep.IntakeRatio <= 0 || rep.ReplyLimitRate <= 0 || rep.OneAtATimeRate <= 0 {
 		t.Errorf("rates missing: %+v", rep)
 	}
 	if rep.LatencySamples != 10 || rep.LatencyP50ms <= 0 || rep.LatencyP99ms < rep.LatencyP50ms {
@@ -39,7 +41,7 @@ func TestBenchShort(t *testing.T) {
 		t.Errorf("large message: %+v", rep)
 	}
 	var text bytes.Buffer
-	if err := writeBenchText(&text, &rep); err != nil || !strings.Contains(text.String(), "ratio ticketd / limit") {
+	if err := writeBenchText(&text, &rep); err != nil || !strings.Contains(text.String(), "end-to-end ratio ticketd / limit") {
 		t.Errorf("text report: %v\n%s", err, text.String())
 	}
 }
@@ -66,5 +68,44 @@ func TestInReplyTo(t *testing.T) {
 		if got := inReplyTo([]byte(tt.in)); got != tt.want {
 			t.Errorf("inReplyTo(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestBenchDovecot runs the short benchmark against a private Dovecot, as
+// .ci/run does, when Dovecot can be started (TICKETD_DOVECOT=require makes
+// it mandatory). It asserts what the run did, never how fast.
+func TestBenchDovecot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the benchmark against Dovecot takes a few seconds")
+	}
+	required := os.Getenv("TICKETD_DOVECOT") == "require"
+	if _, err := exec.LookPath("dovecot"); err != nil {
+		if _, serr := os.Stat("/usr/sbin/dovecot"); serr != nil {
+			if required {
+				t.Fatal("TICKETD_DOVECOT=require but dovecot is not installed")
+			}
+			t.Skip("dovecot not installed")
+		}
+	}
+	if os.Geteuid() != 0 {
+		if required {
+			t.Fatal("TICKETD_DOVECOT=require but starting Dovecot needs root")
+		}
+		t.Skip("starting Dovecot needs root")
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"--dovecot", "--messages", "60", "--attachment-kb", "20", "--latency-messages", "2", "--format", "json"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("bench: exit %d: %s", code, stderr.String())
+	}
+	var rep benchReport
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("bench output is not the JSON report: %v\n%s", err, stdout.String())
+	}
+	if !strings.HasPrefix(rep.IMAP, "Dovecot") || rep.Messages != 60 || rep.Emails == 0 {
+		t.Errorf("report %+v", rep)
+	}
+	if rep.LimitRate <= 0 || rep.IntakeRatio <= 0 || rep.Ratio <= 0 || rep.OneAtATimeRate <= 0 || rep.LatencySamples != 2 {
+		t.Errorf("figures missing: %+v", rep)
 	}
 }

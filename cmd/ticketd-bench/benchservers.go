@@ -71,6 +71,14 @@ func (s *benchSMTP) received(inReplyTo string) {
 	s.changed = make(chan struct{})
 }
 
+// reset forgets the emails received so far: a new phase counts its own.
+func (s *benchSMTP) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.count = 0
+	clear(s.arrivals)
+}
+
 // waitCount waits until n emails arrived or timeout passes.
 func (s *benchSMTP) waitCount(n int, timeout time.Duration) error {
 	deadline := time.After(timeout)
