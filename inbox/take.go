@@ -24,12 +24,6 @@ const batchBytes = 16 << 20
 // per sizesWindow messages, not one per batch.
 const sizesWindow = 1024
 
-// batchesQueued is how many fetched batches may wait for the commit stage
-// besides the one it is committing: the next batch downloads while the
-// last ones are judged and committed, and the IMAP connection never waits
-// for the disk. At most batchesQueued+2 batches are in memory.
-const batchesQueued = 1
-
 // drain processes every message in the selected mailbox, oldest first,
 // until a listing finds none left. Messages are found by UID SEARCH, never
 // by \Seen: someone reading the support mailbox must not hide mail.
