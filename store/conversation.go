@@ -174,15 +174,7 @@ func changeTicket(tx *bolt.Tx, c *Change, at time.Time) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range queued {
-		if id := trimMsgID(q.MessageID); id != "" && !slices.Contains(t.MessageIDs, id) {
-			t.MessageIDs = append(t.MessageIDs, id)
-		}
-	}
-	if err := indexMessageIDs(tx, t.Number, t.MessageIDs); err != nil {
-		return nil, err
-	}
-	if err := putTicket(tx, t); err != nil {
+	if err := saveWithQueued(tx, t, queued); err != nil {
 		return nil, err
 	}
 	if c.Key != "" {
@@ -210,6 +202,21 @@ func reopen(t *Ticket, at time.Time) {
 		t.Status = StatusNeedsInfo
 	}
 	t.ClosedAt = time.Time{}
+}
+
+// saveWithQueued adds the Message-IDs of the emails queued for t to its
+// conversation's IDs (so that answers to them thread), indexes them and
+// writes t: the end of every change that queues emails for a ticket.
+func saveWithQueued(tx *bolt.Tx, t *Ticket, queued []OutboxItem) error {
+	for _, q := range queued {
+		if id := trimMsgID(q.MessageID); id != "" && !slices.Contains(t.MessageIDs, id) {
+			t.MessageIDs = append(t.MessageIDs, id)
+		}
+	}
+	if err := indexMessageIDs(tx, t.Number, t.MessageIDs); err != nil {
+		return err
+	}
+	return putTicket(tx, t)
 }
 
 // ensureToken gives t its notification token if it has none (tickets

@@ -94,15 +94,7 @@ func appendFollowUp(tx *bolt.Tx, f *FollowUp, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range queued {
-		if id := trimMsgID(q.MessageID); id != "" && !slices.Contains(t.MessageIDs, id) {
-			t.MessageIDs = append(t.MessageIDs, id)
-		}
-	}
-	if err := indexMessageIDs(tx, t.Number, t.MessageIDs); err != nil {
-		return nil, err
-	}
-	if err := putTicket(tx, t); err != nil {
+	if err := saveWithQueued(tx, t, queued); err != nil {
 		return nil, err
 	}
 	if err := tx.Bucket(bucketRaw).Put(key, f.Raw); err != nil {

@@ -233,11 +233,7 @@ func record(tx *bolt.Tx, in *Intake, now time.Time) (*Result, error) {
 	}
 
 	if t != nil {
-		t.MessageIDs = append(t.MessageIDs, sentIDs...)
-		if err := indexMessageIDs(tx, t.Number, t.MessageIDs); err != nil {
-			return nil, err
-		}
-		if err := putTicket(tx, t); err != nil {
+		if err := saveWithQueued(tx, t, queued); err != nil {
 			return nil, err
 		}
 	} else {
