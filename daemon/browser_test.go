@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -20,9 +19,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/internal/mailtest"
-	"github.com/ticketd/ticketd/internal/password"
 	"github.com/ticketd/ticketd/store"
 )
 
@@ -123,47 +120,6 @@ func eval[T any](t *testing.T, tab context.Context, expr string) T {
 	}
 	return v
 }
-
-// consoleRig is a running daemon serving the console on loopback, with
-// the lead lena and the agent luis (from desk.agents) able to sign in.
-type consoleRig struct {
-	*rig
-	d    *Daemon
-	base string
-}
-
-const (
-	browserLeadPassword  = "lead-password-1"
-	browserAgentPassword = "agent-password-1"
-)
-
-func newConsoleRig(t *testing.T) *consoleRig {
-	t.Helper()
-	r := newRig(t)
-	r.cfg.Console.Listen = fmt.Sprintf("127.0.0.1:%d", mailtest.FreePort(t))
-	r.cfg.Desk.Agents = []config.Agent{{Email: "luis@vendor.example", Name: "Luis Navarro"}}
-	d, _ := r.start()
-	leadHash, agentHash := browserHashes()
-	now := time.Now()
-	if err := d.db.AddUser(store.User{Name: "lena", Email: "lena@vendor.example", Role: store.RoleLead, PasswordHash: leadHash}, now); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.db.SetPassword("luis", agentHash, now); err != nil {
-		t.Fatalf("desk.agents did not become the user luis: %v", err)
-	}
-	return &consoleRig{rig: r, d: d, base: "http://" + r.cfg.Console.Listen}
-}
-
-// browserHashes are the hashes of the lead's and the agent's passwords,
-// made once: argon2id takes a while, more so under the race detector.
-var browserHashes = sync.OnceValues(func() (lead, agent string) {
-	lead, err1 := password.Hash(browserLeadPassword)
-	agent, err2 := password.Hash(browserAgentPassword)
-	if err := errors.Join(err1, err2); err != nil {
-		panic(err)
-	}
-	return lead, agent
-})
 
 // addTicket appends a fixture to the inbox and waits for its ticket.
 func (r *consoleRig) addTicket(t *testing.T, name, number string) *store.Ticket {
