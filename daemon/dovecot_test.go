@@ -1,13 +1,8 @@
 package daemon
 
 import (
-	"fmt"
-	"net"
+	"errors"
 	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,148 +11,35 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/ticketd/ticketd/config"
+	idovecot "github.com/ticketd/ticketd/internal/dovecot"
 	"github.com/ticketd/ticketd/internal/mailtest"
 )
 
 // dovecot is a real Dovecot IMAP server started for one test on a loopback
-// port, with its configuration, mail and logs in a temporary directory.
+// port (internal/dovecot), with its configuration, mail and logs in a
+// temporary directory.
 type dovecot struct {
 	addr, user, password string
 	logPath              string
 }
 
 // startDovecot starts Dovecot, or skips the test when it is not installed
-// (unless TICKETD_DOVECOT=require, which CI sets). Dovecot refuses to run
-// mail processes as root, so they run as the system user "mail".
+// or the test does not run as root (unless TICKETD_DOVECOT=require, which
+// CI sets: then it fails). It stops when the test ends.
 func startDovecot(t *testing.T) *dovecot {
 	t.Helper()
-	required := os.Getenv("TICKETD_DOVECOT") == "require"
-	bin, err := exec.LookPath("dovecot")
-	if err != nil {
-		for _, p := range []string{"/usr/sbin/dovecot", "/usr/local/sbin/dovecot"} {
-			if _, serr := os.Stat(p); serr == nil {
-				bin, err = p, nil
-			}
-		}
-	}
-	if err != nil {
-		if required {
-			t.Fatal("TICKETD_DOVECOT=require but dovecot is not installed (apt-get install dovecot-imapd)")
-		}
-		t.Skip("dovecot not installed (apt-get install dovecot-imapd); set TICKETD_DOVECOT=require to make this test mandatory")
-	}
-	mailUser, err := user.Lookup("mail")
-	if err != nil {
-		t.Fatalf("system user mail: %v", err)
-	}
-	if os.Geteuid() != 0 {
-		if required {
-			t.Fatal("the Dovecot test must run as root to start Dovecot")
-		}
-		t.Skip("the Dovecot test needs root to start Dovecot")
-	}
-	uid, _ := strconv.Atoi(mailUser.Uid)
-	gid, _ := strconv.Atoi(mailUser.Gid)
-
-	dir, err := os.MkdirTemp("", "ticketd-dovecot-")
-	if err != nil {
+	srv, err := idovecot.Start("")
+	switch {
+	case err == nil:
+	case os.Getenv("TICKETD_DOVECOT") == "require":
+		t.Fatalf("TICKETD_DOVECOT=require: %v", err)
+	case errors.Is(err, idovecot.ErrNotInstalled) || errors.Is(err, idovecot.ErrNotRoot):
+		t.Skipf("%v; set TICKETD_DOVECOT=require to make this test mandatory", err)
+	default:
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	mailDir := filepath.Join(dir, "mail")
-	for _, d := range []string{mailDir, filepath.Join(dir, "run"), filepath.Join(dir, "state")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.Chown(mailDir, uid, gid); err != nil {
-		t.Fatal(err)
-	}
-	port := mailtest.FreePort(t)
-	d := &dovecot{addr: fmt.Sprintf("127.0.0.1:%d", port), user: "support", password: "dovecot-test-pw", logPath: filepath.Join(dir, "dovecot.log")}
-	users := fmt.Sprintf("%s:{PLAIN}%s:%d:%d::%s/%s\n", d.user, d.password, uid, gid, mailDir, d.user)
-	if err := os.WriteFile(filepath.Join(dir, "users"), []byte(users), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	conf := fmt.Sprintf(`base_dir = %[1]s/run
-state_dir = %[1]s/state
-log_path = %[2]s
-protocols = imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:~/Maildir
-first_valid_uid = 1
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%%u %[1]s/users
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%%u %[1]s/users
-}
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = %[3]d
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service stats {
-  unix_listener stats-reader {
-    mode = 0666
-  }
-  unix_listener stats-writer {
-    mode = 0666
-  }
-}
-`, dir, d.logPath, port)
-	confPath := filepath.Join(dir, "dovecot.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-F", "-c", confPath)
-	out := &strings.Builder{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start dovecot: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		conn, err := net.DialTimeout("tcp", d.addr, 200*time.Millisecond)
-		if err == nil {
-			conn.Close()
-			break
-		}
-		select {
-		case err := <-exited:
-			log, _ := os.ReadFile(d.logPath)
-			t.Fatalf("dovecot exited: %v\n%s\n%s", err, out.String(), log)
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(d.logPath)
-			t.Fatalf("dovecot did not listen on %s: %s\n%s", d.addr, out.String(), log)
-		}
-	}
-	return d
+	t.Cleanup(srv.Close)
+	return &dovecot{addr: srv.Addr, user: srv.User, password: srv.Password, logPath: srv.LogPath}
 }
 
 // client logs in to Dovecot as the support user.

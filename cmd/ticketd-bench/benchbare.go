@@ -14,6 +14,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/ticketd/ticketd/internal/dovecot"
 )
 
 // benchIMAPConfig says how the benchmark reaches its IMAP server.
@@ -24,8 +26,8 @@ type benchIMAPConfig struct {
 // benchMailbox is the benchmark's IMAP server: in-process, a private
 // Dovecot (--dovecot) or a real one (--imap).
 type benchMailbox struct {
-	mem     *benchIMAP    // the in-process server, or nil
-	dovecot *benchDovecot // --dovecot, or nil
+	mem     *benchIMAP      // the in-process server, or nil
+	dovecot *dovecot.Server // --dovecot, or nil
 	cfg     benchIMAPConfig
 }
 
@@ -38,11 +40,11 @@ func openBenchMailbox(o benchOptions) (*benchMailbox, error) {
 	case o.imapAddr != "":
 		return &benchMailbox{cfg: benchIMAPConfig{addr: o.imapAddr, user: o.imapUser, password: o.imapPassword, security: o.imapSecurity}}, nil
 	case o.dovecot:
-		dc, err := startBenchDovecot(o.dir)
+		dc, err := dovecot.Start(o.dir)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--dovecot: %w", err)
 		}
-		return &benchMailbox{dovecot: dc, cfg: dc.cfg}, nil
+		return &benchMailbox{dovecot: dc, cfg: benchIMAPConfig{addr: dc.Addr, user: dc.User, password: dc.Password, security: "none"}}, nil
 	}
 	mem, err := startBenchIMAP()
 	if err != nil {

@@ -1,4 +1,6 @@
-package main
+// Package dovecot starts a private Dovecot IMAP server on loopback, for
+// the tests that need a real server and for ticketd-bench --dovecot.
+package dovecot
 
 import (
 	"errors"
@@ -13,22 +15,29 @@ import (
 	"time"
 )
 
-// benchDovecot is a private Dovecot (Debian's dovecot-imapd) that
-// --dovecot starts on a loopback port, with its configuration, maildir and
-// log under one directory, as daemon/dovecot_test.go does for the tests.
-// Its mail processes run as the system user "mail": Dovecot refuses root.
-type benchDovecot struct {
-	cfg     benchIMAPConfig
-	dir     string
-	logPath string
-	cmd     *exec.Cmd
-	exited  chan error
+// Server is a private Dovecot (Debian's dovecot-imapd) on a loopback
+// port, with its configuration, maildir and log under one directory, and
+// one user whose password is Password. Its mail processes run as the
+// system user "mail": Dovecot refuses root.
+type Server struct {
+	Addr, User, Password string
+	LogPath              string
+	dir                  string
+	cmd                  *exec.Cmd
+	exited               chan error
 }
 
-// startBenchDovecot starts Dovecot with its files in a new directory under
-// parent (on a real disk: Dovecot fsyncs its maildir and indexes). It
-// needs root and the dovecot binary.
-func startBenchDovecot(parent string) (*benchDovecot, error) {
+// ErrNotInstalled and ErrNotRoot say why Start cannot start Dovecot here.
+var (
+	ErrNotInstalled = errors.New("dovecot is not installed (apt-get install dovecot-imapd)")
+	ErrNotRoot      = errors.New("starting Dovecot needs root (its mail processes run as the user mail)")
+)
+
+// Start starts Dovecot with its files in a new directory under parent (on
+// a real disk: Dovecot fsyncs its maildir and indexes; "" for the system's
+// temporary directory). It needs root and the dovecot binary; Close stops
+// it.
+func Start(parent string) (*Server, error) {
 	bin, err := exec.LookPath("dovecot")
 	if err != nil {
 		for _, p := range []string{"/usr/sbin/dovecot", "/usr/local/sbin/dovecot"} {
@@ -38,14 +47,14 @@ func startBenchDovecot(parent string) (*benchDovecot, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("--dovecot: dovecot is not installed (apt-get install dovecot-imapd): %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrNotInstalled, err)
 	}
 	if os.Geteuid() != 0 {
-		return nil, errors.New("--dovecot: starting Dovecot needs root (its mail processes run as the user mail)")
+		return nil, ErrNotRoot
 	}
 	mailUser, err := user.Lookup("mail")
 	if err != nil {
-		return nil, fmt.Errorf("--dovecot: system user mail: %w", err)
+		return nil, fmt.Errorf("system user mail: %w", err)
 	}
 	uid, _ := strconv.Atoi(mailUser.Uid)
 	gid, _ := strconv.Atoi(mailUser.Gid)
@@ -57,10 +66,9 @@ func startBenchDovecot(parent string) (*benchDovecot, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &benchDovecot{
-		cfg:     benchIMAPConfig{addr: fmt.Sprintf("127.0.0.1:%d", port), user: "support", password: "bench-dovecot", security: "none"},
-		dir:     dir,
-		logPath: filepath.Join(dir, "dovecot.log"),
+	d := &Server{
+		Addr: fmt.Sprintf("127.0.0.1:%d", port), User: "support", Password: "ticketd-dovecot",
+		dir: dir, LogPath: filepath.Join(dir, "dovecot.log"),
 	}
 	if err := d.configure(uid, gid, port); err != nil {
 		os.RemoveAll(dir)
@@ -73,7 +81,7 @@ func startBenchDovecot(parent string) (*benchDovecot, error) {
 	return d, nil
 }
 
-func (d *benchDovecot) configure(uid, gid, port int) error {
+func (d *Server) configure(uid, gid, port int) error {
 	if err := os.Chmod(d.dir, 0o755); err != nil {
 		return err
 	}
@@ -86,7 +94,7 @@ func (d *benchDovecot) configure(uid, gid, port int) error {
 	if err := os.Chown(mailDir, uid, gid); err != nil {
 		return err
 	}
-	users := fmt.Sprintf("%s:{PLAIN}%s:%d:%d::%s/%s\n", d.cfg.user, d.cfg.password, uid, gid, mailDir, d.cfg.user)
+	users := fmt.Sprintf("%s:{PLAIN}%s:%d:%d::%s/%s\n", d.User, d.Password, uid, gid, mailDir, d.User)
 	if err := os.WriteFile(filepath.Join(d.dir, "users"), []byte(users), 0o644); err != nil {
 		return err
 	}
@@ -125,13 +133,13 @@ service stats {
     mode = 0666
   }
 }
-`, d.dir, d.logPath, port)
+`, d.dir, d.LogPath, port)
 	return os.WriteFile(filepath.Join(d.dir, "dovecot.conf"), []byte(conf), 0o644)
 }
 
 // start runs Dovecot in the foreground (-F) as this program's child and
 // waits until it listens.
-func (d *benchDovecot) start(bin string) error {
+func (d *Server) start(bin string) error {
 	out := &strings.Builder{}
 	d.cmd = exec.Command(bin, "-F", "-c", filepath.Join(d.dir, "dovecot.conf"))
 	d.cmd.Stdout, d.cmd.Stderr = out, out
@@ -142,29 +150,29 @@ func (d *benchDovecot) start(bin string) error {
 	go func() { d.exited <- d.cmd.Wait() }()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		conn, err := net.DialTimeout("tcp", d.cfg.addr, 200*time.Millisecond)
+		conn, err := net.DialTimeout("tcp", d.Addr, 200*time.Millisecond)
 		if err == nil {
 			conn.Close()
 			return nil
 		}
 		select {
 		case err := <-d.exited:
-			log, _ := os.ReadFile(d.logPath)
+			log, _ := os.ReadFile(d.LogPath)
 			return fmt.Errorf("dovecot exited: %w\n%s\n%s", err, out.String(), log)
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			d.Close()
-			log, _ := os.ReadFile(d.logPath)
-			return fmt.Errorf("dovecot did not listen on %s: %s\n%s", d.cfg.addr, out.String(), log)
+			log, _ := os.ReadFile(d.LogPath)
+			return fmt.Errorf("dovecot did not listen on %s: %s\n%s", d.Addr, out.String(), log)
 		}
 	}
 }
 
-// Close stops the Dovecot this program started (its master, by the
+// Close stops the Dovecot Start started (its master, by the
 // process it started; the master stops its own children) and removes its
 // files.
-func (d *benchDovecot) Close() {
+func (d *Server) Close() {
 	if d.cmd != nil && d.cmd.Process != nil {
 		_ = d.cmd.Process.Signal(os.Interrupt)
 		select {
