@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -91,7 +92,14 @@ func testLogger(t *testing.T) *slog.Logger {
 // and returns a client for it.
 func startAPI(t *testing.T, b Backend) (*Client, *Server) {
 	t.Helper()
-	s := NewServer("127.0.0.1:0", NewHandler(b, fixedNow, testLogger(t)), testLogger(t))
+	return serveAPI(t, NewHandler(b, fixedNow, testLogger(t)))
+}
+
+// serveAPI serves h on 127.0.0.1:0 until the test ends and returns a
+// client for it.
+func serveAPI(t *testing.T, h http.Handler) (*Client, *Server) {
+	t.Helper()
+	s := NewServer("127.0.0.1:0", h, testLogger(t))
 	if err := s.Start(); err != nil {
 		t.Fatalf("Start: %v", err)
 	}

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -20,20 +19,7 @@ func startUsersAPI(t *testing.T, db *store.DB) (*Client, *Server) {
 	mux := http.NewServeMux()
 	Register(mux, db, fixedNow, testLogger(t))
 	RegisterUsers(mux, db, fixedNow, testLogger(t))
-	s := NewServer("127.0.0.1:0", mux, testLogger(t))
-	if err := s.Start(); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := s.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-	})
-	c := NewClient(s.Addr(), 5*time.Second)
-	t.Cleanup(c.Close)
-	return c, s
+	return serveAPI(t, mux)
 }
 
 func TestClientUsers(t *testing.T) {
