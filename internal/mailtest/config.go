@@ -65,26 +65,19 @@ func WriteConfig(t testing.TB, dir string, v ConfigValues) string {
 	replace("  retry_min: 30s", "  retry_min: 50ms")
 	replace("  retry_max: 1h", "  retry_max: 200ms")
 	replace("  listen: 127.0.0.1:9120", "  listen: \""+v.AdminListen+"\"")
-	if v.BatchSize != "" {
-		replace("  batch_size: 64", "  batch_size: "+v.BatchSize)
-	}
-	if v.MaxPerSenderPerHour != "" {
-		replace("  max_per_sender_per_hour: 20", "  max_per_sender_per_hour: "+v.MaxPerSenderPerHour)
-	}
-	if v.MaxRejectionsPerHour != "" {
-		replace("  max_rejections_per_hour: 30", "  max_rejections_per_hour: "+v.MaxRejectionsPerHour)
-	}
-	if v.MaxNewTicketsPerContactPerHour != "" {
-		replace("  max_new_tickets_per_contact_per_hour: 10", "  max_new_tickets_per_contact_per_hour: "+v.MaxNewTicketsPerContactPerHour)
-	}
-	if v.TeamAddresses != "" {
-		replace("  team_addresses: []", "  team_addresses: "+v.TeamAddresses)
-	}
-	if v.Agents != "" {
-		replace("  agents: []", "  agents: "+v.Agents)
-	}
-	if v.Webhooks != "" {
-		replace("\nwebhooks: []", "\nwebhooks: "+v.Webhooks)
+	// The example's line, and the prefix a set value replaces its value after.
+	for _, o := range []struct{ line, prefix, value string }{
+		{"  batch_size: 64", "  batch_size: ", v.BatchSize},
+		{"  max_per_sender_per_hour: 20", "  max_per_sender_per_hour: ", v.MaxPerSenderPerHour},
+		{"  max_rejections_per_hour: 30", "  max_rejections_per_hour: ", v.MaxRejectionsPerHour},
+		{"  max_new_tickets_per_contact_per_hour: 10", "  max_new_tickets_per_contact_per_hour: ", v.MaxNewTicketsPerContactPerHour},
+		{"  team_addresses: []", "  team_addresses: ", v.TeamAddresses},
+		{"  agents: []", "  agents: ", v.Agents},
+		{"\nwebhooks: []", "\nwebhooks: ", v.Webhooks},
+	} {
+		if o.value != "" {
+			replace(o.line, o.prefix+o.value)
+		}
 	}
 	path := filepath.Join(dir, "ticketd.yaml")
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
