@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -13,19 +12,19 @@ import (
 // "get /" of a sentence does not count): a method followed by a path or a
 // URL ("POST /v1/orders", "GET https://api.example.com/v1/orders?id=3"), or
 // a curl command.
-var apiCall = regexp.MustCompile(`"method"\s*:\s*"(?:GET|POST|PUT|PATCH|DELETE)"|"url"\s*:\s*"https?://|\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(?:https?://\S+|/\S*)|(?i:\bcurl\s+(?:-|'|"|https?://))`)
+var apiCall = mustPattern(`"method"\s*:\s*"(?:GET|POST|PUT|PATCH|DELETE)"|"url"\s*:\s*"https?://|\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(?:https?://\S+|/\S*)|(?i:\bcurl\s+(?:-|'|"|https?://))`)
 
 // httpStatus matches an HTTP status in folded text and captures its code:
 // "HTTP/1.1 500", "status 422", "status code: 404", "error 500", "returns 401",
 // "código de estado 400", "devuelve 500", `"status": 500`, "400 bad request".
-var httpStatus = regexp.MustCompile(`\bhttp/[0-9.]+\s+([1-5][0-9][0-9])\b` +
+var httpStatus = mustPattern(`\bhttp/[0-9.]+\s+([1-5][0-9][0-9])\b` +
 	`|\b(?:status|status code|code|codigo|codigo de estado|estado|error|return|returns|returned|devuelve|devolvio|responde|respondio|respuesta)\s*[:=]?\s*([1-5][0-9][0-9])\b` +
 	`|"(?:status|statuscode|status_code|code)"\s*:\s*"?([1-5][0-9][0-9])\b` +
 	`|\b([1-5][0-9][0-9])\s+(?:bad request|unauthorized|payment required|forbidden|not found|method not allowed|not acceptable|request timeout|conflict|gone|payload too large|unsupported media type|unprocessable entity|unprocessable content|too many requests|internal server error|not implemented|bad gateway|service unavailable|gateway timeout)\b`)
 
 // responseBody matches a response body pasted into the text: a JSON object
 // (`{"error": ...`) or an XML/SOAP error document.
-var responseBody = regexp.MustCompile(`\{\s*"[^"\n]{1,200}"\s*:|<\?xml|<(?:error|errors|fault|soap:fault|soap:envelope)\b`)
+var responseBody = mustPattern(`\{\s*"[^"\n]{1,200}"\s*:|<\?xml|<(?:error|errors|fault|soap:fault|soap:envelope)\b`)
 
 // statusWindow is how far on either side of a three-digit number
 // statusCodes runs httpStatus: well past the longest words that make the

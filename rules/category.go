@@ -1,9 +1,5 @@
 package rules
 
-import (
-	"regexp"
-)
-
 // A statement is a sentence of the customer's that says something in the
 // product malfunctions, with the phrase that says so.
 type statement struct {
@@ -18,58 +14,58 @@ type statement struct {
 // subject), never in passing context, signatures or footers.
 var (
 	// apiStrong names an API on its own.
-	apiStrong = regexp.MustCompile(`\b(?:power automate|zapier|make\.com|n8n|workato|logic apps?|(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest api|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
+	apiStrong = mustPattern(`\b(?:power automate|zapier|make\.com|n8n|workato|logic apps?|(?:calls?|requests?|llamadas?|peticion|peticiones) (?:from|made by|sent by|de|desde|que hace|que hacen) (?:our|nuestro|nuestra|nuestros)|(?:import|export|create|update|delete|post|get|put|sync|api|http|rest|integration) (?:calls?|requests?)|(?:llamadas?|peticion|peticiones) (?:a la api|http|de la integracion|de importacion)|apis?|rest api|endpoints?|webhooks?|sdk|graphql|curl|postman|swagger|openapi|oauth2?|bearer|access token|api key|status code|http status|codigo de estado|codigo http|llamadas? a la api)\b`)
 	// apiWeak names an integration; with an HTTP error status it is an API error.
-	apiWeak = regexp.MustCompile(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http|our system|our software|our erp|our app|nuestro sistema|nuestro software|nuestro programa|nuestra intranet|intranet|parametros?|parameters?|query|consulta|script|scripts|sync|sincronizacion|sincronizaciones|cron|job|remote|remoto|sage|xero|quickbooks|holded|odoo|navision|business central|dynamics)\b`)
+	apiWeak = mustPattern(`\b(?:integrations?|integracion|integraciones|connectors?|conector|conectores|erp|sap|netsuite|dynamics|salesforce|requests?|peticion|peticiones|llamadas?|calls?|payload|tokens?|server|servidor|json|responses?|respuesta|sync job|middleware|zapier|make\.com|http|our system|our software|our erp|our app|nuestro sistema|nuestro software|nuestro programa|nuestra intranet|intranet|parametros?|parameters?|query|consulta|script|scripts|sync|sincronizacion|sincronizaciones|cron|job|remote|remoto|sage|xero|quickbooks|holded|odoo|navision|business central|dynamics)\b`)
 	// positiveClause is a clause that says something works; its words
 	// are not what the malfunction is about ("the API works fine, the
 	// problem is on the screen").
-	positiveClause = regexp.MustCompile(`[^.;,:]*\b(?:works? (?:fine|well|correctly|ok|perfectly)|worked (?:fine|well)|is fine|are fine|is correct|are correct|is ok|are ok|funcionan? (?:bien|correctamente|perfectamente)|esta(?:n)? bien|son correct[oa]s|es correct[oa]|va bien|van bien)\b[^.;,:]*`)
+	positiveClause = mustPattern(`[^.;,:]*\b(?:works? (?:fine|well|correctly|ok|perfectly)|worked (?:fine|well)|is fine|are fine|is correct|are correct|is ok|are ok|funcionan? (?:bien|correctamente|perfectamente)|esta(?:n)? bien|son correct[oa]s|es correct[oa]|va bien|van bien)\b[^.;,:]*`)
 	// apiOwnSystem is an integration of the customer's own system with
 	// ours ("the nightly sync from our WMS", "la integración con nuestro ERP").
-	apiOwnSystem = regexp.MustCompile(`\b(?:sync|syncs|synchronization|integration|connector|job|jobs|script|interface|sincronizacion|integracion|conector|proceso|interfaz)\b[^.;]{0,60}\b(?:from|with|to|de|desde|con|a) (?:our|nuestro|nuestra) (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet)\b`)
+	apiOwnSystem = mustPattern(`\b(?:sync|syncs|synchronization|integration|connector|job|jobs|script|interface|sincronizacion|integracion|conector|proceso|interfaz)\b[^.;]{0,60}\b(?:from|with|to|de|desde|con|a) (?:our|nuestro|nuestra) (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet)\b`)
 	// ownSystemRef names the customer's own system that talks to ours:
 	// "creating envelopes from our patient system fails with 409".
-	ownSystemRef = regexp.MustCompile(`\b(?:from|with|to|de|desde|con|a|by|por) (?:our|nuestro|nuestra)(?: [\w-]+){0,2} (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet|backend|server|servidor|middleware|platform|plataforma)\b`)
+	ownSystemRef = mustPattern(`\b(?:from|with|to|de|desde|con|a|by|por) (?:our|nuestro|nuestra)(?: [\w-]+){0,2} (?:wms|erp|tms|crm|system|sistema|software|tool|herramienta|shop|tienda|intranet|backend|server|servidor|middleware|platform|plataforma)\b`)
 	// bareStatus is an HTTP error status named by its number alone: "with
 	// a 422", "got a 401", "nos da un 500".
-	bareStatus = regexp.MustCompile(`\b(?:a|an|un|una|with|with a|with an|con|con un|got|gets|get|getting|returns?|returned|devuelve|devuelven|recibe|recibimos|da|dan) ([45][0-9][0-9])\b`)
+	bareStatus = mustPattern(`\b(?:a|an|un|una|with|with a|with an|con|con un|got|gets|get|getting|returns?|returned|devuelve|devuelven|recibe|recibimos|da|dan) ([45][0-9][0-9])\b`)
 	// uiWords put a malfunction on a screen of ours, not in an integration.
-	uiWords = regexp.MustCompile(`\b(?:button|click|clicks|clicking|tab|menu|screen|page|boton|pulsar|pulsamos|pulso|pestana|pantalla|pagina)\b`)
+	uiWords = mustPattern(`\b(?:button|click|clicks|clicking|tab|menu|screen|page|boton|pulsar|pulsamos|pulso|pestana|pantalla|pagina)\b`)
 	// apiIntegration names a connection between systems on its own.
-	apiIntegration = regexp.MustCompile(`\b(?:connector|connectors|conector|conectores|integration|integrations|integracion|integraciones|middleware|sync job)\b`)
+	apiIntegration = mustPattern(`\b(?:connector|connectors|conector|conectores|integration|integrations|integracion|integraciones|middleware|sync job)\b`)
 	// statusWords name an HTTP answer without its number.
-	statusWords = regexp.MustCompile(`\b(?:unauthorized|unauthorised|forbidden|bad request|conflict|not found|internal server error|bad gateway|service unavailable|gateway timeout|too many requests|unprocessable|invalid_grant|invalid_client|invalid_token|unauthorized_client|access_denied|invalid_request)\b`)
+	statusWords = mustPattern(`\b(?:unauthorized|unauthorised|forbidden|bad request|conflict|not found|internal server error|bad gateway|service unavailable|gateway timeout|too many requests|unprocessable|invalid_grant|invalid_client|invalid_token|unauthorized_client|access_denied|invalid_request)\b`)
 	// apiTimeout is a timeout, which with an integration word is an API error.
-	apiTimeout = regexp.MustCompile(`\b(?:timeouts?|time ?outs?|timed out|tiempo de espera|se agota el tiempo)\b`)
+	apiTimeout = mustPattern(`\b(?:timeouts?|time ?outs?|timed out|tiempo de espera|se agota el tiempo)\b`)
 	// uploadAction is the act of uploading or importing (not "uploaded",
 	// which describes something already in).
-	uploadAction = regexp.MustCompile(`\b(?:upload|uploads|uploading|uploader|import|imports|importing|importer|bulk|mass upload|mass import|subir|subirla|subirlas|subirlo|subirlos|subo|subimos|suben|subiendo|(?:la|una|de la|en la|durante la|tras la) subida|importar|importarla|importarlo|importarlas|importarlos|importo|importamos|importando|importacion|importaciones|carga masiva|carga de (?:archivos|ficheros|documentos|facturas|datos)|cargar (?:el |un |los |unos |la |las )?(?:archivos?|ficheros?|csv|excel|documentos?|pdfs?|facturas?|xml)|adjuntar (?:el |un |los )?(?:archivos?|ficheros?))\b` +
+	uploadAction = mustPattern(`\b(?:upload|uploads|uploading|uploader|import|imports|importing|importer|bulk|mass upload|mass import|subir|subirla|subirlas|subirlo|subirlos|subo|subimos|suben|subiendo|(?:la|una|de la|en la|durante la|tras la) subida|importar|importarla|importarlo|importarlas|importarlos|importo|importamos|importando|importacion|importaciones|carga masiva|carga de (?:archivos|ficheros|documentos|facturas|datos)|cargar (?:el |un |los |unos |la |las )?(?:archivos?|ficheros?|csv|excel|documentos?|pdfs?|facturas?|xml)|adjuntar (?:el |un |los )?(?:archivos?|ficheros?))\b` +
 		`|\b(?:can't|cannot|couldn't|could not|won't|not|never|failed to|fails to|unable to)\s+(?:be\s+)?(?:uploaded|imported)\b` +
 		`|\bno se (?:ha |han |puede |pueden |pudo |pudieron )?(?:subir|subido|subidos|subidas|importar|importado|importados|importadas|cargar|cargado)\b`)
 	// uploadFine says the upload itself worked and what fails comes after.
-	uploadFine = regexp.MustCompile(`\b(?:la subida|the upload|el upload|upload) (?:fue|went|was|se hizo) (?:bien|fine|ok|correcta|successful|correctamente)|\bsubida completada|\bupload (?:complete|completed|successful)|` + `\b(?:upload|import)s? (?:itself |themselves )?(?:went|worked|was|were|goes|go|is|are) (?:fine|ok|okay|well|through|successful)|` + `\b(?:uploaded|imported|upload|import) (?:fine|ok|okay|successfully|correctly|without (?:any )?(?:problem|issue|error)s?)|\b(?:after|once) (?:uploading|upload|importing|import|they are uploaded|they're uploaded|being uploaded)|\bse (?:suben|sube|subieron|subio|importan|importa|importaron|importo|cargan|carga|cargaron|cargo) (?:bien|correctamente|sin (?:ningun )?problemas?|sin errores)|\b(?:despues de|tras|una vez) (?:subir|subirlas|subirlos|subidas|subidos|importar|importarlas|cargar)`)
+	uploadFine = mustPattern(`\b(?:la subida|the upload|el upload|upload) (?:fue|went|was|se hizo) (?:bien|fine|ok|correcta|successful|correctamente)|\bsubida completada|\bupload (?:complete|completed|successful)|` + `\b(?:upload|import)s? (?:itself |themselves )?(?:went|worked|was|were|goes|go|is|are) (?:fine|ok|okay|well|through|successful)|` + `\b(?:uploaded|imported|upload|import) (?:fine|ok|okay|successfully|correctly|without (?:any )?(?:problem|issue|error)s?)|\b(?:after|once) (?:uploading|upload|importing|import|they are uploaded|they're uploaded|being uploaded)|\bse (?:suben|sube|subieron|subio|importan|importa|importaron|importo|cargan|carga|cargaron|cargo) (?:bien|correctamente|sin (?:ningun )?problemas?|sin errores)|\b(?:despues de|tras|una vez) (?:subir|subirlas|subirlos|subidas|subidos|importar|importarlas|cargar)`)
 	// pastUpload is an upload told as done before what fails ("las facturas
 	// que subimos ayer siguen en Pendiente"): a passing mention.
-	pastUpload = regexp.MustCompile(`\bque (?:subimos|subi|subieron|subio|importamos|importaron|cargamos|cargaron|hemos subido|han subido|hemos importado)\b|\b(?:we|i|they) (?:uploaded|imported|have uploaded|had uploaded)\b`)
+	pastUpload = mustPattern(`\bque (?:subimos|subi|subieron|subio|importamos|importaron|cargamos|cargaron|hemos subido|han subido|hemos importado)\b|\b(?:we|i|they) (?:uploaded|imported|have uploaded|had uploaded)\b`)
 	// bulkWords mark a bulk upload, which needs the CSV.
-	bulkWords = regexp.MustCompile(`\b(?:bulk|mass upload|mass import|csv|masiva|masivo|importacion de (?:clientes|usuarios|contactos|productos|datos)|batch import|import file|fichero de importacion|plantilla de importacion)\b`)
+	bulkWords = mustPattern(`\b(?:bulk|mass upload|mass import|csv|masiva|masivo|importacion de (?:clientes|usuarios|contactos|productos|datos)|batch import|import file|fichero de importacion|plantilla de importacion)\b`)
 	// docNoun is a business document a customer can link.
 	docNoun = `(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|order confirmation|quote|quotation|proposal|envelope|bill of lading|waybill|packing list|consent form|letter|documento|factura|contrato|albaran|presupuesto|acuerdo|nota de entrega|nota de credito|orden de compra|abono|consentimiento|carta)`
 	// errorCode is an error code after a document noun, not its number
 	// ("no se ha podido generar el documento (PDF-500)").
-	errorCode = regexp.MustCompile(`(?:\(|\b)(?:pdf|err|error|http|code|e|ex|sql)[-_ ]?\d`)
+	errorCode = mustPattern(`(?:\(|\b)(?:pdf|err|error|http|code|e|ex|sql)[-_ ]?\d`)
 	// amountAfter: a number followed by a currency is an amount, not a
 	// document's identifier ("una factura de 1.250,00 €").
-	amountAfter = regexp.MustCompile(`^[,.]?\d*\s*(?:€|eur\b|euros\b|usd\b|\$|%|gbp\b|£)`)
+	amountAfter = mustPattern(`^[,.]?\d*\s*(?:€|eur\b|euros\b|usd\b|\$|%|gbp\b|£)`)
 	// docGenericAfter is a word after a document noun that makes it a
 	// feature ("the document list", "the invoice editor"), not one document.
-	docGenericAfter = regexp.MustCompile(`^\s*(?:list|lists|editor|viewer|module|page|pages|section|search|tab|menu|view|library|templates?|settings|upload|uploads|management|folder|folders|history|queue|screen|area|center|centre|numbering|series|type|types|flow|workflow|archive|storage|export|exports|import|imports|generator|status|overview|dashboard|inbox|portal|feature|function)\b`)
+	docGenericAfter = mustPattern(`^\s*(?:list|lists|editor|viewer|module|page|pages|section|search|tab|menu|view|library|templates?|settings|upload|uploads|management|folder|folders|history|queue|screen|area|center|centre|numbering|series|type|types|flow|workflow|archive|storage|export|exports|import|imports|generator|status|overview|dashboard|inbox|portal|feature|function)\b`)
 	// howTo opens a question about how to do something.
-	howTo = regexp.MustCompile(`^(?:hi|hello|hola|buenas|buenos dias)?[, ]*(?:how do|how can|how should|how would|how to|is it possible|is there a way|can i|can we|could you tell|where can|where do|what is the best way|como puedo|como podemos|como se|como hago|como hacemos|es posible|se puede|hay alguna forma|hay alguna manera|hay forma|donde puedo|donde se|podriais indicarme|podrian indicarme|quisiera saber|queria saber|me gustaria saber)`)
+	howTo = mustPattern(`^(?:hi|hello|hola|buenas|buenos dias)?[, ]*(?:how do|how can|how should|how would|how to|is it possible|is there a way|can i|can we|could you tell|where can|where do|what is the best way|como puedo|como podemos|como se|como hago|como hacemos|es posible|se puede|hay alguna forma|hay alguna manera|hay forma|donde puedo|donde se|podriais indicarme|podrian indicarme|quisiera saber|queria saber|me gustaria saber)`)
 	// accessLoss is a symptom that a self-service request resolves: "she
 	// lost her phone and can't log in; please reset her 2FA".
-	accessLoss = regexp.MustCompile(`\b(?:can't|cannot|unable to|couldn't|no puede|no pueden|no puedo|no consigue) (?:log ?in|sign in|access|get in|entrar|acceder|iniciar sesion|loguearse)|\b(?:lost|forgot|new phone|get past|was replaced|replaced|changed (?:his|her|their) phone|locked out|doesn't remember|does not remember|don't remember|no recuerda|no la recuerda|no lo recuerda|no se acuerda|ha perdido|perdio|olvido|ha olvidado|movil nuevo|telefono nuevo|cambio de movil|bloquead[oa])\b`)
+	accessLoss = mustPattern(`\b(?:can't|cannot|unable to|couldn't|no puede|no pueden|no puedo|no consigue) (?:log ?in|sign in|access|get in|entrar|acceder|iniciar sesion|loguearse)|\b(?:lost|forgot|new phone|get past|was replaced|replaced|changed (?:his|her|their) phone|locked out|doesn't remember|does not remember|don't remember|no recuerda|no la recuerda|no lo recuerda|no se acuerda|ha perdido|perdio|olvido|ha olvidado|movil nuevo|telefono nuevo|cambio de movil|bloquead[oa])\b`)
 )
 
 // Gates of the topic expressions.
@@ -245,7 +241,7 @@ func (in *input) firstCall() (string, bool) {
 
 // pastedResponse is a server's answer pasted into a report of malfunction:
 // an HTTP status line or a JSON error body.
-var pastedResponse = regexp.MustCompile(`(?i)\bHTTP/[0-9.]+\s+[45]\d\d\b|\{\s*"(?:error|errors|message|status|code|detail|title)"\s*:`)
+var pastedResponse = mustPattern(`(?i)\bHTTP/[0-9.]+\s+[45]\d\d\b|\{\s*"(?:error|errors|message|status|code|detail|title)"\s*:`)
 
 // hasBareStatus reports whether f names an HTTP error status by its number
 // alone ("with a 422"), not a count ("we get 500 records").

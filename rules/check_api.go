@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -11,7 +10,7 @@ import (
 // response (an HTTP status or a response body), in the customer's own
 // words or in attached text files named for them (see apiAttachments).
 // methodFirst opens a pasted request: "PATCH /v1/tarifas/3 {...}".
-var methodFirst = regexp.MustCompile(`^(?:GET|POST|PUT|PATCH|DELETE)\s+\S`)
+var methodFirst = mustPattern(`^(?:GET|POST|PUT|PATCH|DELETE)\s+\S`)
 
 // withoutCalls returns the folded text of the units that are not the call
 // itself, so that the JSON body of a curl command is not taken for the

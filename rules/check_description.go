@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -11,8 +10,8 @@ import (
 // that intake could not cut (no "-- " line): contact details, or the
 // wording of a disclaimer.
 var (
-	contactDetail = regexp.MustCompile(`(?i)[\w.+-]+@[\w-]+\.[\w.-]+|\bwww\.|\+\d{2}[\d ()-]{6,}|\b(?:tel|phone|mobile|m|t|tfno|movil)\.?:?\s*\+?\d`)
-	disclaimer    = regexp.MustCompile(`(?i)\b(?:intended (?:only )?for|intended recipient|confidential|privileged|disclaimer|registered in|registered office|do not print|think before printing|aviso legal|confidencial|destinatario|protecci[oó]n de datos|RGPD|GDPR|LOPD|antes de imprimir)\b`)
+	contactDetail = mustPattern(`(?i)[\w.+-]+@[\w-]+\.[\w.-]+|\bwww\.|\+\d{2}[\d ()-]{6,}|\b(?:tel|phone|mobile|m|t|tfno|movil)\.?:?\s*\+?\d`)
+	disclaimer    = mustPattern(`(?i)\b(?:intended (?:only )?for|intended recipient|confidential|privileged|disclaimer|registered in|registered office|do not print|think before printing|aviso legal|confidencial|destinatario|protecci[oó]n de datos|RGPD|GDPR|LOPD|antes de imprimir)\b`)
 )
 
 // Gates of the signature expressions: the characters and words without

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -25,7 +24,7 @@ var attachmentWords = phrases{"attached", "attach", "attaching", "attachment", "
 // evidenceSentence is a sentence about what the customer sends, not about a
 // problem: "Screenshot attached.", "I attached a screenshot of the error",
 // "I sent you the files that fail via WeTransfer".
-var evidenceSentence = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:also,? |and |ademas,? |y |tambien )?(?:i(?:'ve| have)? (?:attached|attach|sent|uploaded|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|we(?:'ve| have)? (?:attached|attach|sent|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|attached (?:is|are|you|please)|please (?:find|see)|see (?:the )?attached|here (?:is|are)|(?:a |one |the |la |una |las |los )?(?:screenshot|screenshots|photo|photos|video|recording|picture|files?|logs?|captura|capturas|foto|fotos|grabacion)s?\b(?:\s+\S+){0,6}?\s+(?:attached|adjunt\w*|enclosed|below|abajo)\b|adjunt|os adjunto|te adjunto|les adjunto|os (?:mando|envio|paso|dejo)|te (?:mando|envio|paso|dejo)|les (?:mando|envio|paso|dejo)|va adjunt|van adjunt|the attached|el adjunto|la adjunta|los adjuntos)`)
+var evidenceSentence = mustPattern(`^(?:hi,? |hello,? |hola,? )?(?:also,? |and |ademas,? |y |tambien )?(?:i(?:'ve| have)? (?:attached|attach|sent|uploaded|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|we(?:'ve| have)? (?:attached|attach|sent|shared|put|added|recorded|exported|included|enclosed|copied|pasted|forwarded)|attached (?:is|are|you|please)|please (?:find|see)|see (?:the )?attached|here (?:is|are)|(?:a |one |the |la |una |las |los )?(?:screenshot|screenshots|photo|photos|video|recording|picture|files?|logs?|captura|capturas|foto|fotos|grabacion)s?\b(?:\s+\S+){0,6}?\s+(?:attached|adjunt\w*|enclosed|below|abajo)\b|adjunt|os adjunto|te adjunto|les adjunto|os (?:mando|envio|paso|dejo)|te (?:mando|envio|paso|dejo)|les (?:mando|envio|paso|dejo)|va adjunt|van adjunt|the attached|el adjunto|la adjunta|los adjuntos)`)
 
 // aboutEvidence reports whether a statement is about attachments or links
 // rather than a problem.
@@ -36,18 +35,18 @@ func aboutEvidence(f string) bool {
 
 // handOver is the customer handing files over: "I've put them in",
 // "os dejo", "he subido".
-var handOver = regexp.MustCompile(`\b(?:i|we)(?:'ve| have)? (?:put|shared|uploaded|sent|placed|dropped)\b|\b(?:he|hemos) (?:puesto|dejado|subido|compartido)\b|\b(?:os|te|les) (?:dejo|paso|mando|envio|comparto)\b`)
+var handOver = mustPattern(`\b(?:i|we)(?:'ve| have)? (?:put|shared|uploaded|sent|placed|dropped)\b|\b(?:he|hemos) (?:puesto|dejado|subido|compartido)\b|\b(?:os|te|les) (?:dejo|paso|mando|envio|comparto)\b`)
 
 // sharedGate holds what sharedFiles needs.
 var sharedGate = gated{any: []string{"shar", "carpeta", "enlace", "transfer", "we.tl", "drive", "dropbox", "onedrive",
 	"loom", "box.com", "put ", "he puesto", "he dejado", "he subido", " dejo"}}
 
 // sharedFiles is a sentence that hands over files through a share.
-var sharedFiles = regexp.MustCompile(`\b(?:shared folder|shared link|share link|shared drive|carpeta compartida|enlace compartido|wetransfer|we\.tl|drive\.google|dropbox|onedrive|sharepoint|loom\.com|box\.com|i(?:'ve| have)? put (?:them|the|it|all)|he (?:puesto|dejado|subido) (?:los|las|el|la) (?:ficheros|archivos|capturas)|os dejo|te dejo|les dejo)\b`)
+var sharedFiles = mustPattern(`\b(?:shared folder|shared link|share link|shared drive|carpeta compartida|enlace compartido|wetransfer|we\.tl|drive\.google|dropbox|onedrive|sharepoint|loom\.com|box\.com|i(?:'ve| have)? put (?:them|the|it|all)|he (?:puesto|dejado|subido) (?:los|las|el|la) (?:ficheros|archivos|capturas)|os dejo|te dejo|les dejo)\b`)
 
 // oneCause says that several symptoms are one problem: "same problem",
 // "probably related", "since the update", "misma causa".
-var oneCause = regexp.MustCompile(`\b(?:same (?:problem|issue|error|cause|root cause|bug|thing)|one problem|one issue|single (?:problem|issue)|related|caused by|probably the same|all (?:of )?(?:this|these|them) (?:started|began|since|come|comes)|all come from|symptoms?|mismo (?:problema|error|fallo|origen)|misma (?:causa|incidencia|raiz)|un solo problema|relacionad[oa]s?|causad[oa]s? por|por culpa de|sintomas?|viene de lo mismo|vienen de lo mismo|todo viene|de varias formas|in several ways|in different ways)\b`)
+var oneCause = mustPattern(`\b(?:same (?:problem|issue|error|cause|root cause|bug|thing)|one problem|one issue|single (?:problem|issue)|related|caused by|probably the same|all (?:of )?(?:this|these|them) (?:started|began|since|come|comes)|all come from|symptoms?|mismo (?:problema|error|fallo|origen)|misma (?:causa|incidencia|raiz)|un solo problema|relacionad[oa]s?|causad[oa]s? por|por culpa de|sintomas?|viene de lo mismo|vienen de lo mismo|todo viene|de varias formas|in several ways|in different ways)\b`)
 
 // areaStop are words that do not name what misbehaves (folded, stemmed
 // to five letters as area() does).
@@ -145,14 +144,14 @@ var pastedGate = gated{raw: true, any: []string{"GET", "POST", "PUT", "PATCH", "
 	"HTTP", "http/", "{", "<", "ontent-", "equest-", "Date:", "date:", "erver:", "uthorization"}}
 
 // httpStatusLine is the first line of an HTTP response, or a header line.
-var httpStatusLine = regexp.MustCompile(`(?i)\bHTTP/[0-9.]+\s+[1-5]\d\d\b|^\s*(?:content-type|x-request-id|date|server|authorization)\s*:`)
+var httpStatusLine = mustPattern(`(?i)\bHTTP/[0-9.]+\s+[1-5]\d\d\b|^\s*(?:content-type|x-request-id|date|server|authorization)\s*:`)
 
 // anotherProblem says outright that what follows is another problem.
-var anotherProblem = regexp.MustCompile(`\b(?:another (?:problem|issue|bug|error|thing)|a second (?:problem|issue|bug)|second (?:problem|issue)|a different (?:problem|issue)|unrelated|separate (?:problem|issue)|otro problema|otra incidencia|otro fallo|otro error|un segundo problema|una segunda incidencia|segundo problema|otra cosa|no relacionad[oa]|aparte de esto)\b`)
+var anotherProblem = mustPattern(`\b(?:another (?:problem|issue|bug|error|thing)|a second (?:problem|issue|bug)|second (?:problem|issue)|a different (?:problem|issue)|unrelated|separate (?:problem|issue)|otro problema|otra incidencia|otro fallo|otro error|un segundo problema|una segunda incidencia|segundo problema|otra cosa|no relacionad[oa]|aparte de esto)\b`)
 
 // severalIntro introduces a list of several problems: "we have two things
 // going on:", "tenemos varias incidencias:".
-var severalIntro = regexp.MustCompile(`\b(?:two|three|four|several|a few|a couple of|multiple|some|dos|tres|cuatro|varias|varios|algunas|algunos) (?:things|issues|problems|errors|bugs|faults|failures|topics|cosas|incidencias|problemas|errores|fallos|frentes|temas)\b`)
+var severalIntro = mustPattern(`\b(?:two|three|four|several|a few|a couple of|multiple|some|dos|tres|cuatro|varias|varios|algunas|algunos) (?:things|issues|problems|errors|bugs|faults|failures|topics|cosas|incidencias|problemas|errores|fallos|frentes|temas)\b`)
 
 // introducesList reports whether a unit only introduces the list that
 // follows it ("Since the update we have two things going wrong:").
@@ -174,11 +173,11 @@ var continuationWords = map[string]bool{
 
 // consequence is a paragraph that tells what follows from the problem
 // above: "so at the moment nothing reaches you", "por eso", "al mismo tiempo".
-var consequence = regexp.MustCompile(`\b(?:at the same time|so at the moment|so right now|so now|so nothing|as a result|which means|that means|because of (?:this|that)|al mismo tiempo|por eso|por lo que|asi que|de modo que|como consecuencia|lo que significa)\b`)
+var consequence = mustPattern(`\b(?:at the same time|so at the moment|so right now|so now|so nothing|as a result|which means|that means|because of (?:this|that)|al mismo tiempo|por eso|por lo que|asi que|de modo que|como consecuencia|lo que significa)\b`)
 
 // puzzled is a paragraph that wonders about the problem above: "so we do
 // not understand why it is still blocked".
-var puzzled = regexp.MustCompile(`\b(?:no entendemos|no entiendo|no sabemos|no se) por que\b|\b(?:we|i) (?:don't|do not|can't|cannot) (?:understand|see|tell) why\b|\bnot sure why\b`)
+var puzzled = mustPattern(`\b(?:no entendemos|no entiendo|no sabemos|no se) por que\b|\b(?:we|i) (?:don't|do not|can't|cannot) (?:understand|see|tell) why\b|\bnot sure why\b`)
 
 // opensWithFault reports whether a paragraph brings a problem of its own:
 // its first sentence states the fault and starts on a new subject ("The

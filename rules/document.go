@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -36,14 +35,14 @@ func (in *input) theDocument(s statement) bool {
 }
 
 var (
-	theDocNoun     = regexp.MustCompile(`^(?:the|el|la) ` + docNoun + `\b`)
-	subjectDocNoun = regexp.MustCompile(`\b(?:in|on|of|for|en|del|de la|de una|de un|in the|on the|en el|en la) ` + docNoun + `\b`)
+	theDocNoun     = mustPattern(`^(?:the|el|la) ` + docNoun + `\b`)
+	subjectDocNoun = mustPattern(`\b(?:in|on|of|for|en|del|de la|de una|de un|in the|on the|en el|en la) ` + docNoun + `\b`)
 )
 
 // namedDocument is a document named by its counterparty ("the contract
 // with Lopez SL", "la factura de Alba Retail"), read in the sentence as
 // written (capitals tell a name).
-var namedDocument = regexp.MustCompile(`(?i:\b(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form))(?:\s+\S+){0,2}?\s+(?:(?i:for|with|from|to|of|de|para|con|del)\s+)(?:[A-ZÁÉÍÓÚÑ][\w&.'-]+|(?i:one|a single|un solo|una sola|customer|client|cliente|patient|paciente|january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre))`)
+var namedDocument = mustPattern(`(?i:\b(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form))(?:\s+\S+){0,2}?\s+(?:(?i:for|with|from|to|of|de|para|con|del)\s+)(?:[A-ZÁÉÍÓÚÑ][\w&.'-]+|(?i:one|a single|un solo|una sola|customer|client|cliente|patient|paciente|january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre))`)
 
 // specificDocument reports whether a sentence (folded f, as written text)
 // points at one document.
@@ -69,7 +68,7 @@ var docGate = gated{any: []string{"document", "invoice", "contract", "agreement"
 	"presupuesto", "acuerdo", "nota", "orden", "abono", "consentimiento", "carta", "acta", "consent"}}
 
 // docNounAt finds the document noun that starts a namedDocument match.
-var docNounAt = regexp.MustCompile(`(?i)^(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form)`)
+var docNounAt = mustPattern(`(?i)^(?:document|invoice|contract|agreement|delivery note|credit note|purchase order|quote|letter|documento|factura|contrato|albar[aá]n|presupuesto|pedido|carta|consentimiento|consent form)`)
 
 // specificDocument reports whether a folded sentence points at one document.
 func specificDocument(f string) bool {
@@ -98,7 +97,7 @@ func specificDocument(f string) bool {
 }
 
 // demonstrativeDocument points at one document with "this" or "este".
-var demonstrativeDocument = regexp.MustCompile(`\b(?:this|that|este|esta|ese|esa) (?:(?:signed|scanned|same|pdf|firmado|firmada) )?` + docNoun + `\b`)
+var demonstrativeDocument = mustPattern(`\b(?:this|that|este|esta|ese|esa) (?:(?:signed|scanned|same|pdf|firmado|firmada) )?` + docNoun + `\b`)
 
 // numberedDocument reports whether a folded sentence names a document by
 // its number ("invoice INV-2026-0042", "albarán ALB-2026-04417").
@@ -137,9 +136,9 @@ var (
 		"waybill", "packing list", "consent form", "letter", "documento", "factura", "contrato", "albaran",
 		"presupuesto", "acuerdo", "nota de entrega", "nota de credito", "orden de compra", "abono",
 		"consentimiento", "carta", "acta"}
-	docDeterminer = regexp.MustCompile(`\b(?:this|that|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las|our|my|nuestro|nuestra|mi)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?$`)
-	docIDAfter    = regexp.MustCompile(`^\s*["«“]\S|^\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?(?:[a-z]{1,8}(?:[-_/][a-z]{1,8}){0,3}[-_/]|[a-z]{1,4})?\d[\w/.-]{2,}`)
-	docOfOneAfter = regexp.MustCompile(`^\s+(?:de la|del|de|for|of|from|for the|of the)\s+(?:(?:la|el|the|an?)\s+)?(?:entrega|pedido|envio|order|delivery|shipment|dia|day)\b` +
+	docDeterminer = mustPattern(`\b(?:this|that|one|a specific|a particular|a single|the following|the attached|este|esta|ese|esa|dicho|dicha|el siguiente|la siguiente|un solo|una sola|uno de los|una de las|our|my|nuestro|nuestra|mi)\s+(?:(?:signed|scanned|same|new|last|latest|pdf|uploaded|firmado|firmada|nuevo|nueva|ultimo|ultima)\s+)?$`)
+	docIDAfter    = mustPattern(`^\s*["«“]\S|^\s*(?:#|no\.?|n[oº°]\.?|number|numero|num\.?|id|ref\.?)?\s*:?\s*["'(]?(?:[a-z]{1,8}(?:[-_/][a-z]{1,8}){0,3}[-_/]|[a-z]{1,4})?\d[\w/.-]{2,}`)
+	docOfOneAfter = mustPattern(`^\s+(?:de la|del|de|for|of|from|for the|of the)\s+(?:(?:la|el|the|an?)\s+)?(?:entrega|pedido|envio|order|delivery|shipment|dia|day)\b` +
 		`|^\s+(?:for|of|de|del|para)\s+(?:(?:the|el|la)\s+)?(?:patient|paciente|customer|cliente|supplier|proveedor|employee|empleado)\s+[a-z]{0,6}[-_/]?\d` +
 		`|^[^.;]{0,40}\b(?:que (?:firmo|firmamos|firmaron|enviamos|emitimos|creamos|generamos|recibimos)|(?:that|which) (?:\w+ ){0,3}(?:signed|sent|issued|created|generated|received)) [^.;]{0,30}\b(?:ayer|hoy|esta manana|yesterday|today|this morning|last (?:week|monday|tuesday|wednesday|thursday|friday)|on (?:monday|tuesday|wednesday|thursday|friday)|el (?:lunes|martes|miercoles|jueves|viernes))\b`)
 )

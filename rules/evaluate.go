@@ -67,8 +67,10 @@ type input struct {
 	categoryWhy string
 	lang        Lang
 	reasons     []Reason
-	rawText     string          // subject and analysed words as written
-	gates       map[*gated]bool // which gates the whole message passes
+	rawText     string              // subject and analysed words as written
+	gates       map[*gated][]string // each gate's words the whole message holds
+	textIndex   *trigrams           // of text, made when a gate first needs it
+	rawIndex    *trigrams           // of rawText, likewise
 }
 
 // maxReasonText bounds one quoted sentence in a reason.
@@ -140,7 +142,7 @@ func Evaluate(m *intake.Message, p *Policy, received time.Time) Verdict {
 
 // urlInText finds http(s) URLs in the subject and own words, in case the
 // body's URL list misses one written there.
-var urlInText = regexp.MustCompile(`(?i)https?://[^\s<>"'()\[\]]+`)
+var urlInText = mustPattern(`(?i)https?://[^\s<>"'()\[\]]+`)
 
 // newInput prepares m for the checks.
 func newInput(m *intake.Message, p *Policy, received time.Time) *input {
@@ -189,7 +191,13 @@ func newInput(m *intake.Message, p *Policy, received time.Time) *input {
 // findStatements collects the sentences that state a malfunction: the
 // subject's, then the units'.
 func (in *input) findStatements() {
-	sc := newScan(in.symptomSet(), in.words, in.text)
+	index := newTrigrams(in.foldSubject)
+	for _, u := range in.units {
+		for _, s := range u.sentences {
+			index.add(s.fold)
+		}
+	}
+	sc := newScan(in.symptomSet(), in.words, in.text, index)
 	if sym := sc.malfunction(in.foldSubject); sym != "" {
 		in.statements = append(in.statements, statement{unit: -1, text: in.subject, fold: in.foldSubject, symptom: sym})
 	}

@@ -89,7 +89,7 @@ func isWordRune(r rune) bool {
 // letter or digit, so "Error: 500 - login" has three words.
 func countWords(s string) int {
 	n := 0
-	for _, f := range strings.Fields(s) {
+	for f := range strings.FieldsSeq(s) {
 		if strings.IndexFunc(f, isWordRune) >= 0 {
 			n++
 		}
@@ -130,20 +130,27 @@ func compile(words ...[]string) phrases {
 // boundary. So a phrase whose first word the text lacks is not searched for.
 type phraseSet struct {
 	phrases
-	lead []string // lead[i] is phrases[i]'s first word, "" if it starts with no letter or digit
+	lead   []string         // lead[i] is phrases[i]'s first word, "" if it starts with no letter or digit
+	byLead map[string][]int // the phrases that start with a word, by the word
+	unled  []int            // the phrases that start with no letter or digit
 }
 
 // indexed makes the phraseSet of ps.
 func (ps phrases) indexed() phraseSet {
-	lead := make([]string, len(ps))
+	s := phraseSet{phrases: ps, lead: make([]string, len(ps)), byLead: map[string][]int{}}
 	for i, p := range ps {
 		end := strings.IndexFunc(p, func(r rune) bool { return !isWordRune(r) })
 		if end < 0 {
 			end = len(p)
 		}
-		lead[i] = p[:end]
+		s.lead[i] = p[:end]
+		if end == 0 {
+			s.unled = append(s.unled, i)
+		} else {
+			s.byLead[p[:end]] = append(s.byLead[p[:end]], i)
+		}
 	}
-	return phraseSet{phrases: ps, lead: lead}
+	return s
 }
 
 // textWords is a folded text and the set of its words (tokens), built once

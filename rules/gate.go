@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -9,7 +8,7 @@ import (
 // literal words: most sentences hold none, and a substring search is far
 // cheaper than running the expression.
 type gated struct {
-	re  *regexp.Regexp
+	re  *pattern
 	any []string
 	raw bool // the words are looked for in the text as written, not folded
 }
@@ -53,20 +52,39 @@ func (g gated) may(f string) bool {
 }
 
 // may reports whether g's words are in f and, first, anywhere in the
-// message: a gate missing from the whole message is never looked for in
-// its sentences again.
+// message: a gate's words missing from the whole message are never looked
+// for in its sentences again.
 func (in *input) may(g *gated, f string) bool {
-	hit, ok := in.gates[g]
+	present, ok := in.gates[g]
 	if !ok {
-		text := in.text
+		text, index := in.text, &in.textIndex
 		if g.raw {
-			text = in.rawText
+			text, index = in.rawText, &in.rawIndex
 		}
-		hit = g.may(text)
+		if *index == nil {
+			*index = newTrigrams(text)
+		}
+		present = g.present(text, *index)
 		if in.gates == nil {
-			in.gates = map[*gated]bool{}
+			in.gates = map[*gated][]string{}
 		}
-		in.gates[g] = hit
+		in.gates[g] = present
 	}
-	return hit && g.may(f)
+	for _, w := range present {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// present returns the words of g that text, indexed by index, holds.
+func (g gated) present(text string, index *trigrams) []string {
+	out := []string{}
+	for _, w := range g.any {
+		if index.mayHold(w) && strings.Contains(text, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }

@@ -1,14 +1,14 @@
 package rules
 
 import (
-	"regexp"
+	"slices"
 	"strings"
 )
 
 // malfunction reports the phrase or shape by which the folded sentence f
 // states a malfunction, with set as the symptom phrases; "" when it does not.
 func malfunction(f string, set phraseSet, words *textWords) string {
-	return newScan(set, words, f).malfunction(f)
+	return newScan(set, words, f, nil).malfunction(f)
 }
 
 // scan is what one message can state: the symptom phrases whose first
@@ -20,9 +20,19 @@ type scan struct {
 }
 
 // newScan prepares the scan of a message whose words are words and whose
-// folded text is text.
-func newScan(set phraseSet, words *textWords, text string) *scan {
+// folded text is text; sentences, when not nil, indexes the sentences to
+// be scanned, and a phrase it cannot hold is never looked for.
+func newScan(set phraseSet, words *textWords, text string, sentences *trigrams) *scan {
 	sc := &scan{phrases: set.present(words)}
+	if sentences != nil {
+		kept := sc.phrases[:0:0]
+		for _, p := range sc.phrases {
+			if sentences.mayHold(p) {
+				kept = append(kept, p)
+			}
+		}
+		sc.phrases = kept
+	}
 	for _, g := range strongPatterns {
 		if g.mayIn(words, text) {
 			sc.strong = append(sc.strong, g)
@@ -32,19 +42,20 @@ func newScan(set phraseSet, words *textWords, text string) *scan {
 }
 
 // present returns the phrases of s that can occur in t: those whose first
-// word is a word of t (all of them when t is nil).
+// word is a word of t (all of them when t is nil), in s's order.
 func (s phraseSet) present(t *textWords) []string {
 	if t == nil {
 		return s.phrases
 	}
-	var out []string
-	for i, p := range s.phrases {
-		if l := s.lead[i]; l != "" {
-			if _, ok := t.words[l]; !ok {
-				continue
-			}
-		}
-		out = append(out, p)
+	var at []int
+	for w := range t.words {
+		at = append(at, s.byLead[w]...)
+	}
+	at = append(at, s.unled...)
+	slices.Sort(at)
+	out := make([]string, len(at))
+	for i, n := range at {
+		out[i] = s.phrases[n]
 	}
 	return out
 }
@@ -85,7 +96,7 @@ func (sc *scan) symptom(f string) string {
 				break
 			}
 			from = at + len(p)
-			if !selfNegated(p) && negationBefore.MatchString(f[:at]) {
+			if !selfNegated(p) && negatedBefore(f[:at]) {
 				continue
 			}
 			if conditionBefore.MatchString(f[max(0, at-90):at]) || purposeBefore.MatchString(f[max(0, at-40):at]) {
@@ -114,7 +125,7 @@ func (sc *scan) symptom(f string) string {
 		}
 		for _, loc := range g.re.FindAllStringIndex(f, 4) {
 			m := f[loc[0]:loc[1]]
-			if noVerbNotSymptom[m] || fineWithout(m) || peopleNoVerb.MatchString(m) || strings.HasPrefix(m, "no ") && (noVerbNotSymptom[nextWords(m, 2)] || negationBefore.MatchString(f[:loc[0]]) || knowHow.MatchString(f[loc[0]:min(len(f), loc[1]+12)])) {
+			if noVerbNotSymptom[m] || fineWithout(m) || peopleNoVerb.MatchString(m) || strings.HasPrefix(m, "no ") && (noVerbNotSymptom[nextWords(m, 2)] || negatedBefore(f[:loc[0]]) || knowHow.MatchString(f[loc[0]:min(len(f), loc[1]+12)])) {
 				continue
 			}
 			return m
@@ -138,12 +149,12 @@ func isWish(f string) bool {
 }
 
 // strongWish is a wish wherever it stands in the sentence.
-var strongWish = regexp.MustCompile(`^(?:queremos que|quisieramos que|nos gustaria que|we want|we'd like|we would like|would like)`)
+var strongWish = mustPattern(`^(?:queremos que|quisieramos que|nos gustaria que|we want|we'd like|we would like|would like)`)
 
 // relativeBefore puts a wish in a relative clause: "the space where the
 // barcode should be is blank" describes, it does not ask.
-var relativeBefore = regexp.MustCompile(`\b(?:where|which|that|donde|que)\s+(?:\S+\s+){0,3}$`)
+var relativeBefore = mustPattern(`\b(?:where|which|that|donde|que)\s+(?:\S+\s+){0,3}$`)
 
 // letDown turns an expectation into a fault: "should show 23, but it
 // shows none".
-var letDown = regexp.MustCompile(`\b(?:but|however|instead|pero|sin embargo|en cambio)\b`)
+var letDown = mustPattern(`\b(?:but|however|instead|pero|sin embargo|en cambio)\b`)

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/ticketd/ticketd/intake"
@@ -18,7 +17,7 @@ var supportLocal = map[string]bool{
 }
 
 // tagInText finds a ticket tag ("[SUP-000123]") in a quoted message.
-var tagInText = regexp.MustCompile(`\[[A-Za-z]{2,10}-\d{1,12}\]`)
+var tagInText = mustPattern(`\[[A-Za-z]{2,10}-\d{1,12}\]`)
 
 // passedOn returns a colleague's report that the customer passes on below
 // short own words: the quoted or forwarded messages that are not earlier
@@ -42,7 +41,7 @@ func passedOn(m *intake.Message, p *Policy, ownWords int) string {
 
 // supportWords are how a support desk writes: "thank you for contacting
 // us", "gracias por contactarnos", "the support team".
-var supportWords = regexp.MustCompile(`\b(?:thank you for contacting|thanks for contacting|thank you for reaching out|gracias por contactar|gracias por contactarnos|gracias por escribirnos|gracias por ponerse en contacto|support team|equipo de soporte|soporte tecnico|your ticket|su incidencia|tu incidencia|ticket number|numero de incidencia)\b`)
+var supportWords = mustPattern(`\b(?:thank you for contacting|thanks for contacting|thank you for reaching out|gracias por contactar|gracias por contactarnos|gracias por escribirnos|gracias por ponerse en contacto|support team|equipo de soporte|soporte tecnico|your ticket|su incidencia|tu incidencia|ticket number|numero de incidencia)\b`)
 
 // isSupportQuote reports whether a quote is an email of the support desk.
 func isSupportQuote(q intake.Quote, p *Policy) bool {

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -31,11 +30,66 @@ const (
 
 // listItem matches the start of a numbered or bulleted list item: "1.",
 // "2)", "(3)", "a)", "b.", "-", "*", "•", "·", "–", followed by white space.
-var listItem = regexp.MustCompile(`^\s*(?:\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-hA-H]\)|[a-h]\.|[-*•·–]|o)\s+(.*)$`)
+var listItem = mustPattern(`^\s*(?:\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-hA-H]\)|[a-h]\.|[-*•·–]|o)\s+(.*)$`)
 
-// sentenceEnd splits a unit into sentences: a full stop, question or
-// exclamation mark followed by white space, or a colon at the end of a line.
-var sentenceEnd = regexp.MustCompile(`[.!?…]+["')\]]*\s+|:\s*\n`)
+// sentenceEnd returns where the first sentence of s ends: after a run of
+// full stops, question or exclamation marks and ellipses, the closing
+// quotes and brackets after it and the white space after those, or after
+// a colon that ends a line (and the blank lines after it); -1 when no
+// sentence ends in s. It is the expression [.!?…]+["')\]]*\s+|:\s*\n
+// written out, as splitting is done for every unit of every message.
+func sentenceEnd(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == ':':
+			last := -1
+			for j := i + 1; j < len(s) && isASCIISpace(s[j]); j++ {
+				if s[j] == '\n' {
+					last = j
+				}
+			}
+			if last >= 0 {
+				return last + 1
+			}
+		case stopAt(s, i) > 0:
+			j := i
+			for n := stopAt(s, j); n > 0; n = stopAt(s, j) {
+				j += n
+			}
+			k := j
+			for k < len(s) && strings.IndexByte(`"')]`, s[k]) >= 0 {
+				k++
+			}
+			end := k
+			for end < len(s) && isASCIISpace(s[end]) {
+				end++
+			}
+			if end > k {
+				return end
+			}
+			i = j - 1 // the marks inside the run end no sentence either
+		}
+	}
+	return -1
+}
+
+// stopAt returns the length of the sentence-ending mark at s[i], or 0.
+func stopAt(s string, i int) int {
+	switch {
+	case i >= len(s):
+		return 0
+	case s[i] == '.' || s[i] == '!' || s[i] == '?':
+		return 1
+	case strings.HasPrefix(s[i:], "…"):
+		return len("…")
+	}
+	return 0
+}
+
+// isASCIISpace reports whether c is white space as regexp's \s has it.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}
 
 // segment splits own words into units. Lines of a paragraph are joined;
 // a blank line ends a paragraph; a list item starts a unit that goes on
@@ -158,14 +212,14 @@ func splitSentences(text string, max int) []sentence {
 	}
 	rest := text
 	for rest != "" && len(out) < max-1 {
-		loc := sentenceEnd.FindStringIndex(rest)
-		if loc == nil {
+		end := sentenceEnd(rest)
+		if end < 0 {
 			break
 		}
-		if s := strings.TrimSpace(rest[:loc[1]]); s != "" {
+		if s := strings.TrimSpace(rest[:end]); s != "" {
 			out = append(out, sentence{text: s, fold: fold(s)})
 		}
-		rest = rest[loc[1]:]
+		rest = rest[end:]
 	}
 	if s := strings.TrimSpace(rest); s != "" {
 		out = append(out, sentence{text: s, fold: fold(s)})

@@ -1,21 +1,20 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 )
 
 // selfServiceRequest is a request of something the customer's own
 // administrators can do (verb and object within a few words).
-var selfServiceRequest = regexp.MustCompile(`\b(?:create|add|set up|setup|remove|delete|deactivate|disable|reactivate|enable|reset|change|update|replace|rename|unlock|invite|grant|revoke|assign|crear|crea|dar de alta|alta de|anadir|agregar|eliminar|borrar|dar de baja|baja de|desactivar|reactivar|activar|restablecer|resetear|reiniciar|cambiar|actualizar|sustituir|reemplazar|renombrar|desbloquear|invitar|quitar|asignar|modificar)(?:le|les|lo|la|los|las|me|nos)?\b[^.?!\n]{0,48}?\b(?:users?|accounts?|logins?|passwords?|2fa|two[- ]factor|mfa|multi[- ]factor|authenticator|logo|logos|email address|e-mail address|role|roles|permissions?|access rights|admin rights|workspace name|company name|branding|colou?rs?|time ?zone|signers?|seats?|workspaces?|team name|usuarios?|espacio de trabajo|usuarias?|cuentas?|contrasenas?|claves? de acceso|doble factor|segundo factor|autenticacion|verificacion en dos pasos|logotipo|correo electronico|direccion de correo|rol|roles|permisos?|nombre de la empresa|colores|zona horaria|firmantes?|licencias?)\b`)
+var selfServiceRequest = mustPattern(`\b(?:create|add|set up|setup|remove|delete|deactivate|disable|reactivate|enable|reset|change|update|replace|rename|unlock|invite|grant|revoke|assign|crear|crea|dar de alta|alta de|anadir|agregar|eliminar|borrar|dar de baja|baja de|desactivar|reactivar|activar|restablecer|resetear|reiniciar|cambiar|actualizar|sustituir|reemplazar|renombrar|desbloquear|invitar|quitar|asignar|modificar)(?:le|les|lo|la|los|las|me|nos)?\b[^.?!\n]{0,48}?\b(?:users?|accounts?|logins?|passwords?|2fa|two[- ]factor|mfa|multi[- ]factor|authenticator|logo|logos|email address|e-mail address|role|roles|permissions?|access rights|admin rights|workspace name|company name|branding|colou?rs?|time ?zone|signers?|seats?|workspaces?|team name|usuarios?|espacio de trabajo|usuarias?|cuentas?|contrasenas?|claves? de acceso|doble factor|segundo factor|autenticacion|verificacion en dos pasos|logotipo|correo electronico|direccion de correo|rol|roles|permisos?|nombre de la empresa|colores|zona horaria|firmantes?|licencias?)\b`)
 
 // selfServiceAsk asks for a role or access to be given: "necesito que su
 // usuario tenga el rol de Jefe de tráfico", "give Ana admin rights".
-var selfServiceAsk = regexp.MustCompile(`\b(?:need|needs|will need|necesitan|necesita|necesitaran|necesitarán)\b[^.?!]{0,30}\b(?:accounts?|logins?|access to|cuentas?|usuarios? nuevos?|acceso a)\b|\b(?:tenga|tengan|have|has|give|gives|dar|darle|darles|ponerle|ponerles|poner|set|make)\b[^.?!]{0,40}\b(?:rol|role|permisos?|permissions?|acceso de|admin rights|access rights|administrador|admin)\b`)
+var selfServiceAsk = mustPattern(`\b(?:need|needs|will need|necesitan|necesita|necesitaran|necesitarán)\b[^.?!]{0,30}\b(?:accounts?|logins?|access to|cuentas?|usuarios? nuevos?|acceso a)\b|\b(?:tenga|tengan|have|has|give|gives|dar|darle|darles|ponerle|ponerles|poner|set|make)\b[^.?!]{0,40}\b(?:rol|role|permisos?|permissions?|acceso de|admin rights|access rights|administrador|admin)\b`)
 
 // selfServiceChange is a change the customer states and asks to apply:
 // "Luca is now l.bianchi@acme.example, please update".
-var selfServiceChange = regexp.MustCompile(`\b(?:new|nuevo|nueva) (?:[\w-]+ ){0,3}(?:logo|logotipo|logos)\b|\b(?:logo|logotipo) (?:nuevo|new)\b|[\w.+-]+@[\w-]+\.[\w.]+[^.?!]{0,40}\b(?:please (?:update|change|correct)|update (?:it|that|him|her|please)|por favor (?:actualiza|cambia|modifica)|actualizadlo|cambiadlo)`)
+var selfServiceChange = mustPattern(`\b(?:new|nuevo|nueva) (?:[\w-]+ ){0,3}(?:logo|logotipo|logos)\b|\b(?:logo|logotipo) (?:nuevo|new)\b|[\w.+-]+@[\w-]+\.[\w.]+[^.?!]{0,40}\b(?:please (?:update|change|correct)|update (?:it|that|him|her|please)|por favor (?:actualiza|cambia|modifica)|actualizadlo|cambiadlo)`)
 
 // selfServiceGate holds the objects without which selfServiceRequest
 // cannot match.

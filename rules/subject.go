@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -9,11 +8,11 @@ import (
 // in the forms mail clients write them: "Re:", "RE:", "Fwd:", "FW:", "Fw:",
 // "RV:" (Spanish Outlook), "AW:"/"WG:" (German), "RES:"/"ENC:" (Portuguese),
 // "TR:" (French), "SV:", with an optional counter ("Re[2]:", "Re(3):").
-var replyPrefix = regexp.MustCompile(`(?i)^\s*(?:re|fwd?|rv|aw|wg|res|enc|tr|sv)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*`)
+var replyPrefix = mustPattern(`(?i)^\s*(?:re|fwd?|rv|aw|wg|res|enc|tr|sv)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*`)
 
 // ticketTag matches a ticket tag such as "[SUP-000042]" anywhere in a subject,
 // and the "[EXTERNAL]" markers that corporate gateways prepend.
-var ticketTag = regexp.MustCompile(`(?i)\[\s*(?:[a-z]{2,10}-\d{1,12}|external|ext|externo)\s*\]`)
+var ticketTag = mustPattern(`(?i)\[\s*(?:[a-z]{2,10}-\d{1,12}|external|ext|externo)\s*\]`)
 
 // cleanSubject removes reply and forward prefixes and ticket tags, so that
 // "RE: Fwd: [SUP-000042] Export fails" becomes "Export fails".

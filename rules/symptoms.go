@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -106,40 +105,53 @@ var weakSymptoms = map[string]bool{
 
 // knowHow are verbs after "can't"/"no puedo" that ask how to do something
 // rather than report a fault: "I can't find the setting", "no sé cómo".
-var knowHow = regexp.MustCompile(`\b(?:can't|cannot|can not|couldn't|could not|unable to|don't|doesn't|didn't|no puedo|no podemos|no consigo|no conseguimos|no se)\s+(?:find|figure|see how|see where|understand|tell|know|remember|decide|wait|recall|encontrar|entender|ver donde|ver como|saber|averiguar|recordar|como|donde)\b|\bdon't know\b|\bno se (?:como|donde|si)\b|\bno sabemos\b|\bno tengo claro\b|\bnot sure\b`)
+var knowHow = mustPattern(`\b(?:can't|cannot|can not|couldn't|could not|unable to|don't|doesn't|didn't|no puedo|no podemos|no consigo|no conseguimos|no se)\s+(?:find|figure|see how|see where|understand|tell|know|remember|decide|wait|recall|encontrar|entender|ver donde|ver como|saber|averiguar|recordar|como|donde)\b|\bdon't know\b|\bno se (?:como|donde|si)\b|\bno sabemos\b|\bno tengo claro\b|\bnot sure\b`)
 
 // productVerbs are what the product does; a weak symptom counts when one of
 // these (or a state word) is close after it: "doesn't save", "can't log in",
 // "no se guarda", "won't sync".
-var productVerb = regexp.MustCompile(`\b(?:work|works|load|loads|open|opens|save|saves|send|sends|arrive|arrives|appear|appears|show|shows|display|displays|sync|syncs|synchronize|update|updates|refresh|print|prints|download|downloads|export|exports|import|imports|upload|uploads|generate|generates|calculate|calculates|match|connect|connects|respond|responds|start|starts|finish|finishes|complete|completes|accept|accepts|let|lets|allow|allows|log|logs|login|sign|signs|receive|receives|access|edit|delete|create|submit|process|processes|validate|run|runs|go|get|see|reach|find|click|select|attach|add|change|move|close|post|read|verify|pay|approve|book|dispatch|assign|scan|print|trabajar|funcionar|cargar|abrir|guardar|enviar|llegar|aparecer|mostrar|sincronizar|actualizar|imprimir|descargar|exportar|importar|subir|generar|calcular|conectar|responder|iniciar|entrar|acceder|editar|borrar|eliminar|crear|firmar|validar|procesar|ver|seleccionar|adjuntar|anadir|cambiar|mover|cerrar|registrar|escanear|asignar|aprobar|pagar|facturar|emitir|timbrar|completar|terminar|finalizar|recibir|loguear|loguearme|logearme|iniciar sesion|pending|loading|processing|en pendiente|en estado|en proceso|en cola|atascad[oa]s?|sent|loaded|saved|shown|found|processed|synced|updated|generated|imported|uploaded|delivered|signed|created|completed|approved|visible|available|accessible|cargado|guardado|enviado|enviada|enviadas|enviados|firmado|firmada|generado|generada|actualizado|actualizada|importado|importadas|subido|subida|visible|disponible|accesible|vacio|vacia|en blanco|colgad[oa]s?|pensando|cargando|procesando|bloquead[oa]s?|esperando)\b`)
+var productVerb = mustPattern(`\b(?:work|works|load|loads|open|opens|save|saves|send|sends|arrive|arrives|appear|appears|show|shows|display|displays|sync|syncs|synchronize|update|updates|refresh|print|prints|download|downloads|export|exports|import|imports|upload|uploads|generate|generates|calculate|calculates|match|connect|connects|respond|responds|start|starts|finish|finishes|complete|completes|accept|accepts|let|lets|allow|allows|log|logs|login|sign|signs|receive|receives|access|edit|delete|create|submit|process|processes|validate|run|runs|go|get|see|reach|find|click|select|attach|add|change|move|close|post|read|verify|pay|approve|book|dispatch|assign|scan|print|trabajar|funcionar|cargar|abrir|guardar|enviar|llegar|aparecer|mostrar|sincronizar|actualizar|imprimir|descargar|exportar|importar|subir|generar|calcular|conectar|responder|iniciar|entrar|acceder|editar|borrar|eliminar|crear|firmar|validar|procesar|ver|seleccionar|adjuntar|anadir|cambiar|mover|cerrar|registrar|escanear|asignar|aprobar|pagar|facturar|emitir|timbrar|completar|terminar|finalizar|recibir|loguear|loguearme|logearme|iniciar sesion|pending|loading|processing|en pendiente|en estado|en proceso|en cola|atascad[oa]s?|sent|loaded|saved|shown|found|processed|synced|updated|generated|imported|uploaded|delivered|signed|created|completed|approved|visible|available|accessible|cargado|guardado|enviado|enviada|enviadas|enviados|firmado|firmada|generado|generada|actualizado|actualizada|importado|importadas|subido|subida|visible|disponible|accesible|vacio|vacia|en blanco|colgad[oa]s?|pensando|cargando|procesando|bloquead[oa]s?|esperando)\b`)
+
+// negatedBefore reports whether before, the folded text up to a fault
+// word, ends in a negation of it ("nothing is broken", "no se ha roto").
+// The negation is at most 24 characters from the end, so only the last
+// negationReach bytes are searched.
+func negatedBefore(before string) bool {
+	return negationBefore.MatchString(before[max(0, len(before)-negationReach):])
+}
+
+// negationReach is how far back a negation can start: 24 characters of
+// up to four bytes, the longest negation word and the character before
+// it that \b looks at, with room to spare.
+const negationReach = 24*4 + 16
 
 // negation before a positive fault word undoes it.
-var negationBefore = regexp.MustCompile(`(?:\b(?:no|not|never|without|nothing|none|zero|nada|ningun|ninguna|ninguno|sin|nunca|ni)\b|n't)[^.!?;]{0,24}$`)
+var negationBefore = mustPattern(`(?:\b(?:no|not|never|without|nothing|none|zero|nada|ningun|ninguna|ninguno|sin|nunca|ni)\b|n't)[^.!?;]{0,24}$`)
 
 // hypothetical opens a sentence that imagines a fault or plans ahead:
 // "If the import fails, ...", "What happens if...", "Si la carga falla,",
 // "next month we will import...".
-var hypothetical = regexp.MustCompile(`^(?:and |but |so |y |pero |entonces )?(?:if |what if|what happens if|what would|what should we do if|in case|in the event|should |would |could it|will it|si |en caso de|que pasa si|que pasaria si|que ocurre si|que ocurriria si|que hacemos si|y si )`)
+var hypothetical = mustPattern(`^(?:and |but |so |y |pero |entonces )?(?:if |what if|what happens if|what would|what should we do if|in case|in the event|should |would |could it|will it|si |en caso de|que pasa si|que pasaria si|que ocurre si|que ocurriria si|que hacemos si|y si )`)
 
 // planned holds a sentence that plans ahead or prevents, anywhere in it:
 // "to avoid errors", "next month we will import...".
-var planned = regexp.MustCompile(`\b(?:to avoid|to prevent|para evitar|evitar que|prevenir|in the future|en el futuro|next month|next week|next year|el mes que viene|el proximo mes|la proxima semana|el ano que viene|we plan to|we are planning|we're planning|we will be|we'll be|planeamos|tenemos previsto|estamos planeando|vamos a (?:importar|subir|cargar|migrar)|before we (?:import|upload|migrate|start)|antes de (?:importar|subir|cargar|migrar|empezar))\b`)
+var planned = mustPattern(`\b(?:to avoid|to prevent|para evitar|evitar que|prevenir|in the future|en el futuro|next month|next week|next year|el mes que viene|el proximo mes|la proxima semana|el ano que viene|we plan to|we are planning|we're planning|we will be|we'll be|planeamos|tenemos previsto|estamos planeando|vamos a (?:importar|subir|cargar|migrar)|before we (?:import|upload|migrate|start)|antes de (?:importar|subir|cargar|migrar|empezar))\b`)
 
 // alternativesQuestion asks which of several outcomes would happen: "does
 // the delivery note stay half done, get duplicated or is it discarded?".
-var alternativesQuestion = regexp.MustCompile(`^[¿]?[^?]{0,200}\b(?:or|o|u)\b [^?]{0,80}\?\s*$`)
+var alternativesQuestion = mustPattern(`^[¿]?[^?]{0,200}\b(?:or|o|u)\b [^?]{0,80}\?\s*$`)
 
 // howToQuestion opens a question about how to do something.
-var howToQuestion = regexp.MustCompile(`^(?:hi|hello|hola|buenas|buenos dias)?[, ]*(?:¿\s*)?(?:how do|how can|how should|how to|is it possible|is there a way|is there any way|can i|can we|could we|where can|what is the best way|como puedo|como podemos|como se|como hago|como hacemos|es posible|se puede|hay (?:alguna )?(?:forma|manera)|donde puedo|donde se)\b`)
+var howToQuestion = mustPattern(`^(?:hi|hello|hola|buenas|buenos dias)?[, ]*(?:¿\s*)?(?:how do|how can|how should|how to|is it possible|is there a way|is there any way|can i|can we|could we|where can|what is the best way|como puedo|como podemos|como se|como hago|como hacemos|es posible|se puede|hay (?:alguna )?(?:forma|manera)|donde puedo|donde se)\b`)
 
 // askingQuestion asks about how things are or should be, not why something
 // fails: "which date format should we use?", "¿hay límite de filas?".
-var askingQuestion = regexp.MustCompile(`^(?:hi,? |hello,? |hola,? )?(?:¿\s*)?(?:which|what|can|could|is there|are there|do|does|should|will|would|cual|cuales|que|puede|pueden|podemos|hay|se puede|existe|tiene)\b[^?]*\?\s*$`)
+var askingQuestion = mustPattern(`^(?:hi,? |hello,? |hola,? )?(?:¿\s*)?(?:which|what|can|could|is there|are there|do|does|should|will|would|cual|cuales|que|puede|pueden|podemos|hay|se puede|existe|tiene)\b[^?]*\?\s*$`)
 
 // wish asks for something to be different, a request rather than a fault:
 // "we want invoices to go out by themselves instead of by hand", "the old
 // logo should disappear everywhere", "que no pierda sus carpetas".
-var wish = regexp.MustCompile(`\b(?:queremos que|quisieramos que|nos gustaria que|we want|we'd like|we would like|would like|should (?:disappear|go|be|show|appear|use|read|say)|deberia (?:desaparecer|salir|aparecer|usar|ser|decir)|please make sure|asegurad que)\b|^(?:que no|que)\s`)
+var wish = mustPattern(`\b(?:queremos que|quisieramos que|nos gustaria que|we want|we'd like|we would like|would like|should (?:disappear|go|be|show|appear|use|read|say)|deberia (?:desaparecer|salir|aparecer|usar|ser|decir)|please make sure|asegurad que)\b|^(?:que no|que)\s`)
 
 // hardFailures are the words that make a how-to question a report.
 var hardFailures = []string{"error", "errors", "fails", "failed", "failing", "crash", "crashes", "broken",
@@ -174,35 +186,35 @@ func isHypothetical(f string) bool {
 // ... pero"), a measured slowness ("takes four minutes to open"), a
 // setting ignored ("although their language is set to Spanish").
 var strongPatterns = []gated{
-	{re: regexp.MustCompile(`\bused to (?:work|open|load|show|be|take|arrive|send|print|sync|go|come|appear|display|calculate|match|get|list|include)\b`), any: []string{"used"}},
-	{re: regexp.MustCompile(`\b(?:should|expected to|ought to)\b[^.;]{0,120}\b(?:but|however|instead)\b|\b(?:is|are|was|were) supposed to\b|\bse supone que\b`), any: []string{"should", "expected to", "ought to", "supposed to", "se supone"}},
-	{re: regexp.MustCompile(`\blogs? (?:\w+ ){0,2}out\b|\bkicks? (?:\w+ ){0,2}out\b|\bthrows? (?:\w+ ){0,2}out\b`), any: []string{"out"}},
-	{re: regexp.MustCompile(`\b(?:have|has|had|need) to (?:\w+ ){0,5}(?:again|re-?enter|retype|redo)\b|\btenemos que volver a\b|\bhay que volver a\b|\btienen que volver a\b`), any: []string{"again", "re-enter", "reenter", "retype", "redo", "volver a"}},
-	{re: regexp.MustCompile(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`), any: []string{"reset", "resets", "se"}},
-	{re: regexp.MustCompile(`\b(?:sent|shown|shows|displayed|displays|arrive|arrives|appear|appears|printed|generated|receive|receives|get|gets|see|sees|are|is|salen|ven|vemos|sale|llegan|llega|aparecen|aparece|reciben|recibe|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,6}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`), any: []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances", "italian", "italiano", "castellano"}},
-	{re: regexp.MustCompile(`\beven (?:for|with|when|though)\b|\bincluso (?:para|con|cuando)\b`), any: []string{"even", "incluso"}},
-	{re: regexp.MustCompile(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`), any: []string{"without", "sin"}},
-	{re: regexp.MustCompile(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`), any: []string{"fine", "ok", "correct", "correctly", "right", "normal", "normally", "bien", "correctamente", "perfectamente"}},
-	{re: regexp.MustCompile(`\bno (?:se |lo |la |le |les |nos |me )?[a-z]{3,}(?:a|an|e|en)\b`), any: []string{"no"}},
-	{re: regexp.MustCompile(`\b(?:del mes anterior|de la semana anterior|del dia anterior|from the previous (?:month|week|day)|from last (?:month|week))\b|\b(?:que no es|que no son|which is not|that is not|who is not|which isn't|that isn't|who isn't) (?:el|la|los|las|the) (?:configurad|correct|right|correspondiente|asignad|expected|configured|one)`), any: []string{"anterior", "previous", "last month", "last week", "no es", "no son", "not the", "n't the"}},
-	{re: regexp.MustCompile(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`), any: []string{"deberia", "deberian"}},
-	{re: regexp.MustCompile(`\b(?:(?:has|have|had|is|are|was|were) not|hasn't|haven't|hadn't|isn't|aren't|wasn't|weren't) (?:been |being )?(?:sent|created|generated|delivered|received|processed|updated|synced|synchronised|synchronized|imported|paid|signed|saved|shown|printed|posted|applied|calculated|triggered)\b`), any: []string{"not", "n't"}},
-	{re: regexp.MustCompile(`\b(?:de otro cliente|de otros clientes|de otra empresa|de otra persona|de otro usuario|para otro cliente|(?:of|for|from) another customer|of other customers|another customer's|other customers'|someone else's|of another user|another user's)\b`), any: []string{"otro", "otra", "otros", "otras", "other", "another", "someone"}},
-	{re: regexp.MustCompile(`\b(?:sale|salen|aparece|aparecen|figura|figuran|shows?|says?|lists?|comes? out) (?:con |with )?\d+ [^.;]{0,40}\b(?:cuando|pero|but|when|although|aunque|while|mientras)\b[^.;]{0,40}\d`), any: []string{"cuando", "pero", "but", "when", "although", "aunque", "while", "mientras"}},
-	{re: regexp.MustCompile(`\b(?:fecha real|real date|actual date|fecha correcta|correct date)\b`), any: []string{"real", "actual", "correct", "correcta"}},
-	{re: regexp.MustCompile(`\b(?:aparece|aparecen|sale|salen|llega|llegan|queda|quedan|se guarda|se guardan|figura|figuran) (?:\w+ ){0,4}sin \w+`), any: []string{"sin"}},
-	{re: regexp.MustCompile(`\b(?:cuando|when|whereas|mientras)\b[^.;]{0,80}\b(?:esta|estan|is|are) (?:configurad[oa]s?|set|configured|puest[oa]s?)\b`), any: []string{"cuando", "when", "whereas", "mientras"}},
-	{re: regexp.MustCompile(`\b(?:dice|dicen|says|say|shows|muestra|muestran|indica|pone)\b[^.;]{0,60}\d[^.;]{0,60}\b(?:pero|but|while|mientras)\b[^.;]{0,60}\d`), any: []string{"pero", "but", "while", "mientras"}},
-	{re: regexp.MustCompile(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`), any: []string{"until", "hasta"}},
-	{re: regexp.MustCompile(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`), any: []string{"nothing", "nada"}},
-	{re: regexp.MustCompile(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|are both|is set|are set|belongs?|esta en|estan en|esta configurad|son de|es de|aparece como|figura como|consta como)`), any: []string{"although", "even though", "aunque", "a pesar"}},
-	{re: regexp.MustCompile(`\b(?:says|shows|displays|reads|throws|gives|returns|pops up|dice|muestra|pone|sale|salta|aparece|da|devuelve|devuelven) (?:como |as )?(?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`), any: []string{"\"", "«", "“"}},
-	{re: regexp.MustCompile(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`), any: []string{"deberia", "deberian"}},
-	{re: regexp.MustCompile(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`), any: []string{"take", "takes"}},
-	{re: regexp.MustCompile(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`), any: []string{"tarda", "tardan", "tardamos"}},
-	{re: regexp.MustCompile(`\bantes (?:siempre )?(?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba|cuadraba|coincidia|encontraba)`), any: []string{"antes"}},
-	{re: regexp.MustCompile(`\b(?:although|even though|despite|aunque|a pesar de que)\b[^.;]{0,80}\b(?:is|are|was|were|has been|have been|esta|estan|tiene|tienen) (?:set|configured|correct|fine|there|active|enabled|valid|linked|configurad[oa]s?|bien|correct[oa]s?|activ[oa]s?|puest[oa]s?|marcad[oa]s?)\b`), any: []string{"although", "even though", "despite", "aunque", "a pesar"}},
-	{re: regexp.MustCompile(`\b(?:in|en) (?:english|ingles|spanish|espanol|german|aleman|french|frances)\b[^.;]{0,40}\b(?:for|to|instead|para|a nuestros|a los|en lugar|en vez)\b`), any: []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances"}},
+	{re: mustPattern(`\bused to (?:work|open|load|show|be|take|arrive|send|print|sync|go|come|appear|display|calculate|match|get|list|include)\b`), any: []string{"used"}},
+	{re: mustPattern(`\b(?:should|expected to|ought to)\b[^.;]{0,120}\b(?:but|however|instead)\b|\b(?:is|are|was|were) supposed to\b|\bse supone que\b`), any: []string{"should", "expected to", "ought to", "supposed to", "se supone"}},
+	{re: mustPattern(`\blogs? (?:\w+ ){0,2}out\b|\bkicks? (?:\w+ ){0,2}out\b|\bthrows? (?:\w+ ){0,2}out\b`), any: []string{"out"}},
+	{re: mustPattern(`\b(?:have|has|had|need) to (?:\w+ ){0,5}(?:again|re-?enter|retype|redo)\b|\btenemos que volver a\b|\bhay que volver a\b|\btienen que volver a\b`), any: []string{"again", "re-enter", "reenter", "retype", "redo", "volver a"}},
+	{re: mustPattern(`\breset(?:s)? (?:every|each|whenever|when|after|itself|themselves)\b|\bse (?:resetea|reinicia|borra|borran|pierde|pierden) (?:cada|al|cuando|solo|sola)\b`), any: []string{"reset", "resets", "se"}},
+	{re: mustPattern(`\b(?:sent|shown|shows|displayed|displays|arrive|arrives|appear|appears|printed|generated|receive|receives|get|gets|see|sees|are|is|salen|ven|vemos|sale|llegan|llega|aparecen|aparece|reciben|recibe|se envian|se envia|se muestran|se muestra|se generan|se imprimen) (?:\w+ ){0,6}(?:in|en) (?:french|english|spanish|german|italian|ingles|frances|aleman|espanol|castellano|italiano)\b`), any: []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances", "italian", "italiano", "castellano"}},
+	{re: mustPattern(`\beven (?:for|with|when|though)\b|\bincluso (?:para|con|cuando)\b`), any: []string{"even", "incluso"}},
+	{re: mustPattern(`\b(?:arrives?|arrived|comes?|came|appears?|appeared|shows?|showed|shown|printed|saved|sent|goes out|go out|sale|salen|aparece|aparecen|llega|llegan|se guarda|se guardan|se imprime|se imprimen|se envia|se envian|queda|quedan) (?:\w+ ){0,4}(?:without|sin) (?:the|any|a|its|their|la|el|los|las|ningun|ninguna|su|sus)\b`), any: []string{"without", "sin"}},
+	{re: mustPattern(`\b(?:although|while|whereas|but|aunque|mientras que|pero) (?:on|in|from|with|en|con|desde|el|la) [^.;]{0,50}\b(?:works?|looks?|shows?|loads?|is|are|se ven?|funciona|funcionan|sale|salen|aparece|aparecen|carga|cargan) (?:fine|ok|correct|correctly|right|normal|normally|bien|correctamente|perfectamente|normal)\b`), any: []string{"fine", "ok", "correct", "correctly", "right", "normal", "normally", "bien", "correctamente", "perfectamente"}},
+	{re: mustPattern(`\bno (?:se |lo |la |le |les |nos |me )?[a-z]{3,}(?:a|an|e|en)\b`), any: []string{"no"}},
+	{re: mustPattern(`\b(?:del mes anterior|de la semana anterior|del dia anterior|from the previous (?:month|week|day)|from last (?:month|week))\b|\b(?:que no es|que no son|which is not|that is not|who is not|which isn't|that isn't|who isn't) (?:el|la|los|las|the) (?:configurad|correct|right|correspondiente|asignad|expected|configured|one)`), any: []string{"anterior", "previous", "last month", "last week", "no es", "no son", "not the", "n't the"}},
+	{re: mustPattern(`\bdeber[ií]an? [^.;]{0,100}\by (?:estan|se estan|llegan|van|salen|aparecen|se envian)\b`), any: []string{"deberia", "deberian"}},
+	{re: mustPattern(`\b(?:(?:has|have|had|is|are|was|were) not|hasn't|haven't|hadn't|isn't|aren't|wasn't|weren't) (?:been |being )?(?:sent|created|generated|delivered|received|processed|updated|synced|synchronised|synchronized|imported|paid|signed|saved|shown|printed|posted|applied|calculated|triggered)\b`), any: []string{"not", "n't"}},
+	{re: mustPattern(`\b(?:de otro cliente|de otros clientes|de otra empresa|de otra persona|de otro usuario|para otro cliente|(?:of|for|from) another customer|of other customers|another customer's|other customers'|someone else's|of another user|another user's)\b`), any: []string{"otro", "otra", "otros", "otras", "other", "another", "someone"}},
+	{re: mustPattern(`\b(?:sale|salen|aparece|aparecen|figura|figuran|shows?|says?|lists?|comes? out) (?:con |with )?\d+ [^.;]{0,40}\b(?:cuando|pero|but|when|although|aunque|while|mientras)\b[^.;]{0,40}\d`), any: []string{"cuando", "pero", "but", "when", "although", "aunque", "while", "mientras"}},
+	{re: mustPattern(`\b(?:fecha real|real date|actual date|fecha correcta|correct date)\b`), any: []string{"real", "actual", "correct", "correcta"}},
+	{re: mustPattern(`\b(?:aparece|aparecen|sale|salen|llega|llegan|queda|quedan|se guarda|se guardan|figura|figuran) (?:\w+ ){0,4}sin \w+`), any: []string{"sin"}},
+	{re: mustPattern(`\b(?:cuando|when|whereas|mientras)\b[^.;]{0,80}\b(?:esta|estan|is|are) (?:configurad[oa]s?|set|configured|puest[oa]s?)\b`), any: []string{"cuando", "when", "whereas", "mientras"}},
+	{re: mustPattern(`\b(?:dice|dicen|says|say|shows|muestra|muestran|indica|pone)\b[^.;]{0,60}\d[^.;]{0,60}\b(?:pero|but|while|mientras)\b[^.;]{0,60}\d`), any: []string{"pero", "but", "while", "mientras"}},
+	{re: mustPattern(`\buntil (?:we|i|they|you|someone) (?:restart|reboot|reload|refresh|log out|log in again|clear|reinstall)\b|\bhasta que (?:no )?(?:reiniciamos|reinicia|reinician|volvemos a entrar|recargamos|cerramos|borramos)\b`), any: []string{"until", "hasta"}},
+	{re: mustPattern(`\bnothing (?:\w+ ){0,3}(?:reaches|arrives|gets|goes|shows|loads|happens|works|comes)\b|\bnada (?:\w+ ){0,3}(?:llega|carga|funciona|sale|aparece|entra)\b`), any: []string{"nothing", "nada"}},
+	{re: mustPattern(`\b(?:although|even though|aunque|a pesar de que) (?:\w+ ){0,6}(?:says|shows|indicates|states|lists|indica|dice|pone|muestra|figura|consta|is in|are in|are both|is set|are set|belongs?|esta en|estan en|esta configurad|son de|es de|aparece como|figura como|consta como)`), any: []string{"although", "even though", "aunque", "a pesar"}},
+	{re: mustPattern(`\b(?:says|shows|displays|reads|throws|gives|returns|pops up|dice|muestra|pone|sale|salta|aparece|da|devuelve|devuelven) (?:como |as )?(?:the |an |a |el |la |un |una )?(?:message |error |warning |mensaje |aviso |error de )?["«“]`), any: []string{"\"", "«", "“"}},
+	{re: mustPattern(`\bdeber[ií]an?\b[^.;]{0,120}\b(?:pero|sin embargo|en cambio|en su lugar)\b`), any: []string{"deberia", "deberian"}},
+	{re: mustPattern(`\btakes? (?:about |around |over |more than |almost |up to |nearly )?(?:\d+|two|three|four|five|ten|several|many|a few) (?:full )?(?:minutes|seconds|hours)\b`), any: []string{"take", "takes"}},
+	{re: mustPattern(`\btarda(?:n|mos)? (?:unos |mas de |casi |hasta |alrededor de )?(?:\d+|dos|tres|cuatro|cinco|diez|varios|unos) (?:minutos|segundos|horas)\b`), any: []string{"tarda", "tardan", "tardamos"}},
+	{re: mustPattern(`\bantes (?:siempre )?(?:funcionaba|cargaba|salia|aparecia|se abria|tardaba|llegaba|se enviaba|iba|mostraba|se generaba|se calculaba|cuadraba|coincidia|encontraba)`), any: []string{"antes"}},
+	{re: mustPattern(`\b(?:although|even though|despite|aunque|a pesar de que)\b[^.;]{0,80}\b(?:is|are|was|were|has been|have been|esta|estan|tiene|tienen) (?:set|configured|correct|fine|there|active|enabled|valid|linked|configurad[oa]s?|bien|correct[oa]s?|activ[oa]s?|puest[oa]s?|marcad[oa]s?)\b`), any: []string{"although", "even though", "despite", "aunque", "a pesar"}},
+	{re: mustPattern(`\b(?:in|en) (?:english|ingles|spanish|espanol|german|aleman|french|frances)\b[^.;]{0,40}\b(?:for|to|instead|para|a nuestros|a los|en lugar|en vez)\b`), any: []string{"english", "ingles", "spanish", "espanol", "german", "aleman", "french", "frances"}},
 }
 
 // noVerbNotSymptom are "no <verb>" phrases that report nothing broken.
@@ -217,7 +229,7 @@ var noVerbNotSymptom = map[string]bool{
 
 // peopleNoVerb is "no <verb>" about what people know or find, not about
 // what the product does: "no lo reconocen", "no saben".
-var peopleNoVerb = regexp.MustCompile(`^no (?:se |lo |la |le |les |nos |me )?(?:reconoc|entiend|sab|recuerd|conoc|quier|acuerd|import|gust)`)
+var peopleNoVerb = mustPattern(`^no (?:se |lo |la |le |les |nos |me )?(?:reconoc|entiend|sab|recuerd|conoc|quier|acuerd|import|gust)`)
 
 // fineWithout reports whether "sin ..." says nothing went wrong ("sale sin
 // problemas").
@@ -252,21 +264,21 @@ func selfNegated(p string) bool {
 
 // conditionBefore puts a symptom in a condition or a question of what
 // would happen: "if the upload fails", "por si falla", "what is failing".
-var conditionBefore = regexp.MustCompile(`\b(?:if|si|in case|just in case|por si|en caso de que|en caso de|whether|what is|what's|lo que)\s+(?:[^\s.;:!?]+\s+){0,8}$`)
+var conditionBefore = mustPattern(`\b(?:if|si|in case|just in case|por si|en caso de que|en caso de|whether|what is|what's|lo que)\s+(?:[^\s.;:!?]+\s+){0,8}$`)
 
 // purposeBefore puts a symptom in a purpose clause: "so that he can no
 // longer sign in", "para que no pueda entrar".
-var purposeBefore = regexp.MustCompile(`\b(?:so that (?:he|she|they|nobody|no one)|so (?:he|she|they|nobody|no one) (?:can|can't|cannot|won't|will|is able|are able)|para que|de modo que|de forma que|in order)\s+(?:[^\s.;:!?]+\s+){0,4}$`)
+var purposeBefore = mustPattern(`\b(?:so that (?:he|she|they|nobody|no one)|so (?:he|she|they|nobody|no one) (?:can|can't|cannot|won't|will|is able|are able)|para que|de modo que|de forma que|in order)\s+(?:[^\s.;:!?]+\s+){0,4}$`)
 
 // modalBefore: a modal before "no longer" makes a request of it.
-var modalBefore = regexp.MustCompile(`\b(?:should|must|will|would|shall|debe|deberia|debera|tiene que)\s+(?:be\s+)?$`)
+var modalBefore = mustPattern(`\b(?:should|must|will|would|shall|debe|deberia|debera|tiene que)\s+(?:be\s+)?$`)
 
 // notSymptom are phrases around a symptom word that ask or wonder rather
 // than report: "can you tell us what's wrong", "can't see anything unusual".
-var notSymptom = regexp.MustCompile(`what(?:'s| is) wrong|que (?:esta mal|pasa|ocurre|falla)\b|see anything (?:unusual|wrong|odd|strange)|ver nada (?:raro|extrano)|no problem|sin problema|no issue`)
+var notSymptom = mustPattern(`what(?:'s| is) wrong|que (?:esta mal|pasa|ocurre|falla)\b|see anything (?:unusual|wrong|odd|strange)|ver nada (?:raro|extrano)|no problem|sin problema|no issue`)
 
 // countAfter makes a number a count: "500 records", "401 facturas".
-var countAfter = regexp.MustCompile(`^\s+(?:records?|rows?|items?|results?|lines?|entries|invoices?|orders?|documents?|users?|stops?|parcels?|euros?|eur|registros?|filas?|resultados?|lineas?|facturas?|pedidos?|documentos?|usuarios?|paradas?|bultos?)\b`)
+var countAfter = mustPattern(`^\s+(?:records?|rows?|items?|results?|lines?|entries|invoices?|orders?|documents?|users?|stops?|parcels?|euros?|eur|registros?|filas?|resultados?|lineas?|facturas?|pedidos?|documentos?|usuarios?|paradas?|bultos?)\b`)
 
 // isStatus reports whether a symptom phrase is a bare HTTP status code.
 func isStatus(p string) bool { return len(p) == 3 && isDigit(p[0]) }
