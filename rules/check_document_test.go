@@ -29,6 +29,15 @@ func TestDocumentLink(t *testing.T) {
 		{"es sin enlace", esMail(subject(esDocSj), own(esDoc)), true},
 		{"es con enlace", esMail(subject(esDocSj), own(esDoc+" Enlace: <"+docURL+">")), false},
 		{"es no trata de un documento", esMail(), false},
+		{"en quoted screen text is no document", enMail(subject("Signer emails in the wrong language"), attach(), own("Our "+
+			"account and the envelope are set to English, but the email the signer gets says \"Tiene un documento pendiente de firma\" "+
+			"and the button says \"Revisar documento\". Screenshot attached.")), false},
+		{"en a quoted identifier is one document", enMail(subject("Wrong VAT on one invoice"), attach(), own("Invoice "+
+			"\"INV-2026-0412\" shows 10 % VAT although the customer is set to 21 %, and only this one does it. Screenshot attached.")), true},
+		{"en numbering gaps are no document", enMail(subject("Invoice numbering skips values"), attach(), own("Hi, our "+
+			"invoice numbers jumped from ACM-2026-04411 to ACM-2026-04419 after last night's batch run, so seven numbers are missing.")), false},
+		{"es comillas de pantalla no son un documento", esMail(subject("Aviso al firmante en otro idioma"), attach(), own("La "+
+			"cuenta está en castellano, pero el aviso que recibe el firmante dice «You have a document to sign» y el botón «Review document». Adjunto captura.")), false},
 	})
 }
 

@@ -27,6 +27,20 @@ func TestSelfService(t *testing.T) {
 		{"es restablecer con error es incidencia", esMail(subject("Error al restablecer la contraseña"), own("Al "+
 			"restablecer la contraseña aparece un error 500 después de introducir el código que llega por correo, desde el viernes.")), false},
 		{"es incidencia", esMail(), false},
+		{"en can we do it ourselves is a question", enMail(subject("Retention of archived delivery notes"), own("How long do "+
+			"you keep signed delivery notes once they are archived, and can we change that retention period ourselves for each workspace?")), false},
+		{"en do we have to is a question", enMail(subject("Azure groups and roles at login"), own("When somebody moves to "+
+			"another group in Azure, does the role follow at the next login, or do we still have to change the role by hand in the admin?")), false},
+		{"en does it need an account is a question", enMail(subject("Workspace for our Irish entity"), own("We are opening "+
+			"a company in Ireland next quarter and want to know how licensing works for it. Or does a separate legal entity need a separate account?")), false},
+		{"en found how to is know-how", enMail(subject("Signing order for three signers"), own("I read the help pages "+
+			"but only found how to add signers, not how to make them sign one after another. Is there a setting for the order?")), false},
+		{"en can you is a request", enMail(subject("Two-factor for Bob Stone"), attach(), own("Bob replaced his phone "+
+			"over the weekend and the old authenticator is gone. Can you reset the two-factor authentication for bob@acme.example?")), true},
+		{"es podemos nosotros es una pregunta", esMail(subject("Roles de usuario en el almacén"), own("Queremos saber "+
+			"cómo funcionan los permisos del almacén antes de reorganizar el equipo. ¿Podemos cambiar nosotros el rol de un usuario desde la administración?")), false},
+		{"es podéis es una petición", esMail(subject("Logotipo nuevo para Globex"), attach(), own("Desde enero usamos "+
+			"el logotipo nuevo que os adjunto en todos los documentos. ¿Podéis cambiar el logo de nuestra cuenta por el adjunto, por favor?")), true},
 	})
 }
 

@@ -37,15 +37,60 @@ func (in *input) selfServiceRequest() string {
 	kwSelf := in.kw.selfService.matchWords(in.words)
 	changeMay := strings.Contains(in.text, "logo") || strings.Contains(in.text, "@")
 	for _, s := range in.allSentences() {
-		if in.may(&selfServiceGate, s.fold) && in.may(&selfServiceVerbGate, s.fold) && selfServiceRequest.MatchString(s.fold) && !howTo.MatchString(s.fold) && !isHypothetical(s.fold) {
+		if in.may(&selfServiceGate, s.fold) && in.may(&selfServiceVerbGate, s.fold) && !howTo.MatchString(s.fold) && !isHypothetical(s.fold) {
+			if loc := selfServiceRequest.FindStringIndex(s.fold); loc != nil && !asksWhetherWe(s.fold, loc[0]) {
+				return s.text
+			}
+		}
+		if howTo.MatchString(s.fold) {
+			continue
+		}
+		if kwSelf && in.asksForKeyword(s.fold) || changeMay && selfServiceChange.MatchString(s.fold) {
 			return s.text
 		}
-		if (kwSelf && in.kw.selfService.match(s.fold) || changeMay && selfServiceChange.MatchString(s.fold) || in.may(&selfServiceGate, s.fold) && selfServiceAsk.MatchString(s.fold)) && !howTo.MatchString(s.fold) {
-			return s.text
+		if in.may(&selfServiceGate, s.fold) {
+			if loc := selfServiceAsk.FindStringIndex(s.fold); loc != nil && !asksWhetherWe(s.fold, loc[0]) {
+				return s.text
+			}
 		}
 	}
 	return ""
 }
+
+// asksForKeyword reports whether the folded sentence f holds a configured
+// self-service phrase that asks for it to be done.
+func (in *input) asksForKeyword(f string) bool {
+	for _, sp := range in.kw.selfService.spans(f) {
+		if !asksWhetherWe(f, sp[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// asksWhetherWe reports whether the request found at in the folded
+// sentence f is the customer asking what they can or must do, or how,
+// rather than asking support to do it: "can we change that retention
+// period ourselves?", "do we still have to change it by hand?", "does a
+// separate legal entity need a separate account?", "¿podemos cambiar
+// nosotros el rol?", "I only found how to add signers". "Can you reset her
+// 2FA?" and "¿podéis cambiar el logo?" ask support, and stay requests.
+func asksWhetherWe(f string, at int) bool {
+	before := f[max(0, at-60):at]
+	if knowHowBefore.MatchString(before) {
+		return true
+	}
+	return strings.HasSuffix(strings.TrimSpace(f), "?") && ourAbilityBefore.MatchString(before) && !askingSupport.MatchString(f[:at])
+}
+
+var (
+	// knowHowBefore puts a verb in a piece of know-how: "found how to add".
+	knowHowBefore = mustPattern(`\b(?:how to|how do (?:i|we|you)|how can (?:i|we)|como se|como (?:puedo|podemos|hay que)|la forma de|the way to)\s+$`)
+	// ourAbilityBefore asks what the customer can, may or must do.
+	ourAbilityBefore = mustPattern(`\b(?:can we|can i|could we|could i|are we able to|am i able to|may we|do we|do i|does|did|should we|should i|must we|is it possible|is there a way|podemos|puedo|se puede|es posible|tenemos que|hay que|debemos|hace falta|necesitamos|necesita)\b`)
+	// askingSupport turns the question to support: "can you", "¿podéis?".
+	askingSupport = mustPattern(`\b(?:can you|could you|would you|will you|are you able|please|podeis|podrias|podriais|podria|podrian|puedes|pueden|por favor|os pido|te pido|le pido|necesito que|necesitamos que)\b`)
+)
 
 // onlyRequest reports whether every statement of malfunction lies in the
 // self-service request itself ("Please deactivate his user so he can no
