@@ -65,7 +65,9 @@ var (
 	howTo = mustPattern(`^(?:hi|hello|hola|buenas|buenos dias)?[, ]*(?:how do|how can|how should|how would|how to|is it possible|is there a way|can i|can we|could you tell|where can|where do|what is the best way|como puedo|como podemos|como se|como hago|como hacemos|es posible|se puede|hay alguna forma|hay alguna manera|hay forma|donde puedo|donde se|podriais indicarme|podrian indicarme|quisiera saber|queria saber|me gustaria saber)`)
 	// accessLoss is a symptom that a self-service request resolves: "she
 	// lost her phone and can't log in; please reset her 2FA".
-	accessLoss = mustPattern(`\b(?:can't|cannot|unable to|couldn't|no puede|no pueden|no puedo|no consigue) (?:log ?in|sign in|access|get in|entrar|acceder|iniciar sesion|loguearse)|\b(?:lost|forgot|new phone|get past|was replaced|replaced|changed (?:his|her|their) phone|locked out|doesn't remember|does not remember|don't remember|no recuerda|no la recuerda|no lo recuerda|no se acuerda|ha perdido|perdio|olvido|ha olvidado|movil nuevo|telefono nuevo|cambio de movil|bloquead[oa])\b`)
+	accessLoss = mustPattern(`\b(?:can't|cannot|unable to|couldn't|no puede|no pueden|no puedo|no consigue) (?:log ?in|sign in|access|get in|entrar|acceder|iniciar sesion|loguearse)|\b(?:lost|forgot|new phone|get past|was replaced|replaced|changed (?:his|her|their) phone|locked out|doesn't remember|does not remember|don't remember|no recuerda|no la recuerda|no lo recuerda|no se acuerda|ha perdido|perdio|olvido|ha olvidado|movil nuevo|telefono nuevo|cambio de movil|bloquead[oa]|robaron el movil|stolen phone|phone was stolen)\b` +
+		// the second factor's codes stop coming, which a reset resolves
+		`|\b(?:no (?:recibe|recibo|le llegan|me llegan|puede generar|puedo generar|genera)|ya no (?:recibe|le llegan|genera)|(?:can't|cannot|doesn't|does not|no longer) (?:generate|get|receive|gets|receives))\b[^.;]{0,30}\bcod(?:igos?|es?)\b`)
 )
 
 // Gates of the topic expressions.

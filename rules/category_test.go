@@ -34,6 +34,20 @@ func TestClassify(t *testing.T) {
 		{"es autoservicio", esMail(subject("Alta de usuario para Ana López"), own(esCreateUser)), SelfService},
 		{"es pregunta", esMail(subject("Numeración de facturas"), own("¿Cómo puedo reiniciar la numeración de facturas cada año?")), Question},
 		{"es pregunta sobre documento", esMail(subject("Compartir albaranes"), own("¿Cómo puedo compartir el documento con un cliente?")), Question},
+		{"es plantilla sin rellenar", esMail(subject("Avisos con el nombre sin rellenar"), own("Los avisos a los revisores llegan con "+
+			"el texto {{nombre_documento}} sin rellenar, con cualquier tipo de documento.")), Incident},
+		{"es números que se repiten", esMail(subject("Números de albarán"), own("Desde el jueves los números de albarán se repiten en "+
+			"entregas distintas.")), Incident},
+		{"en placeholder not filled in", enMail(subject("Reminder emails show placeholders"), own("The reminder emails show "+
+			"{{signer_name}} not filled in, for every envelope we send.")), Incident},
+		{"en 2FA codes lost with a reset asked", enMail(subject("Two-factor for Bob Stone"), own("Could you reset the two-factor "+
+			"of bob@acme.example? His phone was stolen and he can't generate the codes to log in.")), SelfService},
+		{"es códigos del doble factor con petición", esMail(subject("Doble factor de Marta"), own("¿Podríais restablecer el doble "+
+			"factor de marta@globex.example? Le robaron el móvil y no puede generar los códigos para entrar.")), SelfService},
+		{"en can't see an option for it is know-how", enMail(subject("Removing leavers from the workspace"), own("When I open "+
+			"an existing person in Settings I can't see anything for taking them out of the workspace. Is it on another screen?")), Question},
+		{"en where is the option to is a question", enMail(subject("Where is the option to remove users?"), own("I can see "+
+			"how to add people to the workspace, but nothing to take them out again.")), Question},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Evaluate(tc.msg, testPolicy(), received).Category; got != tc.want {

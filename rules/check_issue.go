@@ -175,6 +175,11 @@ var continuationWords = map[string]bool{
 // above: "so at the moment nothing reaches you", "por eso", "al mismo tiempo".
 var consequence = mustPattern(`\b(?:at the same time|so at the moment|so right now|so now|so nothing|as a result|which means|that means|because of (?:this|that)|al mismo tiempo|por eso|por lo que|asi que|de modo que|como consecuencia|lo que significa)\b`)
 
+// clarifies opens a paragraph that says what the problem above is or is
+// not, or where else it shows: "No se trata de un contrato concreto: ...",
+// "It is not limited to one user", "It happens with every envelope".
+var clarifies = mustPattern(`^(?:no se trata de|no es (?:un|una|solo|solamente|cosa de|algo de)|no (?:pasa|ocurre) solo|(?:this|it)(?:'s| is) not (?:about|just|only|one|a single|limited to|specific to)|(?:this|it) (?:happens|occurs) (?:with|to|on|for|in|also|too|the same|every)|(?:pasa|ocurre|sucede) (?:con|igual|tambien|lo mismo|en todos|en todas)|(?:le|les|nos) (?:pasa|ocurre) (?:igual|lo mismo|con))\b`)
+
 // puzzled is a paragraph that wonders about the problem above: "so we do
 // not understand why it is still blocked".
 var puzzled = mustPattern(`\b(?:no entendemos|no entiendo|no sabemos|no se) por que\b|\b(?:we|i) (?:don't|do not|can't|cannot) (?:understand|see|tell) why\b|\bnot sure why\b`)
@@ -187,7 +192,8 @@ func opensWithFault(u unit, ss []statement) bool {
 		return false
 	}
 	ws := tokens(u.sentences[0].fold)
-	if len(ws) == 0 || continuationWords[ws[0]] || puzzled.MatchString(fold(u.text)) || consequence.MatchString(u.sentences[0].fold) {
+	if len(ws) == 0 || continuationWords[ws[0]] || puzzled.MatchString(fold(u.text)) || consequence.MatchString(u.sentences[0].fold) ||
+		clarifies.MatchString(u.sentences[0].fold) {
 		return false
 	}
 	for _, w := range ws[:min(len(ws), 8)] {

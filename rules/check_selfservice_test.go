@@ -39,6 +39,10 @@ func TestSelfService(t *testing.T) {
 			"over the weekend and the old authenticator is gone. Can you reset the two-factor authentication for bob@acme.example?")), true},
 		{"es podemos nosotros es una pregunta", esMail(subject("Roles de usuario en el almacén"), own("Queremos saber "+
 			"cómo funcionan los permisos del almacén antes de reorganizar el equipo. ¿Podemos cambiar nosotros el rol de un usuario desde la administración?")), false},
+		{"es nosotros o vosotros es una pregunta", esMail(subject("Restablecer el doble factor: ¿nosotros o vosotros?"), own("Estamos "+
+			"escribiendo el procedimiento interno para cuando alguien cambie de móvil y queremos saber a quién hay que avisar en cada caso.")), false},
+		{"en a button's label is no request", enMail(subject("Taking leavers out of the workspace"), own("Settings has an "+
+			"\"Invite user\" button, but when I open an existing person I see nothing for taking them out. Where is that done?")), false},
 		{"es podéis es una petición", esMail(subject("Logotipo nuevo para Globex"), attach(), own("Desde enero usamos "+
 			"el logotipo nuevo que os adjunto en todos los documentos. ¿Podéis cambiar el logo de nuestra cuenta por el adjunto, por favor?")), true},
 	})

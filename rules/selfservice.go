@@ -77,17 +77,23 @@ func (in *input) asksForKeyword(f string) bool {
 // 2FA?" and "¿podéis cambiar el logo?" ask support, and stay requests.
 func asksWhetherWe(f string, at int) bool {
 	before := f[max(0, at-60):at]
-	if knowHowBefore.MatchString(before) {
-		return true
+	if knowHowBefore.MatchString(before) || strings.HasSuffix(before, "\"") {
+		return true // know-how, or the label of a button: an "Invite user" button
 	}
-	return strings.HasSuffix(strings.TrimSpace(f), "?") && ourAbilityBefore.MatchString(before) && !askingSupport.MatchString(f[:at])
+	if !strings.HasSuffix(strings.TrimSpace(f), "?") {
+		return false
+	}
+	return whoDoesIt.MatchString(f) || ourAbilityBefore.MatchString(before) && !askingSupport.MatchString(f[:at])
 }
 
 var (
 	// knowHowBefore puts a verb in a piece of know-how: "found how to add".
-	knowHowBefore = mustPattern(`\b(?:how to|how do (?:i|we|you)|how can (?:i|we)|como se|como (?:puedo|podemos|hay que)|la forma de|the way to)\s+$`)
+	knowHowBefore = mustPattern(`\b(?:how to|how do (?:i|we|you)|how can (?:i|we)|como se|como (?:puedo|podemos|hay que)|la forma de|the way to|(?:the|an|any) (?:option|button|setting|menu entry) to|(?:la|una|alguna) opcion (?:de|para)|(?:el|un|algun) boton (?:de|para))\s+$`)
 	// ourAbilityBefore asks what the customer can, may or must do.
 	ourAbilityBefore = mustPattern(`\b(?:can we|can i|could we|could i|are we able to|am i able to|may we|do we|do i|does|did|should we|should i|must we|is it possible|is there a way|podemos|puedo|se puede|es posible|tenemos que|hay que|debemos|hace falta|necesitamos|necesita)\b`)
+	// whoDoesIt asks who does something rather than for it to be done:
+	// "Restablecer el doble factor: ¿nosotros o vosotros?", "who resets it?".
+	whoDoesIt = mustPattern(`\b(?:nosotros o vosotros|vosotros o nosotros|nosotros o ustedes|ustedes o nosotros|ourselves or|us or you|you or us|we or you|you or we)\b|^(?:¿\s*)?(?:quien|who)\b`)
 	// askingSupport turns the question to support: "can you", "¿podéis?".
 	askingSupport = mustPattern(`\b(?:can you|could you|would you|will you|are you able|please|podeis|podrias|podriais|podria|podrian|puedes|pueden|por favor|os pido|te pido|le pido|necesito que|necesitamos que)\b`)
 )
