@@ -27,6 +27,7 @@ var labelled = []string{
 	"testdata/holdout5/expect.jsonl",
 	"testdata/holdout6/expect.jsonl",
 	"testdata/holdout7/expect.jsonl",
+	"testdata/holdout9/expect.jsonl",
 }
 
 // TestCorpusFloors judges every labelled mail as `ticketd replay` does
