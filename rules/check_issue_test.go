@@ -30,11 +30,11 @@ func TestIssueSingle(t *testing.T) {
 			"2. Pulsar Exportar, la página se cuelga\n3. Aparece un error\n")), false},
 		{"es además, adjunto captura", esMail(own(esIncident + " Además, adjunto una captura del error.")), false},
 		{"es complete", esMail(), false},
-		{"es párrafo que aclara", esMail(own("Desde el jueves, los compañeros de Dublín, que tienen la interfaz en inglés, ven en la "+
-			"pantalla de inicio el aviso «Tiene un contrato pendiente de firma» en castellano. Solo ese recuadro aparece en otro idioma.\n\n"+
+		{"es párrafo que aclara", esMail(own("Desde el jueves, los compañeros de Dublín, que tienen la interfaz en inglés, ven en la " +
+			"pantalla de inicio el aviso «Tiene un contrato pendiente de firma» en castellano. Solo ese recuadro aparece en otro idioma.\n\n" +
 			"No se trata de un contrato concreto: el aviso les aparece igual aunque no tengan nada pendiente, y en Madrid sale bien.")), false},
-		{"en paragraph that clarifies", enMail(own("Since Monday the signing page shows the decline button greyed out for "+
-			"every signer, so nobody can decline an envelope any more.\n\n"+
+		{"en paragraph that clarifies", enMail(own("Since Monday the signing page shows the decline button greyed out for " +
+			"every signer, so nobody can decline an envelope any more.\n\n" +
 			"It is not limited to one envelope: the decline button stays grey on every envelope, old and new ones alike.")), false},
 	})
 }
