@@ -67,7 +67,8 @@ var (
 	// lost her phone and can't log in; please reset her 2FA".
 	accessLoss = mustPattern(`\b(?:can't|cannot|unable to|couldn't|no puede|no pueden|no puedo|no consigue) (?:log ?in|sign in|access|get in|entrar|acceder|iniciar sesion|loguearse)|\b(?:lost|forgot|new phone|get past|was replaced|replaced|changed (?:his|her|their) phone|locked out|doesn't remember|does not remember|don't remember|no recuerda|no la recuerda|no lo recuerda|no se acuerda|ha perdido|perdio|olvido|ha olvidado|movil nuevo|telefono nuevo|cambio de movil|bloquead[oa]|robaron el movil|stolen phone|phone was stolen)\b` +
 		// the second factor's codes stop coming, which a reset resolves
-		`|\b(?:no (?:recibe|recibo|le llegan|me llegan|puede generar|puedo generar|genera)|ya no (?:recibe|le llegan|genera)|(?:can't|cannot|doesn't|does not|no longer) (?:generate|get|receive|gets|receives))\b[^.;]{0,30}\bcod(?:igos?|es?)\b`)
+		`|\b(?:no (?:recibe|recibo|le llegan|me llegan|puede generar|puedo generar|genera)|ya no (?:recibe|le llegan|genera)|(?:can't|cannot|doesn't|does not|no longer) (?:generate|get|receive|gets|receives))\b[^.;]{0,30}\b` +
+		`(?:codigos? (?:del doble factor|de doble factor|de verificacion|de seguridad|de acceso|para (?:entrar|acceder|iniciar sesion))|(?:login|verification|security|authentication|authenticator|2fa|two-factor|one-time) codes?|codes? (?:to (?:log ?in|sign in)|for (?:the )?(?:login|2fa|two-factor)))`)
 )
 
 // Gates of the topic expressions.

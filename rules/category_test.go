@@ -46,6 +46,16 @@ func TestClassify(t *testing.T) {
 			"factor de marta@globex.example? Le robaron el móvil y no puede generar los códigos para entrar.")), SelfService},
 		{"en can't see an option for it is know-how", enMail(subject("Removing leavers from the workspace"), own("When I open "+
 			"an existing person in Settings I can't see anything for taking them out of the workspace. Is it on another screen?")), Question},
+		{"en tracking codes are no second factor", enMail(subject("Tracking codes by SMS"), own("Since Monday our "+
+			"customers no longer receive the tracking codes by SMS after each delivery, although the drivers close every stop.")), Incident},
+		{"en can't see anything for a month is a fault", enMail(subject("March missing from the delivery report"), own("Since "+
+			"yesterday's update we can't see anything for March in the delivery report, while February and January still load as before.")), Incident},
+		{"en unfilled orders are business", enMail(subject("Exporting orders to Excel"), own("We have about thirty unfilled "+
+			"orders from yesterday in the dispatch list. How can we export them to Excel for the planning meeting?")), Question},
+		{"en repeated steps are a process", enMail(subject("Nightly job for one warehouse"), own("In the nightly job the same "+
+			"steps are repeated for every warehouse we have. How can we make it run for only one warehouse?")), Question},
+		{"en a fault in the subject alone", enMail(subject("Export to PDF crashes"), own("We use the export every morning "+
+			"for the dispatch of the northern warehouses, and the drivers wait for the sheets before they leave.")), Incident},
 		{"en where is the option to is a question", enMail(subject("Where is the option to remove users?"), own("I can see "+
 			"how to add people to the workspace, but nothing to take them out again.")), Question},
 	} {

@@ -11,6 +11,8 @@ func TestDescriptionDetailed(t *testing.T) {
 		{"en short plea", enMail(own("It does not work, please help us as soon as possible.")), true},
 		{"en nothing of their own", enMail(own("")), true},
 		{"en nineteen words", enMail(own(strings.Repeat("word ", 19))), true},
+		{"en signature with a one-letter phone label", enMail(subject("Invoice export fails with error 500"), own("Export to PDF "+
+			"fails with error 500 on the invoices page.\n\nMail john@example.com for more.\n\nJohn Smith, Head of Logistics\nM\n600 123 456")), true},
 		{"en twenty words", enMail(own(strings.Repeat("word ", 20))), false},
 		{"en punctuation is not words", enMail(own("Export fails - - - - - - - - - - - - - - - - - - - - - -")), true},
 		{"en complete", enMail(), false},

@@ -43,6 +43,18 @@ func TestSelfService(t *testing.T) {
 			"escribiendo el procedimiento interno para cuando alguien cambie de móvil y queremos saber a quién hay que avisar en cada caso.")), false},
 		{"en a button's label is no request", enMail(subject("Taking leavers out of the workspace"), own("Settings has an "+
 			"\"Invite user\" button, but when I open an existing person I see nothing for taking them out. Where is that done?")), false},
+		{"en could we ask you is a request", enMail(subject("Password for Bob Stone"), attach(), own("Bob is locked out after "+
+			"too many attempts this morning. Could we ask you to reset the password of bob@acme.example?")), true},
+		{"en is it possible for a given user is a request", enMail(subject("Two-factor for Bob Stone"), attach(), own("Hello team, is "+
+			"it possible to reset the two-factor authentication for bob@acme.example? He got a new phone over the weekend.")), true},
+		{"es se puede con uno cualquiera es una pregunta", esMail(subject("Renombrar espacios de trabajo"), own("Vamos a "+
+			"reorganizar las delegaciones el mes que viene y queremos saberlo antes. ¿Se puede renombrar un espacio de trabajo sin perder nada?")), false},
+		{"en can we put our new logo ourselves is a question", enMail(subject("Logo on the signing page"), own("Our brand "+
+			"team has finished the new artwork for next year. Can we put our new logo on the signing page ourselves?")), false},
+		{"en lost login codes with a reset asked", enMail(subject("Two-factor for Bob Stone"), own("Could you reset the "+
+			"two-factor of bob@acme.example? He no longer receives the login codes since he changed operator.")), true},
+		{"es móvil robado con petición", esMail(subject("Doble factor de Marta Gil"), own("¿Podríais restablecer el doble "+
+			"factor de marta@globex.example? Le robaron el móvil el sábado y no tiene otra forma de entrar.")), true},
 		{"es podéis es una petición", esMail(subject("Logotipo nuevo para Globex"), attach(), own("Desde enero usamos "+
 			"el logotipo nuevo que os adjunto en todos los documentos. ¿Podéis cambiar el logo de nuestra cuenta por el adjunto, por favor?")), true},
 	})

@@ -67,10 +67,10 @@ type input struct {
 	categoryWhy string
 	lang        Lang
 	reasons     []Reason
-	rawText     string              // subject and analysed words as written
-	gates       map[*gated][]string // each gate's words the whole message holds
-	textIndex   *trigrams           // of text, made when a gate first needs it
-	rawIndex    *trigrams           // of rawText, likewise
+	rawText     string          // subject and analysed words as written
+	gates       map[*gated]bool // which gates the whole message opens
+	textIndex   *trigrams       // of text, made when a gate first needs it
+	rawIndex    *trigrams       // of rawText, likewise
 }
 
 // maxReasonText bounds one quoted sentence in a reason.

@@ -52,10 +52,12 @@ func (g gated) may(f string) bool {
 }
 
 // may reports whether g's words are in f and, first, anywhere in the
-// message: a gate's words missing from the whole message are never looked
-// for in its sentences again.
+// message: a gate missing from the whole message is never looked for in
+// its sentences again. f need not be a part of the message's text (a unit
+// joins the lines of its paragraph), so a gate the message opens is looked
+// for in f with all its words.
 func (in *input) may(g *gated, f string) bool {
-	present, ok := in.gates[g]
+	hit, ok := in.gates[g]
 	if !ok {
 		text, index := in.text, &in.textIndex
 		if g.raw {
@@ -64,27 +66,21 @@ func (in *input) may(g *gated, f string) bool {
 		if *index == nil {
 			*index = newTrigrams(text)
 		}
-		present = g.present(text, *index)
+		hit = g.in(text, *index)
 		if in.gates == nil {
-			in.gates = map[*gated][]string{}
+			in.gates = map[*gated]bool{}
 		}
-		in.gates[g] = present
+		in.gates[g] = hit
 	}
-	for _, w := range present {
-		if strings.Contains(f, w) {
+	return hit && g.may(f)
+}
+
+// in reports whether text, indexed by index, holds one of g's words.
+func (g gated) in(text string, index *trigrams) bool {
+	for _, w := range g.any {
+		if index.mayHold(w) && strings.Contains(text, w) {
 			return true
 		}
 	}
 	return false
-}
-
-// present returns the words of g that text, indexed by index, holds.
-func (g gated) present(text string, index *trigrams) []string {
-	out := []string{}
-	for _, w := range g.any {
-		if index.mayHold(w) && strings.Contains(text, w) {
-			out = append(out, w)
-		}
-	}
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"unicode/utf8"
 )
 
 // pattern is a regular expression that first looks for the literal text
@@ -178,8 +179,10 @@ func (p *pattern) Split(s string, n int) []string {
 	return p.Regexp.Split(s, n)
 }
 
-// caseFoldsToASCII are the letters that (?i) matches to ASCII letters
-// but strings.ToLower does not make ASCII: the Kelvin sign and the long s.
+// caseFoldsToASCII are the letters outside ASCII that (?i) matches to
+// ASCII letters: the long s, which strings.ToLower leaves as it is, and the
+// Kelvin sign, which it does make a "k" (checked all the same, so that the
+// shortcut does not rest on that).
 const caseFoldsToASCII = "\u212a\u017f"
 
 // required returns literals one of which every match of re holds, or nil
@@ -190,6 +193,9 @@ func required(re *syntax.Regexp) []need {
 	switch re.Op {
 	case syntax.OpLiteral:
 		n := need{text: string(re.Rune)}
+		if strings.ContainsRune(n.text, utf8.RuneError) {
+			return nil // the expression matches it where the text has an invalid byte
+		}
 		if re.Flags&syntax.FoldCase != 0 {
 			if !isASCII(n.text) {
 				return nil
@@ -203,11 +209,6 @@ func required(re *syntax.Regexp) []need {
 	case syntax.OpCharClass:
 		return classRunes(re.Rune)
 	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min < 1 {
-			return nil
-		}
 		return required(re.Sub[0])
 	case syntax.OpConcat:
 		return bestOf(re.Sub)
@@ -255,7 +256,7 @@ func classRunes(ranges []rune) []need {
 	var out []need
 	for i := 0; i+1 < len(ranges); i += 2 {
 		lo, hi := ranges[i], ranges[i+1]
-		if hi-lo >= 4 {
+		if hi-lo >= 4 || lo <= utf8.RuneError && utf8.RuneError <= hi {
 			return nil
 		}
 		for r := lo; r <= hi; r++ {

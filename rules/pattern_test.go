@@ -42,6 +42,8 @@ var patternSamples = []string{
 	"sync_job_42 timeouts: time out, timed out, timeouts",
 	"the_integration_ connector_",
 	"\xff\xfe broken utf-8 \xc3",
+	"\u017ferver: nginx", // the long s, which (?i)s matches and ToLower leaves
+	"Done.\vNext",        // \v, which \s leaves out
 }
 
 // fixtureTexts returns the lines of the raw and folded texts of the
@@ -138,6 +140,7 @@ func TestPatternShortcuts(t *testing.T) {
 		{`\bhttp/[0-9.]+\s+([1-5][0-9][0-9])\b`, true, false, []string{"http/1.1 500"}, []string{"https 500"}},
 		{`^\s*(?:\d{1,2}[.)]|[-*•])\s+`, true, false, []string{"1. a", " - b"}, []string{"a. b"}},
 		{`x*`, false, false, []string{"", "y"}, nil},
+		{`\x{FFFD}`, false, false, []string{"\xff", "\uFFFD"}, nil}, // invalid bytes match U+FFFD
 	}
 	for _, tt := range tests {
 		p := newPattern(tt.expr)
@@ -156,6 +159,22 @@ func TestPatternShortcuts(t *testing.T) {
 		}
 		for _, s := range append(tt.matches, tt.unmatched...) {
 			checkPattern(t, p, s)
+		}
+	}
+}
+
+// TestNegatedBeforeWindow holds negatedBefore's window to the expression
+// over the whole text, with the negation 0 to 30 characters of one to four
+// bytes before the end: the window must reach the farthest it can be.
+func TestNegatedBeforeWindow(t *testing.T) {
+	for _, filler := range []string{"a", "é", "€", "𝒜"} {
+		for n := 0; n <= 30; n++ {
+			for _, neg := range []string{"without ", "ninguna ", "isn't "} {
+				before := "the export of the monthly report is fine, " + neg + strings.Repeat(filler, n)
+				if got, want := negatedBefore(before), negationBefore.MatchString(before); got != want {
+					t.Fatalf("negatedBefore(%q) = %v, the expression says %v", before, got, want)
+				}
+			}
 		}
 	}
 }

@@ -38,18 +38,23 @@ func (in *input) selfServiceRequest() string {
 	changeMay := strings.Contains(in.text, "logo") || strings.Contains(in.text, "@")
 	for _, s := range in.allSentences() {
 		if in.may(&selfServiceGate, s.fold) && in.may(&selfServiceVerbGate, s.fold) && !howTo.MatchString(s.fold) && !isHypothetical(s.fold) {
-			if loc := selfServiceRequest.FindStringIndex(s.fold); loc != nil && !asksWhetherWe(s.fold, loc[0]) {
+			if loc := selfServiceRequest.FindStringIndex(s.fold); loc != nil && !notForSupport(s.fold, loc[0]) {
 				return s.text
 			}
 		}
 		if howTo.MatchString(s.fold) {
 			continue
 		}
-		if kwSelf && in.asksForKeyword(s.fold) || changeMay && selfServiceChange.MatchString(s.fold) {
+		if kwSelf && in.asksForKeyword(s.fold) {
 			return s.text
 		}
+		if changeMay {
+			if loc := selfServiceChange.FindStringIndex(s.fold); loc != nil && !notForSupport(s.fold, loc[0]) {
+				return s.text
+			}
+		}
 		if in.may(&selfServiceGate, s.fold) {
-			if loc := selfServiceAsk.FindStringIndex(s.fold); loc != nil && !asksWhetherWe(s.fold, loc[0]) {
+			if loc := selfServiceAsk.FindStringIndex(s.fold); loc != nil && !notForSupport(s.fold, loc[0]) {
 				return s.text
 			}
 		}
@@ -61,21 +66,24 @@ func (in *input) selfServiceRequest() string {
 // self-service phrase that asks for it to be done.
 func (in *input) asksForKeyword(f string) bool {
 	for _, sp := range in.kw.selfService.spans(f) {
-		if !asksWhetherWe(f, sp[0]) {
+		if !notForSupport(f, sp[0]) {
 			return true
 		}
 	}
 	return false
 }
 
-// asksWhetherWe reports whether the request found at in the folded
-// sentence f is the customer asking what they can or must do, or how,
-// rather than asking support to do it: "can we change that retention
-// period ourselves?", "do we still have to change it by hand?", "does a
-// separate legal entity need a separate account?", "¿podemos cambiar
-// nosotros el rol?", "I only found how to add signers". "Can you reset her
-// 2FA?" and "¿podéis cambiar el logo?" ask support, and stay requests.
-func asksWhetherWe(f string, at int) bool {
+// notForSupport reports whether the request-like words found at in the
+// folded sentence f do not ask support to do anything: a piece of
+// know-how ("I only found how to add signers"), the label of a button (an
+// "Invite user" button), or a question about who does it ("Restablecer el
+// doble factor: ¿nosotros o vosotros?") or about what the customer can or
+// must do ("can we change that retention period ourselves?", "do we still
+// have to change it by hand?", "does a separate legal entity need a
+// separate account?", "¿podemos cambiar nosotros el rol?"). "Can you reset
+// her 2FA?", "Could we ask you to reset it?" and "¿podéis cambiar el
+// logo?" ask support, and stay requests.
+func notForSupport(f string, at int) bool {
 	before := f[max(0, at-60):at]
 	if knowHowBefore.MatchString(before) || strings.HasSuffix(before, "\"") {
 		return true // know-how, or the label of a button: an "Invite user" button
@@ -83,19 +91,47 @@ func asksWhetherWe(f string, at int) bool {
 	if !strings.HasSuffix(strings.TrimSpace(f), "?") {
 		return false
 	}
-	return whoDoesIt.MatchString(f) || ourAbilityBefore.MatchString(before) && !askingSupport.MatchString(f[:at])
+	if whoDoesIt.MatchString(f) {
+		return true
+	}
+	if askingSupport.MatchString(f[:at]) {
+		return false
+	}
+	return whetherBefore.MatchString(before) || possibleBefore.MatchString(before) && anyOneAfter(f[at:])
+}
+
+// anyOneAfter reports whether the verb that opens rest acts on any one
+// thing rather than a given one: "renombrar un espacio de trabajo", "add a
+// user", against "restablecer el doble factor de Marta".
+func anyOneAfter(rest string) bool {
+	words := strings.Fields(truncate(rest, 80))
+	if len(words) < 2 {
+		return false
+	}
+	switch words[1] {
+	case "a", "an", "any", "un", "una", "unos", "unas", "algun", "alguna", "nuevos", "nuevas", "new":
+		return true
+	}
+	return false
 }
 
 var (
 	// knowHowBefore puts a verb in a piece of know-how: "found how to add".
 	knowHowBefore = mustPattern(`\b(?:how to|how do (?:i|we|you)|how can (?:i|we)|como se|como (?:puedo|podemos|hay que)|la forma de|the way to|(?:the|an|any) (?:option|button|setting|menu entry) to|(?:la|una|alguna) opcion (?:de|para)|(?:el|un|algun) boton (?:de|para))\s+$`)
-	// ourAbilityBefore asks what the customer can, may or must do.
-	ourAbilityBefore = mustPattern(`\b(?:can we|can i|could we|could i|are we able to|am i able to|may we|do we|do i|does|did|should we|should i|must we|is it possible|is there a way|podemos|puedo|se puede|es posible|tenemos que|hay que|debemos|hace falta|necesitamos|necesita)\b`)
+	// whetherBefore asks whether the customer can, may or must do
+	// something, or whether something is needed ("does it need", "¿hace
+	// falta?"). "Is it possible to reset ...?" and "¿se puede restablecer
+	// ...?" are left out: customers ask support that way too.
+	whetherBefore = mustPattern(`\b(?:can we|can i|could we|could i|are we able to|am i able to|may we|do we|do i|does|did|should we|should i|must we|podemos|puedo|tenemos que|hay que|debemos|hace falta|necesitamos|necesita)\b`)
+	// possibleBefore asks whether something can be done at all: about any
+	// one thing a question ("¿se puede renombrar un espacio de trabajo?"),
+	// about a given one a request ("is it possible to reset Bob's 2FA?").
+	possibleBefore = mustPattern(`\b(?:is it possible|is there a way|se puede|es posible|hay forma de|hay manera de|hay alguna forma de|hay alguna manera de)\b`)
 	// whoDoesIt asks who does something rather than for it to be done:
 	// "Restablecer el doble factor: ¿nosotros o vosotros?", "who resets it?".
 	whoDoesIt = mustPattern(`\b(?:nosotros o vosotros|vosotros o nosotros|nosotros o ustedes|ustedes o nosotros|ourselves or|us or you|you or us|we or you|you or we)\b|^(?:¿\s*)?(?:quien|who)\b`)
 	// askingSupport turns the question to support: "can you", "¿podéis?".
-	askingSupport = mustPattern(`\b(?:can you|could you|would you|will you|are you able|please|podeis|podrias|podriais|podria|podrian|puedes|pueden|por favor|os pido|te pido|le pido|necesito que|necesitamos que)\b`)
+	askingSupport = mustPattern(`\b(?:can you|could you|would you|will you|are you able|ask you|please|podeis|podrias|podriais|podria|podrian|puedes|pueden|por favor|os pido|te pido|le pido|os pedimos|le pedimos|pediros|pedirle|pedirles|necesito que|necesitamos que)\b`)
 )
 
 // onlyRequest reports whether every statement of malfunction lies in the

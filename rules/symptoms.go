@@ -83,9 +83,8 @@ var symptoms = []string{
 	"otro documento", "documento distinto", "completely different", "totalmente distinto", "totalmente distinta", "danado", "danada", "danados", "danadas", "damaged", "en negro", "todo negro", "all black", "black squares",
 	"black square", "en gris", "blurry", "half way", "halfway", "partially", "se cierra cuando", "no aparece nada", "no sale nada",
 	"no muestra nada", "no carga nada", "todo el rato", "de forma aleatoria", "aleatoriamente", "no va",
-	// a template's placeholder left as it is, a number given twice
-	"sin rellenar", "sin sustituir", "sin reemplazar", "not filled in", "unfilled", "not replaced",
-	"se repite", "se repiten", "are repeated", "is repeated", "get repeated", "gets repeated",
+	// a template's placeholder left as it is
+	"sin rellenar", "sin sustituir", "sin reemplazar", "not filled in", "not replaced",
 }
 
 // weakSymptoms count only next to a verb of the product acting ("it
@@ -108,7 +107,7 @@ var weakSymptoms = map[string]bool{
 
 // knowHow are verbs after "can't"/"no puedo" that ask how to do something
 // rather than report a fault: "I can't find the setting", "no sé cómo".
-var knowHow = mustPattern(`\b(?:can't|cannot|can not|couldn't|could not|unable to|don't|doesn't|didn't|no puedo|no podemos|no consigo|no conseguimos|no se)\s+(?:find|figure|see how|see where|see (?:anything|any option|an option|the option|a way|a button|any button) (?:for|to)|understand|tell|know|remember|decide|wait|recall|encontrar|entender|ver donde|ver como|saber|averiguar|recordar|como|donde)\b|\bdon't know\b|\bno se (?:como|donde|si)\b|\bno sabemos\b|\bno tengo claro\b|\bnot sure\b`)
+var knowHow = mustPattern(`\b(?:can't|cannot|can not|couldn't|could not|unable to|don't|doesn't|didn't|no puedo|no podemos|no consigo|no conseguimos|no se)\s+(?:find|figure|see how|see where|see (?:any|an|the) (?:option|button|setting|way|menu entry) (?:for|to)|see anything (?:for|to) (?:\w+ing)\b|understand|tell|know|remember|decide|wait|recall|encontrar|entender|ver donde|ver como|saber|averiguar|recordar|como|donde)\b|\bdon't know\b|\bno se (?:como|donde|si)\b|\bno sabemos\b|\bno tengo claro\b|\bnot sure\b`)
 
 // productVerbs are what the product does; a weak symptom counts when one of
 // these (or a state word) is close after it: "doesn't save", "can't log in",
@@ -189,6 +188,7 @@ func isHypothetical(f string) bool {
 // ... pero"), a measured slowness ("takes four minutes to open"), a
 // setting ignored ("although their language is set to Spanish").
 var strongPatterns = []gated{
+	{re: mustPattern(`\b(?:numeros?|numeracion|numbers|numbering|ids|referencias|references|codigos|codes)\b(?: [\w-]+){0,3} (?:se repiten|se duplican|repeat|are repeated|get repeated|are duplicated|are reused|get reused|se reutilizan)\b`), any: []string{"repiten", "duplican", "repeat", "repeated", "duplicated", "reused", "reutilizan"}},
 	{re: mustPattern(`\bused to (?:work|open|load|show|be|take|arrive|send|print|sync|go|come|appear|display|calculate|match|get|list|include)\b`), any: []string{"used"}},
 	{re: mustPattern(`\b(?:should|expected to|ought to)\b[^.;]{0,120}\b(?:but|however|instead)\b|\b(?:is|are|was|were) supposed to\b|\bse supone que\b`), any: []string{"should", "expected to", "ought to", "supposed to", "se supone"}},
 	{re: mustPattern(`\blogs? (?:\w+ ){0,2}out\b|\bkicks? (?:\w+ ){0,2}out\b|\bthrows? (?:\w+ ){0,2}out\b`), any: []string{"out"}},
