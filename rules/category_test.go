@@ -56,6 +56,12 @@ func TestClassify(t *testing.T) {
 			"steps are repeated for every warehouse we have. How can we make it run for only one warehouse?")), Question},
 		{"en a fault in the subject alone", enMail(subject("Export to PDF crashes"), own("We use the export every morning "+
 			"for the dispatch of the northern warehouses, and the drivers wait for the sheets before they leave.")), Incident},
+		{"en a wish to replace is no fault", enMail(subject("New logo on our signing emails"), own("We have a new logo from "+
+			"our brand team and would like it to appear on the signing emails instead of the old one. Could you make the change?")), SelfService},
+		{"en should not be able to is a wish", enMail(subject("Deactivate a leaver's account"), own("Please deactivate the "+
+			"account of jenny@acme.example. She left on Friday and should not be able to sign anything for us anymore.")), SelfService},
+		{"en should not, but it does, is a fault", enMail(subject("Old logo on new invoices"), own("The old logo should not "+
+			"appear on invoices issued after the first of December, but it still shows on every invoice we issue.")), Incident},
 		{"en where is the option to is a question", enMail(subject("Where is the option to remove users?"), own("I can see "+
 			"how to add people to the workspace, but nothing to take them out again.")), Question},
 	} {

@@ -142,7 +142,7 @@ func (sc *scan) symptom(f string) string {
 // blank" reports a fault).
 func isWish(f string) bool {
 	loc := wish.FindStringIndex(f)
-	if loc == nil || letDown.MatchString(f[loc[1]:]) || relativeBefore.MatchString(f[:loc[0]]) {
+	if loc == nil || letsDown(f[loc[1]:]) || relativeBefore.MatchString(f[:loc[0]]) {
 		return false
 	}
 	return loc[0] < 40 || strongWish.MatchString(f[loc[0]:loc[1]])
@@ -154,6 +154,19 @@ var strongWish = mustPattern(`^(?:queremos que|quisieramos que|nos gustaria que|
 // relativeBefore puts a wish in a relative clause: "the space where the
 // barcode should be is blank" describes, it does not ask.
 var relativeBefore = mustPattern(`\b(?:where|which|that|donde|que)\s+(?:\S+\s+){0,3}$`)
+
+// letsDown reports whether what follows a wish says it is let down:
+// "should show 23, but it shows none". "Instead of" names what a wish
+// replaces ("would like it to appear instead of the old one"), not a
+// let-down.
+func letsDown(after string) bool {
+	for _, loc := range letDown.FindAllStringIndex(after, -1) {
+		if !strings.HasPrefix(after[loc[0]:], "instead of") {
+			return true
+		}
+	}
+	return false
+}
 
 // letDown turns an expectation into a fault: "should show 23, but it
 // shows none".

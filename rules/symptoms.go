@@ -153,7 +153,7 @@ var askingQuestion = mustPattern(`^(?:hi,? |hello,? |hola,? )?(?:¿\s*)?(?:which
 // wish asks for something to be different, a request rather than a fault:
 // "we want invoices to go out by themselves instead of by hand", "the old
 // logo should disappear everywhere", "que no pierda sus carpetas".
-var wish = mustPattern(`\b(?:queremos que|quisieramos que|nos gustaria que|we want|we'd like|we would like|would like|should (?:disappear|go|be|show|appear|use|read|say)|deberia (?:desaparecer|salir|aparecer|usar|ser|decir)|please make sure|asegurad que)\b|^(?:que no|que)\s`)
+var wish = mustPattern(`\b(?:queremos que|quisieramos que|nos gustaria que|we want|we'd like|we would like|would like|should (?:not |no longer )?(?:disappear|go|be|show|appear|use|read|say)|(?:no )?deberia (?:desaparecer|salir|aparecer|usar|ser|decir)|please make sure|asegurad que)\b|^(?:que no|que)\s`)
 
 // hardFailures are the words that make a how-to question a report.
 var hardFailures = []string{"error", "errors", "fails", "failed", "failing", "crash", "crashes", "broken",
