@@ -174,19 +174,6 @@ func location(t *testing.T, tab context.Context) string {
 	return eval[string](t, tab, "location.pathname + location.search")
 }
 
-// customerMails are the emails the SMTP server accepted for to.
-func customerMails(r *consoleRig, to string) []mailtest.Message {
-	var out []mailtest.Message
-	for _, m := range r.smtp.Messages() {
-		for _, rcpt := range m.To {
-			if strings.EqualFold(rcpt, to) {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
-}
-
 // trackEventSources makes every page of the tab record its EventSources
 // in window.__sources, so that a test can wait until the live script
 // listens before it changes anything.
@@ -285,7 +272,7 @@ func TestBrowserAgentFlow(t *testing.T) {
 	)
 	var reply mailtest.Message
 	waitUntil(t, 10*time.Second, "the answer at the SMTP server", func() bool {
-		for _, m := range customerMails(r, "alice@acme.example") {
+		for _, m := range r.smtp.MessagesTo("alice@acme.example") {
 			if text, _ := mailtest.TextOf(t, m); strings.Contains(text, "a stop had no coordinates") {
 				reply = m
 				return true
@@ -309,19 +296,19 @@ func TestBrowserAgentFlow(t *testing.T) {
 		waitText("p.done", "Note added"),
 		waitText(".conversation .support-note", "geocode of stop 17"),
 	)
-	before := len(customerMails(r, "alice@acme.example"))
+	before := len(r.smtp.MessagesTo("alice@acme.example"))
 	run(t, tab, "close",
 		load(chromedp.Click(chromedp.CSS(`form[action$="/close"] button`))),
 		waitText("p.done", "Ticket closed"),
 		waitText(".facts .status", "closed"),
 	)
-	waitUntil(t, 10*time.Second, "the closing email", func() bool { return len(customerMails(r, "alice@acme.example")) > before })
+	waitUntil(t, 10*time.Second, "the closing email", func() bool { return len(r.smtp.MessagesTo("alice@acme.example")) > before })
 	for _, m := range r.smtp.Messages() {
 		if text, _ := mailtest.TextOf(t, m); strings.Contains(text, "geocode of stop 17") || strings.Contains(string(m.Data), "geocode") {
 			t.Errorf("the note reached %v", m.To)
 		}
 	}
-	if n := len(customerMails(r, "alice@acme.example")); n != before+1 {
+	if n := len(r.smtp.MessagesTo("alice@acme.example")); n != before+1 {
 		t.Errorf("%d emails to the customer after closing, want %d (the closing email only)", n, before+1)
 	}
 	tk, err := r.d.db.Ticket("SUP-000001")
@@ -524,7 +511,7 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 		t.Errorf("after answering: %s", got)
 	}
 	waitUntil(t, 10*time.Second, "the answer at the SMTP server", func() bool {
-		for _, m := range customerMails(r, "alice@acme.example") {
+		for _, m := range r.smtp.MessagesTo("alice@acme.example") {
 			if text, _ := mailtest.TextOf(t, m); strings.Contains(text, "optimizes again") {
 				return true
 			}

@@ -55,6 +55,16 @@ func (d *dovecot) client(t *testing.T) *imapclient.Client {
 	return c
 }
 
+// rig is the test rig with Dovecot as its IMAP server.
+func (d *dovecot) rig(t *testing.T) *rig {
+	t.Helper()
+	r := newRig(t)
+	r.cfg.IMAP.Address = d.addr
+	r.cfg.IMAP.Username = d.user
+	r.cfg.IMAP.Password = d.password
+	return r
+}
+
 func (d *dovecot) count(t *testing.T, mailbox string) int {
 	t.Helper()
 	c := d.client(t)
@@ -71,10 +81,7 @@ func (d *dovecot) count(t *testing.T, mailbox string) int {
 // the originals end up in Processed or Quarantine.
 func TestDovecotEndToEnd(t *testing.T) {
 	dc := startDovecot(t)
-	r := newRig(t)
-	r.cfg.IMAP.Address = dc.addr
-	r.cfg.IMAP.Username = dc.user
-	r.cfg.IMAP.Password = dc.password
+	r := dc.rig(t)
 
 	c := dc.client(t)
 	for _, name := range []string{"en-incident-screenshot.eml", "rejected-en-stranger.eml", "ignored-en-out-of-office.eml"} {
@@ -124,10 +131,7 @@ func appendRaw(t *testing.T, c *imapclient.Client, raw []byte) {
 // address, and the agent's mail is filed in Processed.
 func TestDovecotAgentAnswersByEmail(t *testing.T) {
 	dc := startDovecot(t)
-	r := newRig(t)
-	r.cfg.IMAP.Address = dc.addr
-	r.cfg.IMAP.Username = dc.user
-	r.cfg.IMAP.Password = dc.password
+	r := dc.rig(t)
 	r.cfg.Desk.TeamAddresses = []string{"desk@vendor.example"}
 	r.cfg.Desk.Agents = []config.Agent{{Email: "luis@vendor.example", Name: "Luis Agent"}}
 

@@ -29,27 +29,14 @@ func deskRig(t *testing.T) *rig {
 	return r
 }
 
-// sentTo returns the emails the SMTP server took for addr, in order.
-func sentTo(r *rig, addr string) []mailtest.Message {
-	var out []mailtest.Message
-	for _, m := range r.smtp.Messages() {
-		for _, to := range m.To {
-			if strings.EqualFold(to, addr) {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
-}
-
 // openTicket records the customer's first email and returns the team's notification.
 func openTicket(t *testing.T, r *rig) mailtest.Message {
 	t.Helper()
 	r.step(conversation(t, "01-incident-no-screenshot.eml"))
 	r.smtp.WaitFor(2, 5*time.Second)
-	notes := sentTo(r, teamAddr)
-	if len(notes) != 1 || len(sentTo(r, customer)) != 1 {
-		t.Fatalf("after a new ticket: %d notifications, %d customer emails; want 1 and 1", len(notes), len(sentTo(r, customer)))
+	notes := r.smtp.MessagesTo(teamAddr)
+	if len(notes) != 1 || len(r.smtp.MessagesTo(customer)) != 1 {
+		t.Fatalf("after a new ticket: %d notifications, %d customer emails; want 1 and 1", len(notes), len(r.smtp.MessagesTo(customer)))
 	}
 	return notes[0]
 }
@@ -64,19 +51,19 @@ func TestNotificationOfNewTicket(t *testing.T) {
 			t.Errorf("notification lacks %q:\n%s", want, text)
 		}
 	}
-	if got := subjectOf(t, n); got != subjectOf(t, sentTo(r, customer)[0]) {
-		t.Errorf("notification subject %q differs from the receipt's %q", got, subjectOf(t, sentTo(r, customer)[0]))
+	if got := subjectOf(t, n); got != subjectOf(t, r.smtp.MessagesTo(customer)[0]) {
+		t.Errorf("notification subject %q differs from the receipt's %q", got, subjectOf(t, r.smtp.MessagesTo(customer)[0]))
 	}
 	tk := r.ticket("SUP-000001")
 	if id := mailtest.Header(t, n, "Message-Id"); !strings.Contains(id, tk.Token) {
 		t.Errorf("notification Message-ID %s does not carry the ticket's token", id)
 	}
-	if refs := mailtest.Header(t, sentTo(r, customer)[0], "References"); strings.Contains(refs, tk.Token) {
+	if refs := mailtest.Header(t, r.smtp.MessagesTo(customer)[0], "References"); strings.Contains(refs, tk.Token) {
 		t.Errorf("the customer's receipt names a notification: %s", refs)
 	}
 	// The customer's follow-up notifies the team in the same thread.
 	r.step(conversation(t, "02-reply-with-screenshot.eml"))
-	notes := sentTo(r, teamAddr)
+	notes := r.smtp.MessagesTo(teamAddr)
 	if len(notes) != 2 {
 		t.Fatalf("after the completing reply: %d notifications, want 2", len(notes))
 	}
@@ -87,7 +74,7 @@ func TestNotificationOfNewTicket(t *testing.T) {
 	if _, files := mailtest.TextOf(t, notes[1]); len(files) != 1 {
 		t.Errorf("the completing reply's screenshot is not carried: %q", files)
 	}
-	if refs := mailtest.Header(t, sentTo(r, customer)[1], "References"); strings.Contains(refs, tk.Token) {
+	if refs := mailtest.Header(t, r.smtp.MessagesTo(customer)[1], "References"); strings.Contains(refs, tk.Token) {
 		t.Errorf("the customer's confirmation names a notification: %s", refs)
 	}
 }
@@ -99,7 +86,7 @@ func TestAgentAnswerRelayedInTheCustomersThread(t *testing.T) {
 			n := openTicket(t, r)
 			answer := "Hello Bob,\nthe Alicante depot's time windows are fixed; the next ETA emails are right.\nLuis"
 			r.step(mailtest.AgentReply(t, n, agentAddr, teamAddr, shape, answer))
-			got := sentTo(r, customer)
+			got := r.smtp.MessagesTo(customer)
 			if len(got) != 2 {
 				t.Fatalf("customer emails: %d, want the receipt and the answer", len(got))
 			}
@@ -143,10 +130,10 @@ func TestAgentAnswerNotSeparatedIsRefused(t *testing.T) {
 	r := deskRig(t)
 	n := openTicket(t, r)
 	r.step(mailtest.AgentReply(t, n, agentAddr, teamAddr, "pasted", "We are on it."))
-	if got := sentTo(r, customer); len(got) != 1 {
+	if got := r.smtp.MessagesTo(customer); len(got) != 1 {
 		t.Fatalf("customer emails: %d, want only the receipt", len(got))
 	}
-	refusals := sentTo(r, agentAddr)
+	refusals := r.smtp.MessagesTo(agentAddr)
 	if len(refusals) != 1 {
 		t.Fatalf("agent emails: %d, want one refusal", len(refusals))
 	}
@@ -162,10 +149,10 @@ func TestAgentCommands(t *testing.T) {
 	r := deskRig(t)
 	n := openTicket(t, r)
 	r.step(mailtest.AgentReply(t, n, agentAddr, teamAddr, "thunderbird", "#note\nChecked the depot's feed: the window service times out."))
-	if got := sentTo(r, customer); len(got) != 1 {
+	if got := r.smtp.MessagesTo(customer); len(got) != 1 {
 		t.Fatalf("a note reached the customer: %d customer emails", len(got))
 	}
-	notes := sentTo(r, teamAddr)
+	notes := r.smtp.MessagesTo(teamAddr)
 	if text, _ := mailtest.TextOf(t, notes[len(notes)-1]); !strings.Contains(text, "Internal note") || !strings.Contains(text, "window service times out") {
 		t.Errorf("the team's note notification:\n%s", text)
 	}
@@ -174,7 +161,7 @@ func TestAgentCommands(t *testing.T) {
 	if tk.Status != store.StatusClosed || len(tk.Conversation) != 2 || tk.Conversation[0].Kind != store.EntryNote || tk.Conversation[1].Agent != agentAddr {
 		t.Fatalf("after #note and #close: status %s, conversation %+v", tk.Status, tk.Conversation)
 	}
-	got := sentTo(r, customer)
+	got := r.smtp.MessagesTo(customer)
 	if len(got) != 2 {
 		t.Fatalf("customer emails: %d, want the receipt and the closing email", len(got))
 	}
@@ -210,7 +197,7 @@ func TestForgedAgentMailIsCustomerMail(t *testing.T) {
 			n := openTicket(t, r)
 			raw := tt.mutate(mailtest.AgentReply(t, n, agentAddr, teamAddr, "thunderbird", "Your data is deleted, click http://evil.example"), r.ticket("SUP-000001"))
 			r.step(raw)
-			for _, m := range sentTo(r, customer)[1:] {
+			for _, m := range r.smtp.MessagesTo(customer)[1:] {
 				text, _ := mailtest.TextOf(t, m)
 				t.Errorf("forged agent mail reached the customer:\n%s", text)
 			}
@@ -262,7 +249,7 @@ func TestNotificationLinksToTheConsole(t *testing.T) {
 	r.settings.Desk.MaxAttachmentBytes = 10 // the screenshot is over it
 	r.step(conversation(t, "01-incident-no-screenshot.eml"))
 	r.step(conversation(t, "02-reply-with-screenshot.eml"))
-	notes := sentTo(r, teamAddr)
+	notes := r.smtp.MessagesTo(teamAddr)
 	if len(notes) != 2 {
 		t.Fatalf("%d notifications, want 2", len(notes))
 	}

@@ -33,7 +33,7 @@ func TestCloseTicketEmailsTheCustomerOnce(t *testing.T) {
 			}
 		})
 	}
-	got := sentTo(r, customer)
+	got := r.smtp.MessagesTo(customer)
 	if len(got) != 2 {
 		t.Fatalf("customer emails after closing twice: %d, want the receipt and one closing email", len(got))
 	}
@@ -63,14 +63,14 @@ func TestRemindAbandonedOnce(t *testing.T) {
 			}
 		})
 	}
-	got := sentTo(r, customer)
+	got := r.smtp.MessagesTo(customer)
 	if len(got) != 2 {
 		t.Fatalf("customer emails: %d, want the receipt and one reminder", len(got))
 	}
 	if text, _ := mailtest.TextOf(t, got[1]); !strings.Contains(text, "still waiting for information") || !strings.Contains(strings.Join(strings.Fields(text), " "), "screenshot") {
 		t.Errorf("reminder:\n%s", text)
 	}
-	notes := sentTo(r, teamAddr)
+	notes := r.smtp.MessagesTo(teamAddr)
 	if text, _ := mailtest.TextOf(t, notes[len(notes)-1]); !strings.Contains(text, "has not answered") {
 		t.Errorf("the team's abandoned-ticket notification:\n%s", text)
 	}
@@ -84,14 +84,14 @@ func TestTeamTrafficIsNotCapped(t *testing.T) {
 	r.settings.MaxAutoRepliesPerHour = 1
 	n := openTicket(t, r)
 	r.step(withMessageID(conversation(t, "01-incident-no-screenshot.eml"), "<second-ticket@acme.example>"))
-	if got := len(sentTo(r, teamAddr)); got != 2 {
+	if got := len(r.smtp.MessagesTo(teamAddr)); got != 2 {
 		t.Fatalf("notifications for two tickets under a cap of 1: %d, want 2", got)
 	}
 	for i := range 2 {
 		r.step(mailtest.AgentReply(t, n, agentAddr, teamAddr, "thunderbird", "Answer number "+string(rune('A'+i))))
 	}
 	answers := 0
-	for _, m := range sentTo(r, customer) {
+	for _, m := range r.smtp.MessagesTo(customer) {
 		if text, _ := mailtest.TextOf(t, m); strings.Contains(text, "Answer number") {
 			answers++
 		}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/ticketd/ticketd/config"
 	"github.com/ticketd/ticketd/daemon"
+	"github.com/ticketd/ticketd/internal/loopback"
 )
 
 // benchReport is what ticketd-bench measures; the JSON field names are
@@ -165,7 +166,7 @@ func bench(ctx context.Context, o benchOptions, progress io.Writer) (*benchRepor
 		rep.IMAP = "Dovecot " + dovecotVersion() + " (private, maildir, loopback " + box.config().addr + ")"
 	}
 	// Nothing listens on deadSMTP: the intake phase's receipts cannot go.
-	deadPort, err := freePort()
+	deadPort, err := loopback.FreePort()
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ticketd/ticketd/internal/dovecot"
 )
 
 // TestBenchShort runs `ticketd bench` in its short mode, as CI does, so the
@@ -78,20 +80,11 @@ func TestBenchDovecot(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the benchmark against Dovecot takes a few seconds")
 	}
-	required := os.Getenv("TICKETD_DOVECOT") == "require"
-	if _, err := exec.LookPath("dovecot"); err != nil {
-		if _, serr := os.Stat("/usr/sbin/dovecot"); serr != nil {
-			if required {
-				t.Fatal("TICKETD_DOVECOT=require but dovecot is not installed")
-			}
-			t.Skip("dovecot not installed")
+	if err := dovecot.Available(); err != nil {
+		if os.Getenv("TICKETD_DOVECOT") == "require" {
+			t.Fatalf("TICKETD_DOVECOT=require: %v", err)
 		}
-	}
-	if os.Geteuid() != 0 {
-		if required {
-			t.Fatal("TICKETD_DOVECOT=require but starting Dovecot needs root")
-		}
-		t.Skip("starting Dovecot needs root")
+		t.Skip(err)
 	}
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"--dovecot", "--messages", "60", "--attachment-kb", "20", "--latency-messages", "2", "--format", "json"}, &stdout, &stderr)

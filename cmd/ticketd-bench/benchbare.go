@@ -164,14 +164,11 @@ const bareBatch = 100
 // short email over reply's one SMTP session, between the fetch and the
 // move (the end-to-end limit).
 func bareDrain(ctx context.Context, cfg benchIMAPConfig, dest string, reply *bareReplier) (time.Duration, error) {
-	c, err := benchDial(ctx, cfg)
+	c, err := dialWithFolder(ctx, cfg, dest)
 	if err != nil {
 		return 0, err
 	}
 	defer c.Close()
-	if err := createFolder(c, dest); err != nil {
-		return 0, err
-	}
 	start := time.Now()
 	if reply != nil {
 		if err := reply.connect(); err != nil {
@@ -231,14 +228,11 @@ func bareDrain(ctx context.Context, cfg benchIMAPConfig, dest string, reply *bar
 // bareDrainOne is the benchmark's first bare client, kept as a second
 // line: one UID FETCH and one UID MOVE per message.
 func bareDrainOne(ctx context.Context, cfg benchIMAPConfig, dest string) (time.Duration, error) {
-	c, err := benchDial(ctx, cfg)
+	c, err := dialWithFolder(ctx, cfg, dest)
 	if err != nil {
 		return 0, err
 	}
 	defer c.Close()
-	if err := createFolder(c, dest); err != nil {
-		return 0, err
-	}
 	start := time.Now()
 	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
 		return 0, err
@@ -272,14 +266,21 @@ func bareDrainOne(ctx context.Context, cfg benchIMAPConfig, dest string) (time.D
 	return time.Since(start), nil
 }
 
-func createFolder(c *imapclient.Client, name string) error {
-	if err := c.Create(name, nil).Wait(); err != nil {
+// dialWithFolder logs in as benchDial does and creates the folder dest
+// the bare client moves messages to, unless it exists.
+func dialWithFolder(ctx context.Context, cfg benchIMAPConfig, dest string) (*imapclient.Client, error) {
+	c, err := benchDial(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Create(dest, nil).Wait(); err != nil {
 		var ierr *imap.Error
 		if !errors.As(err, &ierr) || ierr.Code != imap.ResponseCodeAlreadyExists {
-			return fmt.Errorf("create %s: %w", name, err)
+			c.Close()
+			return nil, fmt.Errorf("create %s: %w", dest, err)
 		}
 	}
-	return nil
+	return c, nil
 }
 
 // bareReplier answers messages over one SMTP session with the standard

@@ -29,24 +29,11 @@ func deskValues(url string) mailtest.ConfigValues {
 	}
 }
 
-// sentTo are the emails the SMTP server took for addr.
-func sentTo(r *rig, addr string) []mailtest.Message {
-	var out []mailtest.Message
-	for _, m := range r.smtp.Messages() {
-		for _, to := range m.To {
-			if strings.EqualFold(to, addr) {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
-}
-
 // waitSentTo waits until addr has n emails.
 func waitSentTo(t *testing.T, r *rig, addr string, n int) []mailtest.Message {
 	t.Helper()
-	mailtest.WaitUntil(t, 20*time.Second, "emails to "+addr, func() bool { return len(sentTo(r, addr)) >= n })
-	return sentTo(r, addr)
+	mailtest.WaitUntil(t, 20*time.Second, "emails to "+addr, func() bool { return len(r.smtp.MessagesTo(addr)) >= n })
+	return r.smtp.MessagesTo(addr)
 }
 
 // TestTeamWorksFromItsMailClient runs the daemon with a support team: a
@@ -127,7 +114,7 @@ func TestTeamWorksFromItsMailClient(t *testing.T) {
 			t.Errorf("events delivered %v lack %s", seen, want)
 		}
 	}
-	for _, m := range sentTo(r, "bob@acme.example")[2:] {
+	for _, m := range r.smtp.MessagesTo("bob@acme.example")[2:] {
 		text, _ := mailtest.TextOf(t, m)
 		t.Errorf("an email beyond the receipt and the answer reached the customer:\n%s", text)
 	}

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ticketd/ticketd/internal/loopback"
 )
 
 // Server is a private Dovecot (Debian's dovecot-imapd) on a loopback
@@ -33,11 +35,15 @@ var (
 	ErrNotRoot      = errors.New("starting Dovecot needs root (its mail processes run as the user mail)")
 )
 
-// Start starts Dovecot with its files in a new directory under parent (on
-// a real disk: Dovecot fsyncs its maildir and indexes; "" for the system's
-// temporary directory). It needs root and the dovecot binary; Close stops
-// it.
-func Start(parent string) (*Server, error) {
+// Available reports whether Start can start Dovecot here: nil, or an
+// error that wraps ErrNotInstalled or ErrNotRoot.
+func Available() error {
+	_, err := binary()
+	return err
+}
+
+// binary finds the dovecot binary, when the process may start it.
+func binary() (string, error) {
 	bin, err := exec.LookPath("dovecot")
 	if err != nil {
 		for _, p := range []string{"/usr/sbin/dovecot", "/usr/local/sbin/dovecot"} {
@@ -47,10 +53,22 @@ func Start(parent string) (*Server, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNotInstalled, err)
+		return "", fmt.Errorf("%w: %w", ErrNotInstalled, err)
 	}
 	if os.Geteuid() != 0 {
-		return nil, ErrNotRoot
+		return "", ErrNotRoot
+	}
+	return bin, nil
+}
+
+// Start starts Dovecot with its files in a new directory under parent (on
+// a real disk: Dovecot fsyncs its maildir and indexes; "" for the system's
+// temporary directory). It needs root and the dovecot binary; Close stops
+// it.
+func Start(parent string) (*Server, error) {
+	bin, err := binary()
+	if err != nil {
+		return nil, err
 	}
 	mailUser, err := user.Lookup("mail")
 	if err != nil {
@@ -58,7 +76,7 @@ func Start(parent string) (*Server, error) {
 	}
 	uid, _ := strconv.Atoi(mailUser.Uid)
 	gid, _ := strconv.Atoi(mailUser.Gid)
-	port, err := freePort()
+	port, err := loopback.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -184,14 +202,4 @@ func (d *Server) Close() {
 		d.cmd = nil
 	}
 	os.RemoveAll(d.dir)
-}
-
-// freePort returns a loopback port nothing listens on now.
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }

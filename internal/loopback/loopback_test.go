@@ -1,6 +1,10 @@
 package loopback
 
-import "testing"
+import (
+	"net"
+	"strconv"
+	"testing"
+)
 
 func TestHost(t *testing.T) {
 	for _, tt := range []struct {
@@ -23,4 +27,20 @@ func TestHost(t *testing.T) {
 			t.Errorf("Host(%q) = %v, want %v", tt.host, got, tt.want)
 		}
 	}
+}
+
+// The port FreePort returns can be listened on at once, on loopback.
+func TestFreePort(t *testing.T) {
+	port, err := FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if port <= 0 || port > 65535 {
+		t.Fatalf("port %d", port)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		t.Fatalf("port %d is not free: %v", port, err)
+	}
+	ln.Close()
 }

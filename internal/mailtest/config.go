@@ -1,11 +1,12 @@
 package mailtest
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ticketd/ticketd/internal/loopback"
 )
 
 // ConfigValues are what a test changes in config.example.yaml to run
@@ -89,10 +90,9 @@ func WriteConfig(t testing.TB, dir string, v ConfigValues) string {
 // FreePort returns a loopback TCP port that was free a moment ago.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := loopback.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return port
 }

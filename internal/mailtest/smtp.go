@@ -246,6 +246,21 @@ func (s *SMTPServer) Messages() []Message {
 	return append([]Message(nil), s.msgs...)
 }
 
+// MessagesTo returns the accepted messages with addr among their
+// recipients (compared without regard to case), in the order accepted.
+func (s *SMTPServer) MessagesTo(addr string) []Message {
+	var out []Message
+	for _, m := range s.Messages() {
+		for _, to := range m.To {
+			if strings.EqualFold(to, addr) {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // Connections returns how many SMTP connections were opened.
 func (s *SMTPServer) Connections() int64 { return s.connections.Load() }
 
