@@ -112,14 +112,6 @@ func (p *pattern) FindStringSubmatch(s string) []string {
 	return p.Regexp.FindStringSubmatch(s)
 }
 
-// FindStringSubmatchIndex is regexp's, skipped when s cannot match.
-func (p *pattern) FindStringSubmatchIndex(s string) []int {
-	if !p.may(s) {
-		return nil
-	}
-	return p.Regexp.FindStringSubmatchIndex(s)
-}
-
 // FindAllString is regexp's, skipped when s cannot match.
 func (p *pattern) FindAllString(s string, n int) []string {
 	if !p.may(s) {
@@ -158,25 +150,6 @@ func (p *pattern) ReplaceAllString(s, repl string) string {
 		return s
 	}
 	return p.Regexp.ReplaceAllString(s, repl)
-}
-
-// ReplaceAllStringFunc is regexp's, skipped when s cannot match.
-func (p *pattern) ReplaceAllStringFunc(s string, repl func(string) string) string {
-	if !p.may(s) {
-		return s
-	}
-	return p.Regexp.ReplaceAllStringFunc(s, repl)
-}
-
-// Split is regexp's, skipped when s cannot match.
-func (p *pattern) Split(s string, n int) []string {
-	if !p.may(s) {
-		if n == 0 {
-			return nil
-		}
-		return []string{s}
-	}
-	return p.Regexp.Split(s, n)
 }
 
 // caseFoldsToASCII are the letters outside ASCII that (?i) matches to

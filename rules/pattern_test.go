@@ -115,8 +115,21 @@ func checkPattern(t *testing.T, p *pattern, s string) {
 	if got, want := p.MatchString(s), re.MatchString(s); got != want {
 		t.Fatalf("%s\nMatchString(%q) = %v, the expression says %v", re, s, got, want)
 	}
-	if got, want := p.FindAllStringSubmatchIndex(s, -1), re.FindAllStringSubmatchIndex(s, -1); !reflect.DeepEqual(got, want) {
-		t.Fatalf("%s\nFindAllStringSubmatchIndex(%q) = %v, the expression says %v", re, s, got, want)
+	for _, c := range []struct {
+		method    string
+		got, want any
+	}{
+		{"FindStringIndex", p.FindStringIndex(s), re.FindStringIndex(s)},
+		{"FindString", p.FindString(s), re.FindString(s)},
+		{"FindStringSubmatch", p.FindStringSubmatch(s), re.FindStringSubmatch(s)},
+		{"FindAllString", p.FindAllString(s, -1), re.FindAllString(s, -1)},
+		{"FindAllStringIndex", p.FindAllStringIndex(s, -1), re.FindAllStringIndex(s, -1)},
+		{"FindAllStringSubmatch", p.FindAllStringSubmatch(s, -1), re.FindAllStringSubmatch(s, -1)},
+		{"FindAllStringSubmatchIndex", p.FindAllStringSubmatchIndex(s, -1), re.FindAllStringSubmatchIndex(s, -1)},
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Fatalf("%s\n%s(%q) = %v, the expression says %v", re, c.method, s, c.got, c.want)
+		}
 	}
 	if got, want := p.ReplaceAllString(s, "<$0>"), re.ReplaceAllString(s, "<$0>"); got != want {
 		t.Fatalf("%s\nReplaceAllString(%q) = %q, the expression says %q", re, s, got, want)
