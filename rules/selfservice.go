@@ -37,26 +37,19 @@ func (in *input) selfServiceRequest() string {
 	kwSelf := in.kw.selfService.matchWords(in.words)
 	changeMay := strings.Contains(in.text, "logo") || strings.Contains(in.text, "@")
 	for _, s := range in.allSentences() {
-		if in.may(&selfServiceGate, s.fold) && in.may(&selfServiceVerbGate, s.fold) && !howTo.MatchString(s.fold) && !isHypothetical(s.fold) {
-			if loc := selfServiceRequest.FindStringIndex(s.fold); loc != nil && !notForSupport(s.fold, loc[0]) {
-				return s.text
-			}
-		}
 		if howTo.MatchString(s.fold) {
-			continue
+			continue // "how do I reset a user's 2FA?" asks how, not for it
 		}
-		if kwSelf && in.asksForKeyword(s.fold) {
+		object := in.may(&selfServiceGate, s.fold)
+		asks := func(p *pattern) bool {
+			loc := p.FindStringIndex(s.fold)
+			return loc != nil && !notForSupport(s.fold, loc[0])
+		}
+		if object && in.may(&selfServiceVerbGate, s.fold) && !isHypothetical(s.fold) && asks(selfServiceRequest) ||
+			kwSelf && in.asksForKeyword(s.fold) ||
+			changeMay && asks(selfServiceChange) ||
+			object && asks(selfServiceAsk) {
 			return s.text
-		}
-		if changeMay {
-			if loc := selfServiceChange.FindStringIndex(s.fold); loc != nil && !notForSupport(s.fold, loc[0]) {
-				return s.text
-			}
-		}
-		if in.may(&selfServiceGate, s.fold) {
-			if loc := selfServiceAsk.FindStringIndex(s.fold); loc != nil && !notForSupport(s.fold, loc[0]) {
-				return s.text
-			}
 		}
 	}
 	return ""
