@@ -102,12 +102,14 @@ func TestTeamTrafficIsNotCapped(t *testing.T) {
 }
 
 // TestWebhookEventsQueuedWithTheirChange: every change queues its events
-// in its own transaction: a created ticket, each held message (while the
-// held notice goes once an hour) and a rejected stranger.
+// in its own transaction: a created ticket (linking to its console page),
+// each held message (while the held notice goes once an hour) and a
+// rejected stranger.
 func TestWebhookEventsQueuedWithTheirChange(t *testing.T) {
 	r := deskRig(t)
 	r.settings.Desk.Webhooks = []webhook.Endpoint{{Name: "crm", URL: "https://crm.example.com/h", Format: webhook.FormatSlack}}
 	r.settings.MaxNewTicketsPerContactPerHour = 1
+	r.settings.Desk.ConsoleURL = "https://desk.vendor.example/"
 	at := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
 	r.stepAt(at, alice(t, 1, ""), alice(t, 2, ""), alice(t, 3, ""), fixture(t, "rejected-en-stranger.eml"))
 	db := r.openStore()
@@ -133,6 +135,12 @@ func TestWebhookEventsQueuedWithTheirChange(t *testing.T) {
 		count[ev.Type]++
 		if ev.Type == webhook.MessageRejected && (ev.Data.Subject != "" || ev.Data.Text != "") {
 			t.Errorf("a rejected stranger's words reach the webhook: %+v", ev.Data)
+		}
+		if ev.Type == webhook.TicketCreated && ev.Data.URL != "https://desk.vendor.example/tickets/SUP-000001" {
+			t.Errorf("ticket.created links to %q, want the ticket's console page", ev.Data.URL)
+		}
+		if ev.Type == webhook.MessageRejected && ev.Data.URL != "" {
+			t.Errorf("a rejected message links to %q: it has no ticket", ev.Data.URL)
 		}
 	}
 	want := map[string]int{webhook.TicketCreated: 1, webhook.MessageHeld: 2, webhook.MessageRejected: 1}

@@ -76,9 +76,7 @@ func (c composer) notify(t *store.Ticket, n teamNotice) ([]store.Outgoing, error
 	if n.by.Address != "" {
 		tm.Agent, tm.AgentName = n.by.Address, n.by.Name
 	}
-	if base := c.s.Desk.ConsoleURL; base != "" {
-		tm.ConsoleURL = base + "tickets/" + t.Number
-	}
+	tm.ConsoleURL = c.ticketURL(t)
 	if n.raw != nil {
 		files, omitted, err := intake.ReadAttachments(n.raw, c.s.Desk.MaxAttachmentBytes)
 		for _, f := range omitted {
@@ -185,9 +183,19 @@ func (c composer) event(typ, key string, t *store.Ticket, data webhook.Data) ([]
 		if data.Missing == nil {
 			data.Missing = blockingRules(t.Findings)
 		}
+		data.URL = c.ticketURL(t)
 	}
 	h := sha256.Sum256([]byte(typ + "\x00" + key))
 	return webhook.Fanout(c.s.Desk.Webhooks, webhook.Event{ID: "msg_" + hex.EncodeToString(h[:12]), Type: typ, At: c.date(), Data: data})
+}
+
+// ticketURL is t's page in the console, or "" when console.base_url is
+// not set.
+func (c composer) ticketURL(t *store.Ticket) string {
+	if c.s.Desk.ConsoleURL == "" {
+		return ""
+	}
+	return c.s.Desk.ConsoleURL + "tickets/" + t.Number
 }
 
 // blockingRules are the IDs of the findings that keep a ticket waiting.
