@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -441,4 +442,25 @@ func sessionCookieOf(resp *http.Response) *http.Cookie {
 		}
 	}
 	return nil
+}
+
+// TestHealthListsWhatWaits: the outbox page lists every kind waiting, from
+// the store, with its count; the rig's tickets left their receipts there.
+func TestHealthListsWhatWaits(t *testing.T) {
+	r := newDeskRig(t)
+	byKind, err := r.db.OutboxStatsByKind(time.Now())
+	if err != nil || byKind["receipt"].Pending == 0 {
+		t.Fatalf("the rig queued no receipt: %v, %v", byKind, err)
+	}
+	c := r.client()
+	r.login(c, "lena", leadPassword)
+	code, _, body := r.do(c, "GET", "/health", nil)
+	if code != http.StatusOK {
+		t.Fatalf("GET /health: %d", code)
+	}
+	for kind, ks := range byKind {
+		if want := fmt.Sprintf("<td>%s</td><td>%d</td>", kind, ks.Pending); !strings.Contains(body, want) {
+			t.Errorf("/health lacks %q:\n%s", want, body)
+		}
+	}
 }

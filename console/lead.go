@@ -2,8 +2,10 @@ package console
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -166,16 +168,14 @@ type outboxRow struct {
 // oldest's age) and the last failures.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	now := s.o.Now()
+	byKind, err := s.o.Store.OutboxStatsByKind(now)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	var rows []outboxRow
-	for _, kind := range []string{"receipt", "rejection", "confirmation", "still_missing", "ack", "held", "notification", "agent_reply", "closing", "reminder", "agent_refused", "webhook"} {
-		n, oldest, err := s.o.Store.OutboxStatsOf(store.OutboxFilter{Kinds: []string{kind}}, now)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		if n > 0 {
-			rows = append(rows, outboxRow{Kind: kind, Pending: n, Oldest: oldest})
-		}
+	for _, kind := range slices.Sorted(maps.Keys(byKind)) {
+		rows = append(rows, outboxRow{Kind: kind, Pending: byKind[kind].Pending, Oldest: byKind[kind].Oldest})
 	}
 	failed, err := s.o.Store.FailedOutbox()
 	if err != nil {

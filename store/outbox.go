@@ -163,6 +163,39 @@ func (db *DB) OutboxStatsOf(f OutboxFilter, now time.Time) (pending int, oldest 
 	return pending, oldest, nil
 }
 
+// KindStats is what waits in the outbox of one kind: how many items and
+// the oldest's age.
+type KindStats struct {
+	Pending int
+	Oldest  time.Duration
+}
+
+// OutboxStatsByKind is OutboxStats for every kind pending, in one pass.
+func (db *DB) OutboxStatsByKind(now time.Time) (map[string]KindStats, error) {
+	first := map[string]time.Time{}
+	out := map[string]KindStats{}
+	err := db.eachPending(0, func(it *OutboxItem) bool {
+		ks := out[it.Kind]
+		ks.Pending++
+		out[it.Kind] = ks
+		if f, ok := first[it.Kind]; !ok || it.CreatedAt.Before(f) {
+			first[it.Kind] = it.CreatedAt
+		}
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("outbox stats: %w", err)
+	}
+	for kind, f := range first {
+		if now.After(f) {
+			ks := out[kind]
+			ks.Oldest = now.Sub(f)
+			out[kind] = ks
+		}
+	}
+	return out, nil
+}
+
 // NextDue returns the earliest NextAttempt of the pending items; false when
 // nothing is pending. A sender sleeps until then (or until kicked).
 func (db *DB) NextDue() (time.Time, bool, error) {

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -339,6 +340,12 @@ func TestOutboxFilter(t *testing.T) {
 				t.Errorf("NextDueOf = %v, %v, %v; want %v, %v", next, ok, err, tt.nextDue, tt.found)
 			}
 		})
+	}
+	// Every kind at once is what each kind alone gives.
+	byKind, err := db.OutboxStatsByKind(now)
+	want := map[string]KindStats{"receipt": {1, 4 * time.Second}, "webhook": {2, 3 * time.Second}, "rejection": {1, 2 * time.Second}}
+	if err != nil || !maps.Equal(byKind, want) {
+		t.Errorf("OutboxStatsByKind = %v, %v; want %v", byKind, err, want)
 	}
 	// A limit counts the items selected, not those skipped.
 	due, err := db.DueOutboxOf(OutboxFilter{Kinds: []string{"webhook"}}, now, 0, 1)
