@@ -206,7 +206,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	name := strings.ToLower(strings.TrimSpace(r.PostFormValue("name")))
 	u := store.User{Name: name, Email: strings.ToLower(strings.TrimSpace(r.PostFormValue("email"))), Role: store.Role(r.PostFormValue("role"))}
 	if pw := r.PostFormValue("password"); pw != "" {
-		hash, err := hashChecked(pw)
+		hash, err := password.New(pw)
 		if err != nil {
 			usersFailed(w, r, err.Error())
 			return
@@ -242,7 +242,7 @@ func (s *Server) changeUser(w http.ResponseWriter, r *http.Request) {
 	case "role":
 		err = s.o.Store.SetRole(name, store.Role(r.PostFormValue("role")), now)
 	case "password":
-		hash, herr := hashChecked(r.PostFormValue("password"))
+		hash, herr := password.New(r.PostFormValue("password"))
 		if herr != nil {
 			usersFailed(w, r, herr.Error())
 			return
@@ -262,13 +262,6 @@ func (s *Server) changeUser(w http.ResponseWriter, r *http.Request) {
 	}
 	s.o.Log.Info("console: user changed", "user", name, "action", action, "by", userOf(r).Name)
 	http.Redirect(w, r, "/users?done="+url.QueryEscape(action+" "+name), http.StatusSeeOther)
-}
-
-func hashChecked(pw string) (string, error) {
-	if err := password.Check(pw); err != nil {
-		return "", err
-	}
-	return password.Hash(pw)
 }
 
 func usersFailed(w http.ResponseWriter, r *http.Request, msg string) {

@@ -187,10 +187,11 @@ func newPasswordHash(cmd *cobra.Command, user, file string, optional bool) (stri
 	if pw == "" && optional && file == "" {
 		return "", nil
 	}
-	if err := password.Check(pw); err != nil {
+	hash, err := password.New(pw)
+	if err != nil {
 		return "", fmt.Errorf("password of %s: %w", user, err)
 	}
-	return password.Hash(pw)
+	return hash, nil
 }
 
 // maxPasswordInput bounds what is read for a password: one over the

@@ -77,6 +77,15 @@ func Check(pw string) error {
 	return nil
 }
 
+// New checks pw against the policy (Check) and hashes it (Hash): what a
+// password chosen by a person goes through.
+func New(pw string) (string, error) {
+	if err := Check(pw); err != nil {
+		return "", err
+	}
+	return Hash(pw)
+}
+
 // Hash returns the PHC string of pw with a new random salt. It refuses an
 // empty password and one longer than MaxLength (Check is the caller's
 // policy; Hash only keeps what Verify would refuse out of the store).

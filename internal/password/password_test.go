@@ -142,3 +142,14 @@ func TestCheck(t *testing.T) {
 		t.Errorf("Hash of a long password = %v", err)
 	}
 }
+
+// New refuses what Check refuses, and its hash verifies.
+func TestNew(t *testing.T) {
+	if _, err := New("short"); !errors.Is(err, ErrTooShort) {
+		t.Errorf("New(short) = %v, want ErrTooShort", err)
+	}
+	hash, err := New("correct horse")
+	if err != nil || !Verify(hash, "correct horse") || Verify(hash, "correct horsE") {
+		t.Errorf("New(correct horse) = %q, %v: does not verify as it should", hash, err)
+	}
+}
