@@ -15,53 +15,71 @@ import (
 	"github.com/ticketd/ticketd/registration"
 )
 
-// preparer judges fetched messages on every core as they arrive; wait
-// returns the judgements in the order of arrival.
+// judges is one judging goroutine per core for a whole listing: every
+// batch's messages queue to the same goroutines, in the order they
+// arrive, so the batch the commit stage waits for is judged before the
+// ones downloaded after it.
+type judges struct {
+	jobs chan *preparing
+	wg   sync.WaitGroup
+}
+
+// startJudges starts the judging goroutines; queue is how many messages
+// may wait for one before add blocks the download.
+func (w *Worker) startJudges(queue int) *judges {
+	j := &judges{jobs: make(chan *preparing, queue)}
+	for range runtime.GOMAXPROCS(0) {
+		j.wg.Go(func() {
+			for job := range j.jobs {
+				job.p = w.o.Registrar.Prepare(job.ctx, job.f.Raw, job.f.InternalDate)
+				job.done.Done()
+			}
+		})
+	}
+	return j
+}
+
+// stop ends the judging goroutines once every queued message is judged.
+func (j *judges) stop() {
+	close(j.jobs)
+	j.wg.Wait()
+}
+
+// preparer is one batch's messages being judged by judges; wait returns
+// the judgements in the order of arrival.
 type preparer struct {
-	jobs  chan *preparing
-	wg    sync.WaitGroup
-	slots []*preparing // only the goroutine calling add and wait touches it
-	done  bool
+	judges  *judges
+	ctx     context.Context // bounds the batch's DKIM lookups
+	pending sync.WaitGroup
+	slots   []*preparing // only the goroutine calling add and wait touches it
+	done    bool
 }
 
 // preparing is one message being judged.
 type preparing struct {
-	f *mailbox.Fetched
-	p *registration.Prepared
-}
-
-// startPreparing starts one judging goroutine per core; ctx bounds their
-// DKIM lookups. expected sizes the
-// queue so that add never blocks the download; more adds are fine.
-func (w *Worker) startPreparing(ctx context.Context, expected int) *preparer {
-	pr := &preparer{jobs: make(chan *preparing, expected)}
-	for range runtime.GOMAXPROCS(0) {
-		pr.wg.Go(func() {
-			for job := range pr.jobs {
-				job.p = w.o.Registrar.Prepare(ctx, job.f.Raw, job.f.InternalDate)
-			}
-		})
-	}
-	return pr
+	ctx  context.Context
+	f    *mailbox.Fetched
+	p    *registration.Prepared
+	done *sync.WaitGroup // its batch's pending
 }
 
 // add queues f to be judged.
 func (pr *preparer) add(f *mailbox.Fetched) {
-	job := &preparing{f: f}
+	job := &preparing{ctx: pr.ctx, f: f, done: &pr.pending}
+	pr.pending.Add(1)
 	pr.slots = append(pr.slots, job)
-	pr.jobs <- job
+	pr.judges.jobs <- job
 }
 
-// wait waits for every queued message to be judged, stops the goroutines
-// and returns the judgements in the order of add. Calling it again returns
+// wait waits for every queued message of the batch to be judged and
+// returns the judgements in the order of add. Calling it again returns
 // nil.
 func (pr *preparer) wait() []*registration.Prepared {
 	if pr.done {
 		return nil
 	}
 	pr.done = true
-	close(pr.jobs)
-	pr.wg.Wait()
+	pr.pending.Wait()
 	preps := make([]*registration.Prepared, len(pr.slots))
 	for i, job := range pr.slots {
 		preps[i] = job.p
@@ -113,6 +131,7 @@ type pipeline struct {
 	c      *mailbox.Client
 	failed *uidSet
 
+	judges   *judges
 	in       chan *fetchedBatch
 	out      chan batchResult
 	inflight int        // batches handed to the stage whose result is not read yet
@@ -120,12 +139,13 @@ type pipeline struct {
 	err      error      // the stage's first failure: no new batch starts
 }
 
-// startPipeline starts the commit stage.
+// startPipeline starts the judging goroutines and the commit stage.
 func (w *Worker) startPipeline(ctx context.Context, c *mailbox.Client, failed *uidSet) *pipeline {
 	p := &pipeline{
 		w: w, ctx: ctx, c: c, failed: failed,
-		in:  make(chan *fetchedBatch, batchesInMemory-1),
-		out: make(chan batchResult, batchesInMemory),
+		judges: w.startJudges(batchesInMemory * max(w.o.BatchSize, 1)),
+		in:     make(chan *fetchedBatch, batchesInMemory-1),
+		out:    make(chan batchResult, batchesInMemory),
 	}
 	go func() {
 		defer close(p.out)
@@ -170,7 +190,7 @@ func (p *pipeline) take(uids []imap.UID) error {
 	w.o.Live.Extend(w.o.Now(), lifecycle.Grace+2*w.o.Mailbox.CommandTimeout)
 	// The batch in hand is finished even on shutdown.
 	work, cancel := lifecycle.InHand(p.ctx, lifecycle.Grace, lifecycle.WorkLimit)
-	b, tooLarge, err := w.fetchAndJudge(work, p.c, uids, p.failed)
+	b, tooLarge, err := w.fetchAndJudge(work, p.c, uids, p.failed, p.judges)
 	if err != nil {
 		cancel()
 		return err
@@ -183,16 +203,8 @@ func (p *pipeline) take(uids []imap.UID) error {
 			return err
 		}
 	}
-	for p.inflight > 0 {
-		select {
-		case r := <-p.out:
-			if err := p.handle(r); err != nil {
-				return err
-			}
-			continue
-		default:
-		}
-		break
+	if err := p.handleReady(); err != nil {
+		return err
 	}
 	if len(p.toMove) >= w.o.BatchSize {
 		return p.move()
@@ -200,20 +212,43 @@ func (p *pipeline) take(uids []imap.UID) error {
 	return nil
 }
 
+// handleReady handles the results the commit stage has ready, without
+// waiting for more.
+func (p *pipeline) handleReady() error {
+	for p.inflight > 0 {
+		select {
+		case r := <-p.out:
+			if err := p.handle(r); err != nil {
+				return err
+			}
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
 // handle takes one result of the commit stage: its committed messages wait
 // to be moved, its unparsable ones are quarantined now.
 func (p *pipeline) handle(r batchResult) error {
-	p.inflight--
-	if r.err != nil && p.err == nil {
-		p.err = r.err
-	}
-	p.toMove = append(p.toMove, r.processed...)
-	for _, q := range r.quarantine {
+	for _, q := range p.accept(r) {
 		if err := p.quarantine(q.uid, q.keyword, q.key, q.reason); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// accept counts one result of the commit stage in: its failure, and its
+// committed messages, which wait to be moved. It returns the messages to
+// quarantine.
+func (p *pipeline) accept(r batchResult) []quarantineItem {
+	p.inflight--
+	if r.err != nil && p.err == nil {
+		p.err = r.err
+	}
+	p.toMove = append(p.toMove, r.processed...)
+	return r.quarantine
 }
 
 // move moves every committed message not moved yet with one command.
@@ -240,19 +275,14 @@ func (p *pipeline) quarantine(uid imap.UID, keyword, key, reason string) error {
 
 // finish lets the commit stage record the batches in hand, moves what it
 // committed (unless the connection failed: err is a *sessionError) and
-// stops the stage. It returns err, else the stage's failure, else the
+// stops the stage and the judging goroutines. It returns err, else the stage's failure, else the
 // move's.
 func (p *pipeline) finish(err error) error {
 	close(p.in)
 	var sessionErr *sessionError
 	imapOK := !errors.As(err, &sessionErr)
 	for r := range p.out {
-		p.inflight--
-		if r.err != nil && p.err == nil {
-			p.err = r.err
-		}
-		p.toMove = append(p.toMove, r.processed...)
-		for _, q := range r.quarantine {
+		for _, q := range p.accept(r) {
 			if !imapOK {
 				break
 			}
@@ -262,6 +292,7 @@ func (p *pipeline) finish(err error) error {
 			}
 		}
 	}
+	p.judges.stop() // the stage has waited for every batch's judgements
 	if imapOK {
 		if merr := p.move(); merr != nil {
 			err = cmp.Or(err, merr)

@@ -205,17 +205,17 @@ func (w *Worker) commitBatch(b *fetchedBatch, failed *uidSet) batchResult {
 	return res
 }
 
-// fetchAndJudge downloads the bodies of uids with one command and starts
-// judging them on every core as they arrive: the batch it returns is
+// fetchAndJudge downloads the bodies of uids with one command and queues
+// them to j as they arrive: the batch it returns is
 // still being judged (its judging.wait gives the judgements, in the order
 // of its fetched messages). It also returns the UIDs whose bodies turned
 // out larger than imap.max_message_bytes, for quarantine.
-func (w *Worker) fetchAndJudge(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet) (*fetchedBatch, []imap.UID, error) {
+func (w *Worker) fetchAndJudge(ctx context.Context, c *mailbox.Client, uids []imap.UID, failed *uidSet, j *judges) (*fetchedBatch, []imap.UID, error) {
 	b := &fetchedBatch{}
 	var tooLarge []imap.UID // quarantined after the FETCH: no other command may run during it
 	// Each message is judged as soon as it has arrived, while the rest of
 	// the batch downloads and while the next batches do.
-	b.judging = w.startPreparing(ctx, len(uids))
+	b.judging = &preparer{judges: j, ctx: ctx}
 	err := c.FetchMany(ctx, uids, w.o.MaxMessageBytes, func(f *mailbox.Fetched, err error) error {
 		w.o.Metrics.MessageFetched()
 		if errors.Is(err, mailbox.ErrTooLarge) {
