@@ -50,6 +50,8 @@ func TestUsersCommands(t *testing.T) {
 		{"passwd, nobody", "correct horse battery\n", []string{"users", "passwd", "nobody"}, 1, "", "no user nobody"},
 		{"passwd, nothing on stdin", "", []string{"users", "passwd", "bob"}, 1, "", "password empty or only whitespace"},
 		{"disable nobody", "", []string{"users", "disable", "nobody"}, 1, "", "ticketd users disable: no user nobody\n"},
+		{"disable", "", []string{"users", "disable", "bob"}, 0, "user bob disabled; bob's sessions ended\n", ""},
+		{"enable", "", []string{"users", "enable", "bob"}, 0, "user bob enabled\n", ""},
 		{"list, bad format", "", []string{"users", "list", "--format", "yaml"}, 2, "", "--format must be text or json"},
 	}
 	for _, tt := range offline {
@@ -58,6 +60,7 @@ func TestUsersCommands(t *testing.T) {
 			if code != tt.code || (tt.code == 0 && out != tt.stdout) || !strings.Contains(errOut, tt.stderr) {
 				t.Errorf("exit %d, want %d\nstdout: %q\nwant:   %q\nstderr: %q\nwant it to hold %q", code, tt.code, out, tt.stdout, errOut, tt.stderr)
 			}
+			r.checkListed(t, listedAfter[tt.name])
 		})
 	}
 	db := r.openStore()
@@ -128,6 +131,7 @@ func TestUsersCommands(t *testing.T) {
 			if code != tt.code || (tt.code == 0 && out != tt.stdout) || !strings.Contains(errOut, tt.stderr) {
 				t.Errorf("exit %d, want %d\nstdout: %q\nwant:   %q\nstderr: %q\nwant it to hold %q", code, tt.code, out, tt.stdout, errOut, tt.stderr)
 			}
+			r.checkListed(t, listedAfter[tt.name])
 		})
 	}
 	stop()
@@ -147,6 +151,25 @@ func TestUsersCommands(t *testing.T) {
 	}
 	if u, err := db.User("cy"); err != nil || u.PasswordHash != "" || u.Email != "cy@ticketd.example" {
 		t.Errorf("cy: %+v, %v", u, err)
+	}
+}
+
+// listedAfter is what `users list` must show after the cases of
+// TestUsersCommands that change a user: the command's message alone does
+// not say the store changed.
+var listedAfter = map[string]string{
+	"disable": `(?m)^bob\s+agent\s+-\s+no \(disabled\)`,
+	"enable":  `(?m)^bob\s+agent\s+-\s+yes\s`,
+}
+
+// checkListed fails t unless `users list` matches pattern ("": no check).
+func (r *rig) checkListed(t *testing.T, pattern string) {
+	t.Helper()
+	if pattern == "" {
+		return
+	}
+	if out, errOut, code := r.runCLI("users", "list"); code != 0 || !regexpMatch(pattern, out) {
+		t.Errorf("users list: exit %d: %s\n%s\nwant it to match %s", code, errOut, out, pattern)
 	}
 }
 
