@@ -244,6 +244,9 @@ func TestQueueFilters(t *testing.T) {
 		{"word and org", QueueFilter{Query: "export", Org: "initech"}, ref(func(t *Ticket) bool {
 			return t.Organization == "initech" && bytes.Contains(searchText(t), []byte("export"))
 		})},
+		{"word and a small index filter", QueueFilter{Query: "dashboard", Status: StatusClosed}, ref(func(t *Ticket) bool {
+			return t.Status == StatusClosed && bytes.Contains(searchText(t), []byte("dashboard"))
+		})},
 		{"full number", QueueFilter{Query: "sup-000012"}, []string{"SUP-000012"}},
 		{"bare number, also in subjects", QueueFilter{Query: "12"}, []string{"SUP-000013", "SUP-000012"}}, // "Problem 12" is ticket 13
 		{"number with another prefix", QueueFilter{Query: "ABC-000012"}, nil},
