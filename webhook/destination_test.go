@@ -431,10 +431,17 @@ func TestDeliverConcurrencyAndCancel(t *testing.T) {
 	for i := range 10 {
 		evs = append(evs, sampleEvent("evt_many_"+strconv.Itoa(i)))
 	}
+	all := items(t, eps, evs...)
 	done := make(chan []error)
-	go func() { errs, _ := deliver(t, d, items(t, eps, evs...)); done <- errs }()
+	go func() { done <- d.Deliver(t.Context(), all, func(int) {}) }()
 	for range 4 {
 		<-arrived
+	}
+	// While the four are held, a fifth must not start.
+	select {
+	case <-arrived:
+		t.Error("a fifth request started while four were in flight")
+	case <-time.After(200 * time.Millisecond):
 	}
 	close(release)
 	for _, err := range <-done {

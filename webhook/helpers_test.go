@@ -150,8 +150,8 @@ func deliver(t *testing.T, d *webhook.Destination, its []store.OutboxItem) ([]er
 	return errs, accepted
 }
 
-// metric returns the value of the ticketd series name{labels} (0 when
-// absent).
+// metric returns the value of the ticketd series name{labels}, and fails
+// the test when the series is not exported: "0" and "absent" differ.
 func metric(t *testing.T, m *metrics.Metrics, name string, labels map[string]string) float64 {
 	t.Helper()
 	mfs, err := m.Registry().Gather()
@@ -171,6 +171,7 @@ func metric(t *testing.T, m *metrics.Metrics, name string, labels map[string]str
 			}
 		}
 	}
+	t.Fatalf("%s%v is not exported", name, labels)
 	return 0
 }
 
