@@ -292,21 +292,30 @@ func TestLoginThrottled(t *testing.T) {
 
 func TestTrustedHeaderOnlyFromTrustedPeers(t *testing.T) {
 	tests := []struct {
-		name    string
-		proxies []netip.Prefix
-		remote  string
-		want    int
+		name     string
+		proxies  []netip.Prefix
+		remote   string
+		user     string // the header's value
+		disabled bool   // lena is disabled first
+		want     int
 	}{
-		{"loopback", nil, "127.0.0.1:5000", http.StatusOK},
-		{"trusted proxy", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, "10.1.2.3:5000", http.StatusOK},
-		{"stranger", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, "192.0.2.7:5000", http.StatusSeeOther},
+		{"loopback", nil, "127.0.0.1:5000", "lena@vendor.example", false, http.StatusOK},
+		{"trusted proxy", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, "10.1.2.3:5000", "lena@vendor.example", false, http.StatusOK},
+		{"stranger", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, "192.0.2.7:5000", "lena@vendor.example", false, http.StatusSeeOther},
+		{"a disabled user", nil, "127.0.0.1:5000", "lena@vendor.example", true, http.StatusSeeOther},
+		{"no such user", nil, "127.0.0.1:5000", "eve@vendor.example", false, http.StatusSeeOther},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newDeskRig(t, func(o *console.Options) { o.TrustedHeader, o.TrustedProxies = "X-Forwarded-User", tt.proxies })
+			if tt.disabled {
+				if err := r.db.DisableUser("lena", time.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
 			req := httptest.NewRequest("GET", "/queue/open", nil)
 			req.RemoteAddr = tt.remote
-			req.Header.Set("X-Forwarded-User", "lena@vendor.example")
+			req.Header.Set("X-Forwarded-User", tt.user)
 			w := httptest.NewRecorder()
 			r.srv.Handler().ServeHTTP(w, req)
 			if w.Code != tt.want {
