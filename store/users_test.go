@@ -195,6 +195,9 @@ func TestEnsureAgents(t *testing.T) {
 	if err != nil || carla.Role != RoleAgent || carla.PasswordHash != "" || carla.Disabled || carla.Email != "carla.diaz+desk@v.example" || !carla.CreatedAt.Equal(later) {
 		t.Errorf("carla: %+v, %v", carla, err)
 	}
+	if fay, err := db.User("fay"); err != nil || fay.Email != "fay@v.example" {
+		t.Errorf("fay: %+v, %v; want the first address, fay@v.example", fay, err)
+	}
 }
 
 // A read-only file written before users existed has neither bucket: it
