@@ -115,8 +115,9 @@ func (r *Registrar) recordAgentMail(policy *rules.Policy, t *store.Ticket, key s
 	switch cmd {
 	case cmdNote:
 		verdict, entry.Kind = "agent_note", store.EntryNote
+		files := c.teamFilesOf(raw) // read here, before the store's transaction
 		ch.Compose = func(tk *store.Ticket, _ bool) ([]store.Outgoing, error) {
-			return c.forNote(tk, key, raw, by, words)
+			return c.forNote(tk, key, files, by, words)
 		}
 	case cmdClose:
 		verdict, entry.Kind, ch.Action = "agent_close", store.EntryClose, store.ActionClose
@@ -190,8 +191,8 @@ func (c composer) forAnswer(t *store.Ticket, key string, by Author, words string
 
 // forNote shows an internal note to the team and the webhooks; nothing
 // goes to the customer.
-func (c composer) forNote(t *store.Ticket, key string, raw []byte, by Author, words string) ([]store.Outgoing, error) {
-	team, err := c.notify(t, teamNotice{event: receipt.EventNote, key: key, words: words, by: by, raw: raw, msg: -1, org: organization(c.policy, t.Organization)})
+func (c composer) forNote(t *store.Ticket, key string, files *teamFiles, by Author, words string) ([]store.Outgoing, error) {
+	team, err := c.notify(t, teamNotice{event: receipt.EventNote, key: key, words: words, by: by, files: files, msg: -1, org: organization(c.policy, t.Organization)})
 	if err != nil {
 		return nil, err
 	}

@@ -82,6 +82,10 @@ func replyAddress(m *intake.Message) string { return m.From.Addr }
 // a receipt for a registered ticket, a rejection for a turned-away one, and
 // nothing for ignored mail.
 func (c composer) forNewMessage(key string, m *intake.Message, raw []byte, v rules.Verdict, org *rules.Organization) func(*store.Ticket) ([]store.Outgoing, error) {
+	var files *teamFiles
+	if v.Registered() {
+		files = c.teamFilesOf(raw) // read here, before the store's transaction
+	}
 	return func(t *store.Ticket) ([]store.Outgoing, error) {
 		switch {
 		case v.Outcome == rules.Ignored:
@@ -101,7 +105,7 @@ func (c composer) forNewMessage(key string, m *intake.Message, raw []byte, v rul
 		if err != nil {
 			return nil, err
 		}
-		team, err := c.notify(t, teamNotice{event: receipt.EventNew, key: key, m: m, raw: raw, msg: 0, verdict: &v, org: org})
+		team, err := c.notify(t, teamNotice{event: receipt.EventNew, key: key, m: m, files: files, msg: 0, verdict: &v, org: org})
 		if err != nil {
 			return nil, err
 		}

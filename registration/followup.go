@@ -91,6 +91,7 @@ func (r *Registrar) recordFollowUp(policy *rules.Policy, t *store.Ticket, key st
 		verdict = &v
 	}
 	c := r.composer(policy)
+	files := c.teamFilesOf(raw) // read here, before the store's transaction
 	f := &store.FollowUp{
 		Number:                t.Number,
 		Key:                   key,
@@ -101,7 +102,7 @@ func (r *Registrar) recordFollowUp(policy *rules.Policy, t *store.Ticket, key st
 		Attachments:           m.Attachments,
 		MaxAutoRepliesPerHour: r.s.MaxAutoRepliesPerHour,
 		Update: func(tk *store.Ticket) ([]store.Outgoing, error) {
-			return c.forFollowUp(tk, key, m, raw, verdict, received)
+			return c.forFollowUp(tk, key, m, files, verdict, received)
 		},
 	}
 	res, err := r.db.AppendFollowUp(f)
@@ -178,7 +179,7 @@ func mergeConversation(msgs []*intake.Message) *intake.Message {
 // forFollowUp updates the ticket for a follow-up and returns the email to
 // send, if any. verdict is the conversation's verdict for a needs_info
 // ticket, nil for an open one.
-func (c composer) forFollowUp(t *store.Ticket, key string, m *intake.Message, raw []byte, verdict *rules.Verdict, received time.Time) ([]store.Outgoing, error) {
+func (c composer) forFollowUp(t *store.Ticket, key string, m *intake.Message, files *teamFiles, verdict *rules.Verdict, received time.Time) ([]store.Outgoing, error) {
 	customer, err := c.customerFollowUp(t, key, m, verdict, received)
 	if err != nil {
 		return nil, err
@@ -188,7 +189,7 @@ func (c composer) forFollowUp(t *store.Ticket, key string, m *intake.Message, ra
 	if verdict != nil && verdict.Outcome == rules.Accepted {
 		event = receipt.EventCompleted
 	}
-	team, err := c.notify(t, teamNotice{event: event, key: key, m: m, raw: raw, msg: len(t.Messages) - 1, verdict: verdict, org: org})
+	team, err := c.notify(t, teamNotice{event: event, key: key, m: m, files: files, msg: len(t.Messages) - 1, verdict: verdict, org: org})
 	if err != nil {
 		return nil, err
 	}

@@ -47,8 +47,8 @@ type teamNotice struct {
 	event   string
 	key     string // what caused it (a message or change key): makes its Message-ID
 	m       *intake.Message
-	raw     []byte // the customer's or agent's email, for its files; nil: none
-	msg     int    // raw's index in the ticket's messages, for download links; -1: not stored
+	files   *teamFiles // the files of the customer's or agent's email; nil: none
+	msg     int        // that email's index in the ticket's messages, for download links; -1: not stored
 	verdict *rules.Verdict
 	org     *rules.Organization
 	words   string // overrides m's own words (notes, answers)
@@ -58,6 +58,25 @@ type teamNotice struct {
 // Author is who acts on a ticket: an agent by email, or a console user.
 // Address is recorded on the ticket; Name signs answers.
 type Author struct{ Address, Name string }
+
+// teamFiles are the files of an email as the team's notifications carry
+// them: those within desk.notification_max_attachment_bytes, the names of
+// the others, and whether some could not be read.
+type teamFiles struct {
+	files, omitted []intake.File
+	err            error
+}
+
+// teamFilesOf reads raw's files for the notifications, or returns nil
+// when there is no email or no team to notify. It decodes every file, so
+// it is called before the store's transaction, not in it.
+func (c composer) teamFilesOf(raw []byte) *teamFiles {
+	if raw == nil || len(c.s.Desk.TeamAddresses) == 0 {
+		return nil
+	}
+	files, omitted, err := intake.ReadAttachments(raw, c.s.Desk.MaxAttachmentBytes)
+	return &teamFiles{files: files, omitted: omitted, err: err}
+}
 
 // notify returns one notification per team address, threaded per ticket:
 // each names the ticket's first notification to that address as its
@@ -77,8 +96,8 @@ func (c composer) notify(t *store.Ticket, n teamNotice) ([]store.Outgoing, error
 		tm.Agent, tm.AgentName = n.by.Address, n.by.Name
 	}
 	tm.ConsoleURL = c.ticketURL(t)
-	if n.raw != nil {
-		files, omitted, err := intake.ReadAttachments(n.raw, c.s.Desk.MaxAttachmentBytes)
+	if n.files != nil {
+		files, omitted, err := n.files.files, n.files.omitted, n.files.err
 		for _, f := range omitted {
 			name := intake.SafeFileName(f.Name, f.MediaType)
 			if tm.ConsoleURL != "" && n.msg >= 0 {
@@ -97,6 +116,7 @@ func (c composer) notify(t *store.Ticket, n teamNotice) ([]store.Outgoing, error
 	if n.verdict != nil {
 		findings = n.verdict.Findings
 	}
+	quota := quotaOf(t, n.org)
 	var outs []store.Outgoing
 	for _, to := range c.s.Desk.TeamAddresses {
 		e := &receipt.Email{
@@ -111,7 +131,7 @@ func (c composer) notify(t *store.Ticket, n teamNotice) ([]store.Outgoing, error
 			Status:          string(t.Status),
 			Category:        t.Category,
 			Findings:        findings,
-			Quota:           quotaOf(t, n.org),
+			Quota:           quota,
 			Team:            tm,
 		}
 		if n.org != nil {
