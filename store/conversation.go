@@ -174,7 +174,7 @@ func changeTicket(tx *bolt.Tx, c *Change, at time.Time) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := saveWithQueued(tx, t, queued); err != nil {
+	if err := saveWithQueued(tx, t, nil, queued); err != nil {
 		return nil, err
 	}
 	if c.Key != "" {
@@ -205,15 +205,19 @@ func reopen(t *Ticket, at time.Time) {
 }
 
 // saveWithQueued adds the Message-IDs of the emails queued for t to its
-// conversation's IDs (so that answers to them thread), indexes them and
-// writes t: the end of every change that queues emails for a ticket.
-func saveWithQueued(tx *bolt.Tx, t *Ticket, queued []OutboxItem) error {
+// conversation's IDs (so that answers to them thread), indexes those and
+// added (the IDs the caller has just given t) and writes t: the end of
+// every change that queues emails for a ticket. The IDs indexed before
+// are not written again: a ticket's list grows with every notification.
+func saveWithQueued(tx *bolt.Tx, t *Ticket, added []string, queued []OutboxItem) error {
+	fresh := slices.Clone(added)
 	for _, q := range queued {
 		if id := trimMsgID(q.MessageID); id != "" && !slices.Contains(t.MessageIDs, id) {
 			t.MessageIDs = append(t.MessageIDs, id)
+			fresh = append(fresh, id)
 		}
 	}
-	if err := indexMessageIDs(tx, t.Number, t.MessageIDs); err != nil {
+	if err := indexMessageIDs(tx, t.Number, fresh); err != nil {
 		return err
 	}
 	return putTicket(tx, t)

@@ -79,8 +79,10 @@ func appendFollowUp(tx *bolt.Tx, f *FollowUp, now time.Time) (*Result, error) {
 		From:        strings.ToLower(strings.TrimSpace(f.From)),
 		Attachments: slices.Clone(f.Attachments),
 	})
+	var added []string
 	if msgID != "" && !slices.Contains(t.MessageIDs, msgID) {
 		t.MessageIDs = append(t.MessageIDs, msgID)
+		added = append(added, msgID)
 	}
 	t.UpdatedAt = now
 	ensureToken(t)
@@ -94,7 +96,7 @@ func appendFollowUp(tx *bolt.Tx, f *FollowUp, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := saveWithQueued(tx, t, queued); err != nil {
+	if err := saveWithQueued(tx, t, added, queued); err != nil {
 		return nil, err
 	}
 	if err := tx.Bucket(bucketRaw).Put(key, f.Raw); err != nil {

@@ -233,7 +233,7 @@ func record(tx *bolt.Tx, in *Intake, now time.Time) (*Result, error) {
 	}
 
 	if t != nil {
-		if err := saveWithQueued(tx, t, queued); err != nil {
+		if err := saveWithQueued(tx, t, t.MessageIDs, queued); err != nil { // a new ticket: every ID is new
 			return nil, err
 		}
 	} else {
