@@ -117,9 +117,7 @@ func (r *Registrar) RecordPrepared(p *Prepared) (*Outcome, error) {
 		if t != nil {
 			return r.recordAgentMail(p.Policy, t, m.Key(), m, p.Raw)
 		}
-	}
-	if v.Outcome != rules.Ignored {
-		t, err := r.conversationTicket(m)
+		t, err = r.conversationTicket(m)
 		if err != nil {
 			return nil, fmt.Errorf("find conversation of %s: %w", m.Key(), err)
 		}
