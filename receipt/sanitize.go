@@ -3,7 +3,6 @@ package receipt
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/ticketd/ticketd/internal/oneline"
 )
@@ -23,24 +22,15 @@ const (
 	maxReferences = 20
 )
 
-// truncate cuts s to at most n runes, ending with "…" when it was cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	runes := []rune(s)
-	return strings.TrimRightFunc(string(runes[:n-1]), unicode.IsSpace) + "…"
-}
-
 // cleanName is a display name safe for a header.
 func cleanName(s string) string {
-	return truncate(oneline.Of(s), nameMaxRunes)
+	return oneline.Truncate(oneline.Of(s), nameMaxRunes)
 }
 
 // cleanQuote prepares the customer's words for quoting: cleanLines, cut to
 // QuoteMaxRunes.
 func cleanQuote(s string) string {
-	return truncate(cleanLines(s), QuoteMaxRunes)
+	return oneline.Truncate(cleanLines(s), QuoteMaxRunes)
 }
 
 // cleanLines keeps the lines of s but nothing else that could disturb a

@@ -52,7 +52,7 @@ func Subject(e *Email) string {
 	if tag != "" {
 		orig = removeFold(orig, "["+tag+"]")
 	}
-	orig = truncate(stripReplyPrefixes(orig), SubjectMaxRunes)
+	orig = oneline.Truncate(stripReplyPrefixes(orig), SubjectMaxRunes)
 	if orig == "" {
 		orig = phrasesFor(e.Lang).noSubject
 	}

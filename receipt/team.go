@@ -131,7 +131,7 @@ func composeTeam(e *Email, lt *letter, p *phrases, l rules.Lang, add func(block)
 		if len(tm.Omitted) > 0 {
 			add(block{Heading: InternalMarker + " Attachments not carried", Text: "Over the notification's size cap; they are kept with the ticket: " + strings.Join(cleanAll(tm.Omitted), ", ")})
 		}
-		if w := truncate(cleanLines(tm.Words), TeamWordsMaxRunes); w != "" {
+		if w := oneline.Truncate(cleanLines(tm.Words), TeamWordsMaxRunes); w != "" {
 			heading := "The customer's words"
 			if tm.Event == EventNote || tm.Event == EventReplied {
 				heading = "The agent's words"
@@ -145,7 +145,7 @@ func composeTeam(e *Email, lt *letter, p *phrases, l rules.Lang, add func(block)
 		add(block{Text: "Nothing of it was relayed. Reply to the notification again, writing your answer above the quoted text (or removing the quoted notification)."})
 	case KindAgentReply:
 		lt.Greeting, lt.Closing = "", ""
-		add(block{Text: truncate(cleanLines(tm.Words), TeamWordsMaxRunes)})
+		add(block{Text: oneline.Truncate(cleanLines(tm.Words), TeamWordsMaxRunes)})
 		sig := cleanName(tm.AgentName)
 		if team := cleanName(e.FromName); team != "" {
 			sig = strings.TrimSpace(sig + "\n" + team)
@@ -207,7 +207,7 @@ func findingItems(findings []rules.Finding) []item {
 	for _, f := range findings {
 		it := item{Text: oneline.Of(f.Rule + " (" + string(f.Outcome) + "): " + f.Message.In(rules.English))}
 		if len(f.Evidence) > 0 {
-			it.Detail = "Evidence: " + truncate(oneline.Of(strings.Join(f.Evidence, " · ")), TeamWordsMaxRunes/10)
+			it.Detail = "Evidence: " + oneline.Truncate(oneline.Of(strings.Join(f.Evidence, " · ")), TeamWordsMaxRunes/10)
 		}
 		items = append(items, it)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ticketd/ticketd/internal/oneline"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -57,7 +58,7 @@ func UserName(name string) (string, error) {
 	}
 	if !ok {
 		return "", fmt.Errorf("%w: %q is not a user name (1 to %d of a-z, 0-9, '.', '_', '-', starting with a letter or digit)",
-			ErrInvalid, cut(name, maxUserName+8), maxUserName)
+			ErrInvalid, oneline.Cut(name, maxUserName+8), maxUserName)
 	}
 	return n, nil
 }
@@ -71,17 +72,9 @@ func userEmail(addr string) (string, error) {
 	}
 	p, err := mail.ParseAddress(a)
 	if err != nil || p.Address != a || p.Name != "" || len(a) > 254 {
-		return "", fmt.Errorf("%w: %q is not a bare email address", ErrInvalid, cut(addr, 80))
+		return "", fmt.Errorf("%w: %q is not a bare email address", ErrInvalid, oneline.Cut(addr, 80))
 	}
 	return a, nil
-}
-
-// cut shortens s for an error message.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // checkUser normalizes u's name and email and checks its role and hash.
@@ -94,7 +87,7 @@ func checkUser(u *User) error {
 		return fmt.Errorf("user %s: %w", u.Name, err)
 	}
 	if !u.Role.Valid() {
-		return fmt.Errorf("user %s: %w: role %q is not %s or %s", u.Name, ErrInvalid, cut(string(u.Role), 20), RoleAgent, RoleLead)
+		return fmt.Errorf("user %s: %w: role %q is not %s or %s", u.Name, ErrInvalid, oneline.Cut(string(u.Role), 20), RoleAgent, RoleLead)
 	}
 	if len(u.PasswordHash) > maxHashLen {
 		return fmt.Errorf("user %s: %w: password hash longer than %d bytes", u.Name, ErrInvalid, maxHashLen)
@@ -183,7 +176,7 @@ func (db *DB) UserByEmail(email string) (*User, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("user with address %s: %w", cut(a, 80), err)
+		return nil, fmt.Errorf("user with address %s: %w", oneline.Cut(a, 80), err)
 	}
 	return u, nil
 }
@@ -284,7 +277,7 @@ func (db *DB) SetPassword(name, hash string, at time.Time) error {
 func (db *DB) SetRole(name string, role Role, at time.Time) error {
 	return db.changeUser("set role", name, at, false, func(u *User) (bool, error) {
 		if !role.Valid() {
-			return false, fmt.Errorf("%w: role %q is not %s or %s", ErrInvalid, cut(string(role), 20), RoleAgent, RoleLead)
+			return false, fmt.Errorf("%w: role %q is not %s or %s", ErrInvalid, oneline.Cut(string(role), 20), RoleAgent, RoleLead)
 		}
 		changed := u.Role != role
 		u.Role = role

@@ -9,7 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/ticketd/ticketd/internal/oneline"
 )
 
 // standardBody is the Standard Webhooks payload: type, timestamp, data.
@@ -90,7 +91,7 @@ func facts(ev *Event) []fact {
 	var out []fact
 	add := func(label, value string) {
 		if value = strings.TrimSpace(value); value != "" {
-			out = append(out, fact{label, truncate(value, maxFact)})
+			out = append(out, fact{label, oneline.Truncate(value, maxFact)})
 		}
 	}
 	add("Subject", d.Subject)
@@ -102,20 +103,6 @@ func facts(ev *Event) []fact {
 	add("Missing", strings.Join(d.Missing, ", "))
 	add("Reason", d.Reason)
 	return out
-}
-
-// truncate cuts s to at most n characters, marking the cut with "…".
-func truncate(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	cut := 0
-	for range n - 1 {
-		_, size := utf8.DecodeRuneInString(s[cut:])
-		cut += size
-	}
-	return s[:cut] + "…"
 }
 
 // slackEscaper escapes the three characters Slack's mrkdwn gives a meaning
@@ -154,7 +141,7 @@ func slackMessage(ev *Event) slackBody {
 	}
 	text := slackEscape(title(ev))
 	if ev.Data.Subject != "" {
-		text += ": " + slackEscape(truncate(ev.Data.Subject, maxFact))
+		text += ": " + slackEscape(oneline.Truncate(ev.Data.Subject, maxFact))
 	}
 	blocks := []slackBlock{{Type: "section", Text: &slackText{Type: "mrkdwn", Text: "*" + head + "*"}}}
 	var fields []slackText
@@ -165,7 +152,7 @@ func slackMessage(ev *Event) slackBody {
 		blocks = append(blocks, slackBlock{Type: "section", Fields: fields})
 	}
 	if excerpt := strings.TrimSpace(ev.Data.Text); excerpt != "" {
-		blocks = append(blocks, slackBlock{Type: "context", Elements: []slackText{{Type: "mrkdwn", Text: slackEscape(truncate(excerpt, maxExcerpt))}}})
+		blocks = append(blocks, slackBlock{Type: "context", Elements: []slackText{{Type: "mrkdwn", Text: slackEscape(oneline.Truncate(excerpt, maxExcerpt))}}})
 	}
 	return slackBody{Text: text, Blocks: blocks}
 }
@@ -207,7 +194,7 @@ func teamsMessage(ev *Event) teamsBody {
 		body = append(body, map[string]any{"type": "FactSet", "facts": fs})
 	}
 	if excerpt := strings.TrimSpace(ev.Data.Text); excerpt != "" {
-		body = append(body, map[string]any{"type": "TextBlock", "text": truncate(excerpt, maxExcerpt), "wrap": true, "isSubtle": true})
+		body = append(body, map[string]any{"type": "TextBlock", "text": oneline.Truncate(excerpt, maxExcerpt), "wrap": true, "isSubtle": true})
 	}
 	card := teamsCard{
 		Schema:  "http://adaptivecards.io/schemas/adaptive-card.json",

@@ -1,5 +1,6 @@
 // Package oneline folds text onto one line for headers, logs, tables and
-// health reasons: the single place where ticketd does so.
+// health reasons: the single place where ticketd does so, and where it
+// cuts text to a number of characters.
 package oneline
 
 import (
@@ -39,7 +40,14 @@ func Of(s string) string {
 // Cut returns Of(s) cut to at most n runes, ending with "…" when it was
 // cut. n <= 0 means no limit.
 func Cut(s string, n int) string {
-	s = Of(s)
+	return Truncate(Of(s), n)
+}
+
+// Truncate cuts s to at most n runes as Cut does, keeping its lines:
+// invalid UTF-8 is replaced, and the cut ends with "…" after the last
+// character that is not white space. n <= 0 means no limit.
+func Truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if n <= 0 || utf8.RuneCountInString(s) <= n {
 		return s
 	}

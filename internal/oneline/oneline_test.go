@@ -1,6 +1,9 @@
 package oneline
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestOf(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
@@ -32,6 +35,27 @@ func TestCut(t *testing.T) {
 	} {
 		if got := Cut(tt.in, tt.n); got != tt.want {
 			t.Errorf("Cut(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"eleven char", 10, "eleven ch…"},
+		{"ñañañañañañañ", 5, "ñaña…"},
+		{"two\nlines kept", 0, "two\nlines kept"},
+		{"two\n\nlines cut", 6, "two…"},
+		{"bad \xff utf-8", 100, "bad \uFFFD utf-8"},
+	} {
+		got := Truncate(tt.in, tt.n)
+		if got != tt.want || !utf8.ValidString(got) || tt.n > 0 && utf8.RuneCountInString(got) > tt.n {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
 	}
 }
