@@ -94,6 +94,9 @@ func newDaemon(cfg *config.Config, log *slog.Logger, sopts store.Options) (*Daem
 	if d.console, err = d.newConsole(d.held); err != nil {
 		return nil, err
 	}
+	if d.console != nil {
+		in.Changed = d.console.Notify
+	}
 	in.OnConnect = func() { d.ready.Do(func() { sdNotify(log, "READY=1") }) }
 	in.Live, in.Metrics, in.Health = &d.live, d.metrics, d.health
 	d.inbox = inbox.New(in)

@@ -208,3 +208,23 @@ func TestLimitsFromConfig(t *testing.T) {
 		})
 	}
 }
+
+// Changed is called for a batch that recorded something even when it
+// queued no email: an out-of-office reply is recorded as turned away and
+// answered by nobody, and the console's pages still hear of it.
+func TestChangedWithoutEmails(t *testing.T) {
+	r := newRig(t)
+	calls := 0
+	r.inbox.Changed = func() { calls++ }
+	r.imap.Append("INBOX", fixture(t, "ignored-en-out-of-office.eml"))
+	r.runOnce()
+	if n := r.imap.Count("Processed"); n != 1 {
+		t.Fatalf("Processed has %d messages, want 1", n)
+	}
+	if got := len(r.smtp.Messages()); got != 0 {
+		t.Fatalf("%d emails sent for an out-of-office reply", got)
+	}
+	if calls != 1 {
+		t.Errorf("Changed called %d times, want once", calls)
+	}
+}

@@ -33,6 +33,10 @@ type Options struct {
 	Store *store.DB
 	// Outbox is kicked when a batch queued emails.
 	Outbox interface{ Kick() }
+	// Changed, when set, is called after a batch recorded anything, whether
+	// or not it queued emails: a follow-up whose acknowledgement was held
+	// back still changed its ticket (the console's open pages refresh).
+	Changed func()
 	// OnConnect runs after every successful login (systemd's READY=1 the
 	// first time).
 	OnConnect func()

@@ -159,6 +159,9 @@ func (w *Worker) commitBatch(b *fetchedBatch, failed *uidSet) batchResult {
 		if queued > 0 {
 			w.o.Outbox.Kick()
 		}
+		if len(res.processed) > 0 && w.o.Changed != nil {
+			w.o.Changed()
+		}
 	}()
 	report := func(i int, out *registration.Outcome, commit time.Duration) {
 		own := preps[i].Took + commit
