@@ -473,3 +473,24 @@ func TestHealthListsWhatWaits(t *testing.T) {
 		}
 	}
 }
+
+// A ticket's page answers to the number as people type it.
+func TestTicketNumberInThePath(t *testing.T) {
+	r := newDeskRig(t)
+	c := r.client()
+	r.login(c, "luis", agentPassword)
+	for _, tt := range []struct {
+		path string
+		want int
+	}{
+		{"/tickets/SUP-000001", http.StatusOK},
+		{"/tickets/sup-1", http.StatusOK},
+		{"/tickets/1", http.StatusOK},
+		{"/tickets/OPS-000001", http.StatusNotFound},
+		{"/tickets/SUP-000099", http.StatusNotFound},
+	} {
+		if code, _, body := r.do(c, "GET", tt.path, nil); code != tt.want || tt.want == http.StatusOK && !strings.Contains(body, "SUP-000001") {
+			t.Errorf("GET %s: %d, want %d", tt.path, code, tt.want)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,29 +72,19 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
 // lookup finds the ticket of the path's {number} ("SUP-000042" or "42"),
 // or answers 404.
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request) (*store.Ticket, bool) {
-	number := s.number(r.PathValue("number"))
-	t, err := s.o.Store.Ticket(number)
-	if errors.Is(err, store.ErrNotFound) || number == "" {
+	number, err := store.ParseNumber(s.o.Prefix, r.PathValue("number"))
+	if err == nil {
+		var t *store.Ticket
+		if t, err = s.o.Store.Ticket(number); err == nil {
+			return t, true
+		}
+	}
+	if number == "" || errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r, "No such ticket.")
 		return nil, false
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return nil, false
-	}
-	return t, true
-}
-
-var digits = regexp.MustCompile(`^[0-9]{1,12}$`)
-
-// number normalizes a typed ticket number.
-func (s *Server) number(arg string) string {
-	arg = strings.ToUpper(strings.TrimSpace(arg))
-	if digits.MatchString(arg) {
-		n, _ := strconv.ParseUint(arg, 10, 64)
-		return store.FormatNumber(s.o.Prefix, n)
-	}
-	return arg
+	s.serverError(w, r, err)
+	return nil, false
 }
 
 // conversation merges the customer's messages (their own words read from

@@ -3,8 +3,6 @@ package desk
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/rules"
@@ -19,18 +17,11 @@ var ErrUsage = errors.New("usage error")
 // configured prefix: "5", "000005" and "SUP-000005" (any case) all name
 // SUP-000005. Anything else is a usage error.
 func TicketNumber(prefix, arg string) (string, error) {
-	digits := arg
-	if i := strings.LastIndexByte(arg, '-'); i >= 0 {
-		if !strings.EqualFold(arg[:i], prefix) {
-			return "", fmt.Errorf("%w: %q is not a ticket number of this desk (%s-NNNNNN)", ErrUsage, oneline.Cut(arg, 40), prefix)
-		}
-		digits = arg[i+1:]
+	number, err := store.ParseNumber(prefix, arg)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrUsage, err)
 	}
-	seq, err := strconv.ParseUint(digits, 10, 64)
-	if err != nil || seq == 0 || strings.TrimLeft(digits, "0123456789") != "" {
-		return "", fmt.Errorf("%w: %q is not a ticket number (%s-000005, 000005 or 5)", ErrUsage, oneline.Cut(arg, 40), prefix)
-	}
-	return store.FormatNumber(prefix, seq), nil
+	return number, nil
 }
 
 // noTicket replaces a not-found error, from the store or the admin API,

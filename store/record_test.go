@@ -387,3 +387,25 @@ func TestRecordBatch(t *testing.T) {
 		t.Errorf("after a failed batch the next number is %s, want SUP-000003", next.Ticket.Number)
 	}
 }
+
+func TestParseNumber(t *testing.T) {
+	for _, tt := range []struct {
+		prefix, in, want string
+	}{
+		{"SUP", "5", "SUP-000005"},
+		{"SUP", " 000005 ", "SUP-000005"},
+		{"SUP", "SUP-000005", "SUP-000005"},
+		{"SUP", "sup-5", "SUP-000005"},
+		{"ACME-HELP", "acme-help-7", "ACME-HELP-000007"},
+		{"SUP", "HELP-5", ""},
+		{"SUP", "five", ""},
+		{"SUP", "0", ""},
+		{"SUP", "5a", ""},
+		{"SUP", "", ""},
+	} {
+		got, err := ParseNumber(tt.prefix, tt.in)
+		if got != tt.want || (err == nil) != (tt.want != "") {
+			t.Errorf("ParseNumber(%q, %q) = %q, %v; want %q", tt.prefix, tt.in, got, err, tt.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/ticketd/ticketd/intake"
+	"github.com/ticketd/ticketd/internal/oneline"
 	"github.com/ticketd/ticketd/rules"
 )
 
@@ -130,6 +131,24 @@ func (f TicketFilter) match(t *Ticket) bool {
 // FormatNumber("SUP", 42) == "SUP-000042".
 func FormatNumber(prefix string, seq uint64) string {
 	return fmt.Sprintf("%s-%06d", prefix, seq)
+}
+
+// ParseNumber turns a ticket number as people type it into the ticket
+// number with prefix: "5", "000005" and "SUP-000005" (any case) all name
+// SUP-000005. The error says what is wrong with arg.
+func ParseNumber(prefix, arg string) (string, error) {
+	digits := strings.TrimSpace(arg)
+	if i := strings.LastIndexByte(digits, '-'); i >= 0 {
+		if !strings.EqualFold(digits[:i], prefix) {
+			return "", fmt.Errorf("%q is not a ticket number of this desk (%s-NNNNNN)", oneline.Cut(arg, 40), prefix)
+		}
+		digits = digits[i+1:]
+	}
+	seq, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil || seq == 0 || strings.TrimLeft(digits, "0123456789") != "" {
+		return "", fmt.Errorf("%q is not a ticket number (%s-000005, 000005 or 5)", oneline.Cut(arg, 40), prefix)
+	}
+	return FormatNumber(prefix, seq), nil
 }
 
 // parseSeq extracts the sequence from a ticket number.
