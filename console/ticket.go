@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -46,7 +47,7 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.o.Now()
-	items := s.conversation(t)
+	items := s.conversation(r.Context(), t)
 	users, _ := s.o.Store.Users()
 	var usage *store.LedgerEntry
 	if t.Period != "" {
@@ -89,7 +90,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) (*store.Ticket, 
 
 // conversation merges the customer's messages (their own words read from
 // the stored message, as text) and support's entries, oldest first.
-func (s *Server) conversation(t *store.Ticket) []item {
+func (s *Server) conversation(ctx context.Context, t *store.Ticket) []item {
 	var items []item
 	for i, ref := range t.Messages {
 		it := item{At: ref.ReceivedAt, Customer: true, Index: i, From: ref.From}
@@ -100,13 +101,10 @@ func (s *Server) conversation(t *store.Ticket) []item {
 		case err != nil:
 			it.Note = "The message cannot be read: " + err.Error()
 		default:
-			if m, err := intake.Parse(bytes.NewReader(raw), s.o.Limits); err != nil {
+			if m, err := intake.ParseContext(ctx, bytes.NewReader(raw), s.o.Limits); err != nil {
 				it.Note = "The message cannot be parsed: " + err.Error()
 			} else {
-				it.Words = strings.TrimSpace(m.OwnText)
-				if it.Words == "" {
-					it.Words = strings.TrimSpace(m.Text)
-				}
+				it.Words = m.Words()
 			}
 			it.Files = fileNames(raw)
 		}

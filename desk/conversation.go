@@ -13,7 +13,8 @@ import (
 type Message struct {
 	Ref store.MessageRef
 	// Words are the customer's own words (quotes and signatures left out),
-	// read from the raw message and parsed by intake as the daemon does.
+	// or the whole text when there are none (intake.Message.Words), read
+	// from the raw message and parsed by intake as the daemon does.
 	Words string
 	// Attachments are the message's, as parsed, else as recorded when it
 	// came in.
@@ -44,7 +45,7 @@ func (a *Desk) Conversation(ctx context.Context, t *store.Ticket) []Message {
 		case err != nil:
 			msg.Err = err
 		default:
-			msg.Words, msg.Attachments = m.OwnText, m.Attachments
+			msg.Words, msg.Attachments = m.Words(), m.Attachments
 		}
 		out = append(out, msg)
 	}

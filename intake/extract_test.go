@@ -160,3 +160,18 @@ Content-Disposition: attachment; filename="big.mp4"
 		}
 	}
 }
+
+func TestMessageWords(t *testing.T) {
+	for _, tt := range []struct {
+		own, text, want string
+	}{
+		{" my words \n", "my words\n> quoted", "my words"},
+		{"  \n", "---------- Forwarded message ---------\nthe report", "---------- Forwarded message ---------\nthe report"},
+		{"", "", ""},
+	} {
+		m := &Message{OwnText: tt.own, Text: tt.text}
+		if got := m.Words(); got != tt.want {
+			t.Errorf("Words() of own %q, text %q = %q, want %q", tt.own, tt.text, got, tt.want)
+		}
+	}
+}

@@ -3,7 +3,10 @@
 // I/O beyond reading the message it is given and never panics on input.
 package intake
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Address is one mailbox from an address header. Addr is lower-cased so that
 // addresses compare case-insensitively; Name is the decoded display name.
@@ -139,6 +142,16 @@ type Message struct {
 	// transfer encoding, missing closing boundary, unparsable Date...),
 	// for logs; at most 32 entries.
 	Defects []string `json:"defects,omitempty"`
+}
+
+// Words are what support staff read of the message: the sender's own
+// words, or the whole text when they wrote none of their own (a bare
+// forward), trimmed.
+func (m *Message) Words() string {
+	if w := strings.TrimSpace(m.OwnText); w != "" {
+		return w
+	}
+	return strings.TrimSpace(m.Text)
 }
 
 // Key identifies the message for de-duplication: its Message-ID, or a hash

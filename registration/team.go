@@ -87,10 +87,7 @@ func (c composer) notify(t *store.Ticket, n teamNotice) ([]store.Outgoing, error
 	}
 	tm := &receipt.Team{Event: n.event, Sender: t.Sender, SenderName: t.SenderName, Reasons: t.Reasons, Words: n.words}
 	if n.m != nil && n.words == "" {
-		tm.Words = n.m.OwnText
-		if strings.TrimSpace(tm.Words) == "" {
-			tm.Words = n.m.Text
-		}
+		tm.Words = n.m.Words()
 	}
 	if n.by.Address != "" {
 		tm.Agent, tm.AgentName = n.by.Address, n.by.Name
